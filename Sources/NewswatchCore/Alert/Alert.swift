@@ -1,0 +1,59 @@
+import Foundation
+
+/// One event to tell the outside world about. `id` is derived from what happened, so the
+/// same event always carries the same id and receivers can drop duplicates.
+public struct Alert: Sendable, Codable {
+    public enum Kind: String, Sendable, Codable { case new, changed, removed, error }
+
+    public struct VersionRef: Sendable, Codable {
+        public var number: Int
+        public var id: String
+        public var fetchedAt: Date
+    }
+
+    public var id: String
+    public var type: Kind
+    public var watch: String
+    public var url: String
+    public var finalURL: String?
+    public var title: String?
+    public var oldVersion: VersionRef?
+    public var newVersion: VersionRef?
+    public var summary: String
+    public var diff: String?
+    public var addedParagraphs: [String]
+    public var removedParagraphs: [String]
+    public var createdAt: Date
+
+    public static func changed(_ change: Change, at date: Date = Date()) -> Alert {
+        Alert(id: eventID(change.watch, "changed", change.old.storyHash, change.new.storyHash, "\(change.new.number)"),
+              type: .changed, watch: change.watch, url: change.url, finalURL: change.new.finalURL,
+              title: change.newArticle.title, oldVersion: ref(change.old), newVersion: ref(change.new),
+              summary: change.summary.description, diff: change.unified(),
+              addedParagraphs: change.addedParagraphs, removedParagraphs: change.removedParagraphs, createdAt: date)
+    }
+
+    public static func new(watch: String, url: String, version: VersionRecord, article: Article, at date: Date = Date()) -> Alert {
+        Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
+              finalURL: version.finalURL, title: article.title, oldVersion: nil, newVersion: ref(version),
+              summary: "new: \(article.blocks.count) paragraphs", diff: nil,
+              addedParagraphs: [], removedParagraphs: [], createdAt: date)
+    }
+
+    static func ref(_ version: VersionRecord) -> VersionRef {
+        VersionRef(number: version.number, id: version.article, fetchedAt: version.fetchedAt)
+    }
+
+    static func eventID(_ parts: String...) -> String {
+        "evt_" + Digest.sha256(Data(parts.joined(separator: "\u{1F}").utf8)).hexString.prefix(32)
+    }
+
+    public var event: WebhookConfig.Event {
+        switch type {
+        case .new: return .new
+        case .changed: return .changed
+        case .removed: return .removed
+        case .error: return .error
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// One page to monitor, as configured in a watchlist.
+public struct Watch: Sendable, Hashable {
+    /// Unique across all loaded watchlists; used on the command line and as the store key.
+    public var name: String
+    public var url: String
+    public var every: Interval
+    public var headers: [String: String]
+    /// Narrows extraction to part of the page: a CSS selector (subset) or `xpath:` expression.
+    public var select: ContentSelector?
+    /// Elements removed before extraction.
+    public var remove: [ContentSelector]
+    public var webhooks: [WebhookConfig]
+    /// Where the watch was defined, for error messages.
+    public var source: SourceLocation
+
+    public init(
+        name: String, url: String, every: Interval = Interval(seconds: 900), headers: [String: String] = [:],
+        select: ContentSelector? = nil, remove: [ContentSelector] = [], webhooks: [WebhookConfig] = [],
+        source: SourceLocation = SourceLocation(file: "<memory>", line: 0, column: 0)
+    ) {
+        self.name = name
+        self.url = url
+        self.every = every
+        self.headers = headers
+        self.select = select
+        self.remove = remove
+        self.webhooks = webhooks
+        self.source = source
+    }
+
+    /// A watch may read local files only when its own URL says so.
+    public var isFileURL: Bool { url.lowercased().hasPrefix("file://") }
+}
+
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}

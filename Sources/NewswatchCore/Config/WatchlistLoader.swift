@@ -1,0 +1,375 @@
+import Foundation
+import Yams
+
+/// Every mistake found in a load, so a user fixes them all in one go.
+public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [ConfigError]
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Reads watchlist YAML files, validating as it goes and keeping line/column for every node
+/// so errors can point at the exact spot.
+public struct WatchlistLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    static let topLevelKeys = ["defaults", "webhooks", "watches"]
+    static let defaultsKeys = ["every", "headers", "select", "remove"]
+    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks"]
+    static let webhookKeys = ["url", "format", "secret", "headers", "on"]
+    static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+    /// Loads a file, or every `*.yaml`/`*.yml` file of a directory in name order.
+    public func load(path: String) throws -> Watchlist {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigErrors(errors: [ConfigError(location: nil, path: path, message: "no watchlist file or directory at this path")])
+        }
+        var files = [path]
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+            if files.isEmpty {
+                throw ConfigErrors(errors: [ConfigError(location: nil, path: path, message: "directory holds no *.yaml watchlist")])
+            }
+        }
+        var state = LoadState()
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                state.errors.append(ConfigError(location: nil, path: file, message: "cannot read file"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                state.errors.append(ConfigError(location: nil, path: file, message: "file is not valid UTF-8"))
+                continue
+            }
+            parse(text: text, file: file, into: &state)
+        }
+        if !state.errors.isEmpty { throw ConfigErrors(errors: state.errors) }
+        return Watchlist(watches: state.watches, files: files, warnings: state.warnings)
+    }
+
+    /// Parses one watchlist's text; `file` names it in messages.
+    public func load(text: String, file: String) throws -> Watchlist {
+        var state = LoadState()
+        parse(text: text, file: file, into: &state)
+        if !state.errors.isEmpty { throw ConfigErrors(errors: state.errors) }
+        return Watchlist(watches: state.watches, files: [file], warnings: state.warnings)
+    }
+
+    private struct LoadState {
+        var watches: [Watch] = []
+        var firstDefinition: [String: SourceLocation] = [:]
+        var errors: [ConfigError] = []
+        var warnings: [String] = []
+    }
+
+    private struct Defaults {
+        var every = Interval(seconds: 900)
+        var headers: [String: String] = [:]
+        var select: ContentSelector?
+        var remove: [ContentSelector] = []
+    }
+
+    private func parse(text: String, file: String, into state: inout LoadState) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            state.errors.append(ConfigError(location: nil, path: file, message: "invalid YAML: \(error)"))
+            return
+        }
+        let context = Context(file: file, loader: self)
+        guard let root, case .mapping(let top) = root else {
+            state.errors.append(ConfigError(location: context.location(root), path: file,
+                                            message: "a watchlist is a mapping with a `watches:` list"))
+            return
+        }
+        var defaults = Defaults()
+        var globalHooks: [WebhookConfig] = []
+        var watchesNode: Node?
+        for (keyNode, value) in top {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "defaults":
+                guard case .mapping(let map) = value else { context.error("defaults", value, "must be a mapping", &state); continue }
+                for (k, v) in map {
+                    let name = k.string ?? ""
+                    switch name {
+                    case "every": if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every }
+                    case "headers": defaults.headers = context.stringMap(v, field: "defaults.headers", &state)
+                    case "select": defaults.select = context.selector(v, field: "defaults.select", &state)
+                    case "remove": defaults.remove = context.selectors(v, field: "defaults.remove", &state)
+                    default: context.unknownKey(name, k, known: Self.defaultsKeys, in: "defaults", &state)
+                    }
+                }
+            case "webhooks":
+                globalHooks = context.webhooks(value, field: "webhooks", &state)
+            case "watches":
+                watchesNode = value
+            default:
+                context.unknownKey(key, keyNode, known: Self.topLevelKeys, in: "the top level", &state)
+            }
+        }
+        guard let watchesNode else {
+            state.errors.append(ConfigError(location: context.location(root), path: file, field: "watches", message: "missing `watches:` list"))
+            return
+        }
+        guard case .sequence(let list) = watchesNode else {
+            context.error("watches", watchesNode, "must be a list of watches", &state)
+            return
+        }
+        for (index, item) in list.enumerated() {
+            let prefix = "watches[\(index)]"
+            guard case .mapping(let map) = item else {
+                context.error(prefix, item, "each watch is a mapping with `name` and `url`", &state)
+                continue
+            }
+            var name: String?
+            var url: String?
+            var watch = Watch(name: "", url: "", every: defaults.every, headers: defaults.headers,
+                              select: defaults.select, remove: defaults.remove, webhooks: globalHooks,
+                              source: context.location(item))
+            var ownHooks: [WebhookConfig]?
+            for (k, v) in map {
+                let key = k.string ?? ""
+                let field = "\(prefix).\(key)"
+                switch key {
+                case "name":
+                    guard let value = context.scalar(v, field: field, &state) else { continue }
+                    if Self.namePattern.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil {
+                        context.error(field, v, "'\(value)' is not a valid name (letters, digits, '.', '_', '-'; starts with a letter or digit; at most 128)", &state)
+                    } else {
+                        name = value
+                    }
+                case "url":
+                    guard let value = context.scalar(v, field: field, &state).map({ context.expand($0, field: field, node: v, &state) }) else { continue }
+                    if let problem = Self.urlProblem(value) { context.error(field, v, problem, &state) } else { url = value }
+                case "every":
+                    if let every = context.interval(v, field: field, &state) { watch.every = every }
+                case "headers":
+                    watch.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
+                case "select":
+                    watch.select = context.selector(v, field: field, &state)
+                case "remove":
+                    watch.remove = context.selectors(v, field: field, &state)
+                case "webhooks":
+                    ownHooks = context.webhooks(v, field: field, &state)
+                default:
+                    context.unknownKey(key, k, known: Self.watchKeys, in: prefix, &state)
+                }
+            }
+            if let ownHooks { watch.webhooks = globalHooks + ownHooks }
+            guard let name else {
+                if map.first(where: { $0.key.string == "name" }) == nil { context.error("\(prefix).name", item, "missing (every watch needs a unique name)", &state) }
+                continue
+            }
+            guard let url else {
+                if map.first(where: { $0.key.string == "url" }) == nil { context.error("\(prefix).url", item, "missing (watch '\(name)' needs a url)", &state) }
+                continue
+            }
+            watch.name = name
+            watch.url = url
+            if let first = state.firstDefinition[name] {
+                context.error("\(prefix).name", item, "duplicate watch name '\(name)' (first defined at \(first))", &state)
+                continue
+            }
+            state.firstDefinition[name] = watch.source
+            state.watches.append(watch)
+        }
+    }
+
+    /// Nil when the URL is acceptable, otherwise why not.
+    static func urlProblem(_ value: String) -> String? {
+        guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased() else {
+            return "'\(value)' is not a valid URL"
+        }
+        switch scheme {
+        case "http", "https":
+            if (components.host ?? "").isEmpty { return "'\(value)' has no host" }
+            return nil
+        case "file":
+            return components.path.isEmpty ? "'\(value)' names no file" : nil
+        default:
+            return "scheme '\(scheme)' is not supported (http, https or file)"
+        }
+    }
+
+    /// Helpers that know which file they are reading.
+    private struct Context {
+        let file: String
+        let loader: WatchlistLoader
+
+        func location(_ node: Node?) -> SourceLocation {
+            SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
+        }
+
+        func error(_ field: String, _ node: Node, _ message: String, _ state: inout LoadState) {
+            state.errors.append(ConfigError(location: location(node), path: file, field: field, message: message))
+        }
+
+        func unknownKey(_ key: String, _ node: Node, known: [String], in place: String, _ state: inout LoadState) {
+            var message = "\(location(node)): unknown key '\(key)' in \(place) (ignored)"
+            if let suggestion = closest(to: key, in: known) { message += "; did you mean '\(suggestion)'?" }
+            state.warnings.append(message)
+        }
+
+        func scalar(_ node: Node, field: String, _ state: inout LoadState) -> String? {
+            guard case .scalar(let scalar) = node else {
+                error(field, node, "must be a single value", &state)
+                return nil
+            }
+            return scalar.string
+        }
+
+        func interval(_ node: Node, field: String, _ state: inout LoadState) -> Interval? {
+            guard let text = scalar(node, field: field, &state) else { return nil }
+            guard let interval = Interval(parsing: text) else {
+                error(field, node, "'\(text)' is not a duration (use e.g. 90s, 15m, 2h, 1d)", &state)
+                return nil
+            }
+            if interval.seconds < 10 {
+                error(field, node, "'\(text)' is shorter than the 10s minimum", &state)
+                return nil
+            }
+            return interval
+        }
+
+        func stringMap(_ node: Node, field: String, _ state: inout LoadState) -> [String: String] {
+            guard case .mapping(let map) = node else {
+                error(field, node, "must be a mapping of names to values", &state)
+                return [:]
+            }
+            var result: [String: String] = [:]
+            for (k, v) in map {
+                guard let key = k.string, let value = scalar(v, field: "\(field).\(k.string ?? "?")", &state) else { continue }
+                result[key] = expand(value, field: "\(field).\(key)", node: v, &state)
+            }
+            return result
+        }
+
+        func selector(_ node: Node, field: String, _ state: inout LoadState) -> ContentSelector? {
+            guard let text = scalar(node, field: field, &state) else { return nil }
+            do {
+                return try ContentSelector(parsing: text)
+            } catch {
+                self.error(field, node, "\(error)", &state)
+                return nil
+            }
+        }
+
+        func selectors(_ node: Node, field: String, _ state: inout LoadState) -> [ContentSelector] {
+            if case .scalar = node { return selector(node, field: field, &state).map { [$0] } ?? [] }
+            guard case .sequence(let list) = node else {
+                error(field, node, "must be a selector or a list of selectors", &state)
+                return []
+            }
+            return list.enumerated().compactMap { selector($1, field: "\(field)[\($0)]", &state) }
+        }
+
+        func webhooks(_ node: Node, field: String, _ state: inout LoadState) -> [WebhookConfig] {
+            guard case .sequence(let list) = node else {
+                error(field, node, "must be a list of webhooks", &state)
+                return []
+            }
+            var hooks: [WebhookConfig] = []
+            for (index, item) in list.enumerated() {
+                let prefix = "\(field)[\(index)]"
+                guard case .mapping(let map) = item else {
+                    error(prefix, item, "each webhook is a mapping with a `url`", &state)
+                    continue
+                }
+                var hook = WebhookConfig(url: "")
+                var valid = true
+                for (k, v) in map {
+                    let key = k.string ?? ""
+                    let keyField = "\(prefix).\(key)"
+                    switch key {
+                    case "url":
+                        let value = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) } ?? ""
+                        if let problem = WatchlistLoader.urlProblem(value), !value.isEmpty { error(keyField, v, problem, &state); valid = false }
+                        hook.url = value
+                    case "format":
+                        let value = scalar(v, field: keyField, &state) ?? ""
+                        if let format = WebhookConfig.Format(rawValue: value) { hook.format = format } else {
+                            error(keyField, v, "'\(value)' is not a format (json, slack or discord)", &state)
+                            valid = false
+                        }
+                    case "secret":
+                        hook.secret = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) }
+                    case "headers":
+                        hook.headers = stringMap(v, field: keyField, &state)
+                    case "on":
+                        var events: Set<WebhookConfig.Event> = []
+                        let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()
+                        for item in items {
+                            let value = item.string ?? ""
+                            if let event = WebhookConfig.Event(rawValue: value) { events.insert(event) } else {
+                                error(keyField, item, "'\(value)' is not an event (changed, new, removed, error)", &state)
+                                valid = false
+                            }
+                        }
+                        hook.on = events
+                    default:
+                        unknownKey(key, k, known: WatchlistLoader.webhookKeys, in: prefix, &state)
+                    }
+                }
+                if hook.url.isEmpty {
+                    error("\(prefix).url", item, "missing (a webhook needs a url)", &state)
+                    valid = false
+                }
+                if valid { hooks.append(hook) }
+            }
+            return hooks
+        }
+
+        /// Replaces `${NAME}` with the environment's value, so secrets stay out of committed files.
+        func expand(_ value: String, field: String, node: Node, _ state: inout LoadState) -> String {
+            guard value.contains("${") else { return value }
+            var result = ""
+            var rest = Substring(value)
+            while let start = rest.range(of: "${") {
+                result += rest[..<start.lowerBound]
+                guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                    error(field, node, "unterminated ${ in value", &state)
+                    return value
+                }
+                let name = String(rest[start.upperBound..<end])
+                if let replacement = loader.environment[name] {
+                    result += replacement
+                } else {
+                    error(field, node, "environment variable '\(name)' is not set", &state)
+                }
+                rest = rest[rest.index(after: end)...]
+            }
+            return result + rest
+        }
+    }
+}
+
+/// The known word nearest to a mistyped one, if any is close enough to be a likely typo.
+func closest(to word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+    guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
+    return best
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where and how to deliver alerts. `secret` is already expanded from `${ENV}`; it is
+/// never printed (see `description`).
+public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
+    public enum Format: String, Sendable, Hashable, CaseIterable { case json, slack, discord }
+    public enum Event: String, Sendable, Hashable, CaseIterable { case changed, new, removed, error }
+
+    public var url: String
+    public var format: Format
+    public var secret: String?
+    public var headers: [String: String]
+    public var on: Set<Event>
+
+    public init(url: String, format: Format = .json, secret: String? = nil, headers: [String: String] = [:],
+                on: Set<Event> = [.changed, .removed]) {
+        self.url = url
+        self.format = format
+        self.secret = secret
+        self.headers = headers
+        self.on = on
+    }
+
+    public var description: String { "webhook \(url) (\(format.rawValue)\(secret == nil ? "" : ", signed"))" }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// Finds the story's text blocks: walks the DOM once, skipping what is never article
+/// (scripts, navigation, asides, share bars, related lists), scores ancestors of every
+/// paragraph by text and comma density the way Readability does, picks the best container
+/// and the siblings that belong with it, and keeps their blocks in document order.
+struct ContentFinder {
+    static let blockTags: Set<String> = [
+        "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul", "br", "center", "html", "caption",
+    ]
+    static let skippedTags: Set<String> = [
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+        "form", "button", "select", "textarea", "input", "label", "nav", "aside", "footer", "header", "menu",
+        "dialog", "head", "title", "meta", "link", "video", "audio", "picture", "source", "map",
+    ]
+    /// Class/id words of page furniture (after Readability's list, plus news-site staples).
+    static let unlikely = KeywordSet([
+        "-ad-", "ad-break", "agegate", "banner", "breadcrumb", "combx", "comment", "community", "cookie",
+        "consent", "cover-wrap", "disqus", "footer", "gdpr", "masthead", "menu", "newsletter", "pagination",
+        "pager", "popup", "promo", "related", "remark", "replies", "rss", "share", "sharing", "shoutbox",
+        "sidebar", "skyscraper", "social", "sponsor", "subscribe", "supplemental", "most-read", "mostread",
+        "popular", "trending", "recommend", "outbrain", "taboola", "navbar", "topnav", "subnav", "toolbar",
+        "latest-news", "top-news", "signup", "paywall", "modal",
+    ])
+    static let maybeContent = KeywordSet(["and", "article", "body", "column", "content", "main", "shadow", "story", "post", "entry", "text"])
+    static let positive = KeywordSet([
+        "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story",
+    ])
+    static let negative = KeywordSet([
+        "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote", "gdpr", "masthead",
+        "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
+        "sponsor", "shopping", "tags", "tool", "widget", "byline", "caption",
+    ])
+    static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
+
+    private(set) var blocks: [TextBlock] = []
+    private var collapser = WhitespaceCollapser()
+    private var linkCharacters = 0
+    private var linkDepth = 0
+    private var owner: HTMLNode?
+    private var kindStack: [Article.BlockKind] = []
+
+    /// Text blocks of the whole page (boilerplate subtrees already skipped).
+    static func collectBlocks(from roots: [HTMLNode], skipBoilerplate: Bool = true) -> [TextBlock] {
+        var finder = ContentFinder()
+        for root in roots {
+            finder.owner = root
+            finder.walk(root, skipBoilerplate: skipBoilerplate, depth: 0)
+            finder.flush()
+        }
+        return finder.blocks
+    }
+
+    private mutating func flush() {
+        guard !collapser.isEmpty, let owner else {
+            collapser = WhitespaceCollapser()
+            linkCharacters = 0
+            return
+        }
+        let text = collapser.take()
+        if !text.isEmpty {
+            blocks.append(TextBlock(owner: owner, kind: kindStack.last ?? .paragraph, text: text, linkCharacters: min(linkCharacters, text.utf8.count)))
+        }
+        linkCharacters = 0
+    }
+
+    private static func classAndID(_ node: HTMLNode) -> [UInt8] {
+        guard node.hasAttributes else { return [] }
+        let combined = (node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")
+        return Array(combined.lowercased().utf8)
+    }
+
+    static func isHidden(_ node: HTMLNode) -> Bool {
+        guard node.hasAttributes else { return false }
+        if node.attribute("hidden") != nil { return true }
+        if node.attribute("aria-hidden") == "true" { return true }
+        if let style = node.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
+           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        return false
+    }
+
+    /// Whether an element is page furniture to be skipped with everything inside it.
+    static func isBoilerplate(_ node: HTMLNode, name: String) -> Bool {
+        if skippedTags.contains(name) { return true }
+        guard node.hasAttributes else { return false }
+        if isHidden(node) { return true }
+        if let role = node.attribute("role"), skippedRoles.contains(role.lowercased()) { return true }
+        if name == "body" || name == "article" || name == "main" || name == "a" { return false }
+        let signature = classAndID(node)
+        return unlikely.matches(signature) && !maybeContent.matches(signature)
+    }
+
+    private mutating func walk(_ node: HTMLNode, skipBoilerplate: Bool, depth: Int) {
+        if node.isText {
+            node.withTextBytes { bytes in
+                let before = collapser.bytes.count
+                collapser.append(bytes)
+                if linkDepth > 0 { linkCharacters += collapser.bytes.count - before }
+            }
+            return
+        }
+        guard node.isElement, depth < 400 else { return }
+        let name = node.name
+        if skipBoilerplate ? Self.isBoilerplate(node, name: name) : Self.neverText.contains(name) {
+            if Self.blockTags.contains(name) { flush() } else { collapser.appendSpace() }
+            return
+        }
+        if name == "br" || name == "hr" {
+            flush()
+            return
+        }
+        if name == "img" {
+            return
+        }
+        let isBlock = Self.blockTags.contains(name)
+        let kind = Self.kind(for: name)
+        if isBlock {
+            flush()
+            let previousOwner = owner
+            owner = node
+            if let kind { kindStack.append(kind) }
+            node.forEachChild { walk($0, skipBoilerplate: skipBoilerplate, depth: depth + 1) }
+            flush()
+            if kind != nil { kindStack.removeLast() }
+            owner = previousOwner
+        } else {
+            let isLink = name == "a"
+            if isLink { linkDepth += 1 }
+            node.forEachChild { walk($0, skipBoilerplate: skipBoilerplate, depth: depth + 1) }
+            if isLink { linkDepth -= 1 }
+            if name == "td" || name == "th" { collapser.appendSpace() }
+        }
+    }
+
+    static let neverText: Set<String> = ["script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"]
+
+    static func kind(for name: String) -> Article.BlockKind? {
+        switch name {
+        case "p", "div", "section", "article", "td", "th", "dd", "figcaption", "main", "body": return .paragraph
+        case "h1", "h2", "h3", "h4", "h5", "h6": return .heading
+        case "li", "dt": return .listItem
+        case "blockquote": return .quote
+        case "pre": return .preformatted
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import CLibXML2
+import Foundation
+
+/// A parsed HTML page. The only file that talks to libxml2; everything else walks
+/// `HTMLNode` values and never sees a pointer.
+public final class HTMLDocument {
+    fileprivate let doc: htmlDocPtr
+
+    private static let setUp: Void = {
+        xmlInitParser()
+        nw_xml_silence_errors()
+    }()
+
+    /// Parses leniently (HTML as browsers see it). Never reaches the network, never loads
+    /// external entities. `encoding` (e.g. from HTTP) overrides the page's own declaration.
+    public init(data: Data, url: String? = nil, encoding: String? = nil) throws {
+        _ = Self.setUp
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        let bytes = data.isEmpty ? Data("<html></html>".utf8) : data
+        let parsed: htmlDocPtr? = bytes.withUnsafeBytes { raw in
+            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, encoding.flatMap(Self.libxmlEncodingName), options)
+        }
+        guard let parsed else { throw ExtractionError.unparseable("libxml2 returned no document") }
+        doc = parsed
+    }
+
+    deinit { xmlFreeDoc(doc) }
+
+    /// libxml2 (through iconv) knows most names; map the few web aliases it does not.
+    static func libxmlEncodingName(_ name: String) -> String? {
+        let lower = name.lowercased()
+        switch lower {
+        case "": return nil
+        case "utf8": return "UTF-8"
+        case "latin1", "iso8859-1": return "ISO-8859-1"
+        case "x-sjis", "sjis", "shift-jis": return "SHIFT_JIS"
+        case "gb2312", "x-gbk": return "GBK"
+        default: return lower
+        }
+    }
+
+    public var root: HTMLNode? { xmlDocGetRootElement(doc).map(HTMLNode.init) }
+
+    /// Nodes matching an XPath expression, in document order.
+    public func select(xpath: String) throws -> [HTMLNode] {
+        guard let context = xmlXPathNewContext(doc) else { throw ExtractionError.invalidSelector("cannot create XPath context") }
+        defer { xmlXPathFreeContext(context) }
+        guard let result = xmlXPathEvalExpression(xpath, context) else {
+            throw ExtractionError.invalidSelector("'\(xpath)' is not a valid XPath expression")
+        }
+        defer { xmlXPathFreeObject(result) }
+        guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0 else { return [] }
+        return (0..<Int(set.pointee.nodeNr)).compactMap { set.pointee.nodeTab[$0].map(HTMLNode.init) }
+    }
+}
+
+/// A node of an `HTMLDocument`; valid only while its document lives.
+public struct HTMLNode: Hashable {
+    fileprivate let node: xmlNodePtr
+
+    fileprivate init(_ node: xmlNodePtr) { self.node = node }
+
+    public var isElement: Bool { node.pointee.type == XML_ELEMENT_NODE }
+    public var isText: Bool { node.pointee.type == XML_TEXT_NODE || node.pointee.type == XML_CDATA_SECTION_NODE }
+
+    /// Lower-case tag name for elements (libxml2's HTML parser lower-cases them).
+    public var name: String {
+        guard let name = node.pointee.name else { return "" }
+        return String(cString: name)
+    }
+
+    /// Compares the tag name without building a String.
+    public func hasName(_ candidate: StaticString) -> Bool {
+        guard let name = node.pointee.name else { return false }
+        return strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self),
+                      UnsafeRawPointer(candidate.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+    }
+
+    public var firstChild: HTMLNode? { node.pointee.children.map(HTMLNode.init) }
+    public var nextSibling: HTMLNode? { node.pointee.next.map(HTMLNode.init) }
+    public var parent: HTMLNode? {
+        guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return HTMLNode(parent)
+    }
+
+    public var children: [HTMLNode] {
+        var result: [HTMLNode] = []
+        var child = node.pointee.children
+        while let current = child {
+            result.append(HTMLNode(current))
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// Calls `body` for each child, without allocating an array.
+    @inline(__always)
+    public func forEachChild(_ body: (HTMLNode) throws -> Void) rethrows {
+        var child = node.pointee.children
+        while let current = child {
+            try body(HTMLNode(current))
+            child = current.pointee.next
+        }
+    }
+
+    /// The raw text of a text node (nil for elements).
+    public var textContent: String? {
+        guard isText, let content = node.pointee.content else { return nil }
+        return String(cString: content)
+    }
+
+    /// The UTF-8 bytes of a text node, handed to `body` without copying.
+    public func withTextBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard isText, let content = node.pointee.content else { return nil }
+        return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+    }
+
+    public func attribute(_ name: String) -> String? {
+        guard isElement, let value = xmlGetProp(node, name) else { return nil }
+        defer { nw_xml_free(value) }
+        return String(cString: value)
+    }
+
+    public var hasAttributes: Bool { node.pointee.properties != nil }
+
+    /// All descendant text, concatenated.
+    public var allText: String {
+        guard let content = xmlNodeGetContent(node) else { return "" }
+        defer { nw_xml_free(content) }
+        return String(cString: content)
+    }
+
+    /// Detaches the node from its document and frees it (used by `remove:` selectors).
+    public func removeFromDocument() {
+        xmlUnlinkNode(node)
+        xmlFreeNode(node)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Reads headline, byline, dates and the like from JSON-LD (NewsArticle and friends),
+/// OpenGraph/meta tags, `<time>`, `<h1>` and `<title>`, in that order of trust.
+struct MetadataReader {
+    static let query = "/html | //title | //meta | //link[@rel='canonical'] | //h1 | //time[@datetime] | //script[@type='application/ld+json']"
+    static let articleTypes: Set<String> = [
+        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+        "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting", "LiveBlogPosting", "TechArticle",
+        "ScholarlyArticle", "SocialMediaPosting", "Report",
+    ]
+
+    func read(_ document: HTMLDocument, into article: inout Article) {
+        guard let nodes = try? document.select(xpath: Self.query) else { return }
+        var meta: [String: String] = [:]
+        var titleTag: String?
+        var h1s: [String] = []
+        var times: [String] = []
+        var linked: [String: Any]?
+        for node in nodes {
+            switch node.name {
+            case "html":
+                article.language = article.language ?? TextNormalizer.clean(node.attribute("lang"))
+            case "title":
+                titleTag = titleTag ?? TextNormalizer.clean(node.allText)
+            case "meta":
+                guard let content = TextNormalizer.clean(node.attribute("content")) else { continue }
+                for key in [node.attribute("property"), node.attribute("name"), node.attribute("itemprop")].compactMap({ $0?.lowercased() }) {
+                    if meta[key] == nil { meta[key] = content }
+                }
+                if let equiv = node.attribute("http-equiv")?.lowercased(), equiv == "content-language", meta["content-language"] == nil {
+                    meta["content-language"] = content
+                }
+            case "link":
+                article.canonicalURL = article.canonicalURL ?? TextNormalizer.clean(node.attribute("href"))
+            case "h1":
+                if let text = TextNormalizer.clean(node.allText) { h1s.append(text) }
+            case "time":
+                if let value = TextNormalizer.clean(node.attribute("datetime")) { times.append(value) }
+            case "script":
+                if linked == nil, let data = node.allText.data(using: .utf8),
+                   let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+                    linked = Self.findArticle(in: json, depth: 0)
+                }
+            default:
+                break
+            }
+        }
+        let ld = linked ?? [:]
+        let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
+        article.title = ldTitle ?? meta["og:title"] ?? meta["twitter:title"] ?? (h1s.count == 1 ? h1s[0] : nil)
+            ?? Self.stripSiteName(titleTag) ?? h1s.first
+        article.byline = Self.authorNames(ld["author"]) ?? meta["author"] ?? meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }
+            ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"]
+        article.published = TextNormalizer.clean(ld["datePublished"] as? String) ?? meta["article:published_time"]
+            ?? meta["datepublished"] ?? meta["pubdate"] ?? meta["date"] ?? meta["dc.date"] ?? times.first
+        article.modified = TextNormalizer.clean(ld["dateModified"] as? String) ?? meta["article:modified_time"]
+            ?? meta["og:updated_time"] ?? meta["datemodified"] ?? meta["last-modified"]
+        article.lead = TextNormalizer.clean(ld["description"] as? String) ?? meta["og:description"] ?? meta["description"] ?? meta["twitter:description"]
+        article.siteName = meta["og:site_name"] ?? TextNormalizer.clean((ld["publisher"] as? [String: Any])?["name"] as? String)
+        article.canonicalURL = article.canonicalURL ?? meta["og:url"]
+        article.language = article.language ?? TextNormalizer.clean(ld["inLanguage"] as? String) ?? meta["content-language"] ?? meta["og:locale"]
+    }
+
+    /// Depth-first search for the first object whose `@type` is an article type.
+    static func findArticle(in json: Any, depth: Int) -> [String: Any]? {
+        guard depth < 8 else { return nil }
+        if let list = json as? [Any] {
+            for item in list { if let found = findArticle(in: item, depth: depth + 1) { return found } }
+        } else if let object = json as? [String: Any] {
+            let types: [String] = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
+            if types.contains(where: articleTypes.contains) { return object }
+            if let graph = object["@graph"], let found = findArticle(in: graph, depth: depth + 1) { return found }
+            if let main = object["mainEntity"], let found = findArticle(in: main, depth: depth + 1) { return found }
+        }
+        return nil
+    }
+
+    static func authorNames(_ value: Any?) -> String? {
+        switch value {
+        case let name as String:
+            return TextNormalizer.clean(name)
+        case let object as [String: Any]:
+            return TextNormalizer.clean(object["name"] as? String)
+        case let list as [Any]:
+            let names = list.compactMap { authorNames($0) }
+            return names.isEmpty ? nil : names.joined(separator: ", ")
+        default:
+            return nil
+        }
+    }
+
+    /// "Story headline | Site" -> "Story headline", keeping the longer part.
+    static func stripSiteName(_ title: String?) -> String? {
+        guard let title else { return nil }
+        for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · "] where title.contains(separator) {
+            let parts = title.components(separatedBy: separator)
+            if let longest = parts.max(by: { $0.count < $1.count }), longest.split(separator: " ").count >= 3 {
+                return longest.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return title
+    }
+}

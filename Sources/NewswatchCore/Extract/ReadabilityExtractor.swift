@@ -1,0 +1,52 @@
+import Foundation
+
+/// The default extractor: article metadata from structured data, the body from
+/// Readability-style scoring of the DOM.
+public struct ReadabilityExtractor: ArticleExtractor {
+    public let version = "readability/1"
+
+    public init() {}
+
+    public func extract(_ input: ExtractionInput) throws -> Article {
+        let document = try HTMLDocument(data: input.html, url: input.url, encoding: input.charset)
+        try removeElements(matching: input.remove, in: document)
+        var article = Article()
+        MetadataReader().read(document, into: &article)
+
+        let blocks: [TextBlock]
+        if let select = input.select {
+            let roots = try document.select(xpath: select.xpath)
+            blocks = ContentFinder.collectBlocks(from: outermost(roots), skipBoilerplate: false)
+        } else if let root = document.root {
+            var scorer = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root]))
+            blocks = scorer.articleBlocks()
+        } else {
+            blocks = []
+        }
+        var body = blocks.map { Article.Block($0.kind, $0.text) }
+        // The headline is a field of its own; don't repeat it as the first body line.
+        if let title = article.title, let first = body.first, first.text == title { body.removeFirst() }
+        article.blocks = body
+        return article
+    }
+
+    private func removeElements(matching selectors: [ContentSelector], in document: HTMLDocument) throws {
+        var doomed: [HTMLNode] = []
+        for selector in selectors { doomed.append(contentsOf: try document.select(xpath: selector.xpath)) }
+        // Free only the outermost nodes: a descendant goes with its ancestor.
+        for node in outermost(doomed) { node.removeFromDocument() }
+    }
+
+    private func outermost(_ nodes: [HTMLNode]) -> [HTMLNode] {
+        let set = Set(nodes)
+        var seen = Set<HTMLNode>()
+        return nodes.filter { node in
+            var ancestor = node.parent
+            while let current = ancestor {
+                if set.contains(current) { return false }
+                ancestor = current.parent
+            }
+            return seen.insert(node).inserted
+        }
+    }
+}

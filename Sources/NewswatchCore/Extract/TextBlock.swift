@@ -1,0 +1,99 @@
+import Foundation
+
+/// A run of inline text between block boundaries, as found while walking the DOM.
+/// `owner` is the nearest block-level element around it; scoring climbs from there.
+struct TextBlock {
+    var owner: HTMLNode
+    var kind: Article.BlockKind
+    var text: String
+    var linkCharacters: Int
+    var characters: Int { text.utf8.count }
+    var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
+}
+
+/// Collapses runs of white space to one space, as a browser renders inline text.
+struct WhitespaceCollapser {
+    private(set) var bytes: [UInt8] = []
+    private var pendingSpace = false
+
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
+                pendingSpace = true
+            default:
+                if pendingSpace && !bytes.isEmpty { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+    }
+
+    /// Appends collapsible text (e.g. an `alt` or a newline placeholder) as-is.
+    mutating func appendSpace() { pendingSpace = true }
+
+    var isEmpty: Bool { bytes.isEmpty }
+
+    mutating func take() -> String {
+        defer {
+            bytes.removeAll(keepingCapacity: true)
+            pendingSpace = false
+        }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        return TextNormalizer.normalize(collapsed: raw)
+    }
+}
+
+enum TextNormalizer {
+    /// NFC, non-breaking and zero-width spaces folded, trimmed.
+    static func normalize(collapsed text: String) -> String {
+        var result = text
+        if result.utf8.contains(where: { $0 >= 0x80 }) {
+            result = String(result.unicodeScalars.compactMap { scalar -> Character? in
+                switch scalar.value {
+                case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: return " "
+                case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: return nil
+                default: return Character(scalar)
+                }
+            }).precomposedStringWithCanonicalMapping
+            if result.contains("  ") { result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Collapses white space in a free-standing string (metadata values).
+    static func clean(_ text: String?) -> String? {
+        guard let text else { return nil }
+        var collapser = WhitespaceCollapser()
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { collapser.append($0) }
+        bytes.removeAll()
+        let result = collapser.take()
+        return result.isEmpty ? nil : result
+    }
+}
+
+/// Substring tests over lower-cased ASCII bytes, cheap enough to run on every element.
+struct KeywordSet {
+    private let words: [[UInt8]]
+
+    init(_ words: [String]) { self.words = words.map { Array($0.utf8) } }
+
+    func matches(_ haystack: [UInt8]) -> Bool {
+        if haystack.isEmpty { return false }
+        for word in words where word.count <= haystack.count {
+            let first = word[0]
+            var i = 0
+            let last = haystack.count - word.count
+            while i <= last {
+                if haystack[i] == first {
+                    var j = 1
+                    while j < word.count && haystack[i + j] == word[j] { j += 1 }
+                    if j == word.count { return true }
+                }
+                i += 1
+            }
+        }
+        return false
+    }
+}

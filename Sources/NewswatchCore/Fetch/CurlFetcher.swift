@@ -1,0 +1,200 @@
+import CCurl
+import Foundation
+
+/// libcurl's multi interface, driven from a dedicated thread so that blocking in
+/// `curl_multi_poll` never ties up Swift's small cooperative thread pool.
+public struct CurlFetcher: Fetcher {
+    public var maxConcurrent: Int
+    public var maxPerHost: Int
+    public var userAgent: String
+
+    public static let defaultUserAgent = "newswatch/\(NewswatchVersion.current) (news page monitor; +https://github.com/newswatch/newswatch)"
+
+    public init(maxConcurrent: Int = 16, maxPerHost: Int = 2, userAgent: String = CurlFetcher.defaultUserAgent) {
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.maxPerHost = max(1, maxPerHost)
+        self.userAgent = userAgent
+    }
+
+    public func fetch(_ requests: [FetchRequest]) async -> [Result<FetchResult, FetchError>] {
+        if requests.isEmpty { return [] }
+        let config = self
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: CurlMultiSession(config: config).run(requests))
+            }
+            thread.name = "newswatch-curl"
+            thread.start()
+        }
+    }
+}
+
+private let curlGlobalInit: Void = {
+    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+}()
+
+/// Per-transfer state handed to libcurl's C callbacks as userdata.
+private final class Transfer {
+    let index: Int
+    let request: FetchRequest
+    let started = Date()
+    var body = Data()
+    var headers: [String: String] = [:]
+    var exceededLimit = false
+    var headerList: UnsafeMutablePointer<curl_slist>?
+
+    init(index: Int, request: FetchRequest) {
+        self.index = index
+        self.request = request
+    }
+
+    deinit { curl_slist_free_all(headerList) }
+}
+
+private let writeCallback: nw_data_callback = { pointer, size, count, userdata in
+    guard let pointer, let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    if transfer.body.count + length > transfer.request.limits.maxBodyBytes {
+        transfer.exceededLimit = true
+        return 0  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+    }
+    pointer.withMemoryRebound(to: UInt8.self, capacity: length) { transfer.body.append($0, count: length) }
+    return length
+}
+
+private let headerCallback: nw_data_callback = { pointer, size, count, userdata in
+    guard let pointer, let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let line = pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        transfer.headers = [:]  // a new response (after a redirect or 100-continue) starts afresh
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        transfer.headers[name] = value
+    }
+    return length
+}
+
+private struct CurlMultiSession {
+    let config: CurlFetcher
+
+    func run(_ requests: [FetchRequest]) -> [Result<FetchResult, FetchError>] {
+        _ = curlGlobalInit
+        var results = [Result<FetchResult, FetchError>?](repeating: nil, count: requests.count)
+        guard let multi = curl_multi_init() else {
+            return requests.map { _ in .failure(.transport(code: -1, message: "curl_multi_init failed")) }
+        }
+        defer { curl_multi_cleanup(multi) }
+        nw_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, config.maxConcurrent)
+        nw_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, config.maxPerHost)
+
+        var active: [UnsafeMutableRawPointer: Transfer] = [:]
+        var next = 0
+        func startMore() {
+            while active.count < config.maxConcurrent * 2, next < requests.count {
+                let index = next
+                next += 1
+                switch makeEasy(for: Transfer(index: index, request: requests[index])) {
+                case .success(let (easy, transfer)):
+                    active[easy] = transfer
+                    curl_multi_add_handle(multi, easy)
+                case .failure(let error):
+                    results[index] = .failure(error)
+                }
+            }
+        }
+        startMore()
+        var running: Int32 = 0
+        repeat {
+            curl_multi_perform(multi, &running)
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                guard nw_msg_is_done(message) != 0, let easy = nw_msg_easy(message),
+                      let transfer = active.removeValue(forKey: easy) else { continue }
+                results[transfer.index] = finish(easy: easy, transfer: transfer, code: nw_msg_result(message))
+                curl_multi_remove_handle(multi, easy)
+                curl_easy_cleanup(easy)
+                Unmanaged.passUnretained(transfer).release()
+            }
+            startMore()
+            if !active.isEmpty {
+                curl_multi_poll(multi, nil, 0, 200, nil)
+            }
+        } while !active.isEmpty
+        return results.map { $0 ?? .failure(.transport(code: -1, message: "transfer did not complete")) }
+    }
+
+    private func makeEasy(for transfer: Transfer) -> Result<(UnsafeMutableRawPointer, Transfer), FetchError> {
+        let request = transfer.request
+        guard let scheme = request.url.split(separator: ":", maxSplits: 1).first?.lowercased(),
+              request.url.contains("://") else {
+            return .failure(.invalidURL(request.url))
+        }
+        let allowed = request.limits.allowFileScheme ? ["http", "https", "file"] : ["http", "https"]
+        guard allowed.contains(scheme) else { return .failure(.schemeNotAllowed(scheme)) }
+        guard let easy = curl_easy_init() else { return .failure(.transport(code: -1, message: "curl_easy_init failed")) }
+
+        let limits = request.limits
+        nw_easy_setopt_string(easy, CURLOPT_URL, request.url)
+        nw_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, allowed.joined(separator: ","))
+        nw_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        nw_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
+        nw_easy_setopt_long(easy, CURLOPT_MAXREDIRS, limits.maxRedirects)
+        nw_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        nw_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout * 1000))
+        nw_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(limits.totalTimeout * 1000))
+        nw_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBodyBytes))
+        nw_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        nw_easy_setopt_string(easy, CURLOPT_USERAGENT, config.userAgent)
+
+        var headerLines = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        if let etag = request.etag { headerLines.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headerLines.append("If-Modified-Since: \(lastModified)") }
+        for line in headerLines { transfer.headerList = curl_slist_append(transfer.headerList, line) }
+        if let list = transfer.headerList { nw_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list) }
+
+        if request.method != "GET" { nw_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method) }
+        if let body = request.body {
+            nw_easy_setopt_long(easy, CURLOPT_POST, 1)
+            nw_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
+                _ = nw_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+        }
+
+        let userdata = Unmanaged.passRetained(transfer).toOpaque()
+        nw_easy_setopt_write_callback(easy, writeCallback)
+        nw_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata)
+        nw_easy_setopt_header_callback(easy, headerCallback)
+        nw_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userdata)
+        return .success((easy, transfer))
+    }
+
+    private func finish(easy: UnsafeMutableRawPointer, transfer: Transfer, code: CURLcode) -> Result<FetchResult, FetchError> {
+        let request = transfer.request
+        if transfer.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
+            return .failure(.bodyTooLarge(limit: request.limits.maxBodyBytes))
+        }
+        guard code == CURLE_OK else {
+            let message = String(cString: curl_easy_strerror(code))
+            if code == CURLE_OPERATION_TIMEDOUT { return .failure(.timedOut("\(message) after \(request.limits.totalTimeout)s")) }
+            if code == CURLE_UNSUPPORTED_PROTOCOL { return .failure(.schemeNotAllowed("redirect to a scheme other than http/https")) }
+            return .failure(.transport(code: Int(code.rawValue), message: message))
+        }
+        var status = 0
+        nw_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var effective: UnsafeMutablePointer<CChar>?
+        nw_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
+        let finalURL = effective.map { String(cString: $0) } ?? request.url
+        if status == 0 && finalURL.lowercased().hasPrefix("file:") { status = 200 }
+        return .success(FetchResult(
+            requestedURL: request.url, finalURL: finalURL, status: status, headers: transfer.headers,
+            body: transfer.body, elapsed: Date().timeIntervalSince(transfer.started)))
+    }
+}

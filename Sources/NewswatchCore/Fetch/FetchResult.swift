@@ -1,0 +1,69 @@
+import Foundation
+
+/// What a server answered. A result is any HTTP answer, including 404 and 500; transport
+/// failures are `FetchError`s instead.
+public struct FetchResult: Sendable {
+    public var requestedURL: String
+    public var finalURL: String
+    public var status: Int
+    /// Header names lower-cased; the last value wins for repeated headers.
+    public var headers: [String: String]
+    public var body: Data
+    public var elapsed: TimeInterval
+
+    public init(requestedURL: String, finalURL: String, status: Int, headers: [String: String], body: Data, elapsed: TimeInterval) {
+        self.requestedURL = requestedURL
+        self.finalURL = finalURL
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.elapsed = elapsed
+    }
+
+    public var isNotModified: Bool { status == 304 }
+    public var isSuccess: Bool { (200..<300).contains(status) }
+    public var etag: String? { headers["etag"] }
+    public var lastModified: String? { headers["last-modified"] }
+    public var contentType: String? { headers["content-type"] }
+
+    /// The charset parameter of Content-Type, lower-cased, if the server sent one.
+    public var charset: String? {
+        guard let contentType else { return nil }
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+            }
+        }
+        return nil
+    }
+}
+
+public enum FetchError: Error, Sendable, CustomStringConvertible {
+    case invalidURL(String)
+    case schemeNotAllowed(String)
+    case bodyTooLarge(limit: Int)
+    case timedOut(String)
+    case transport(code: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url): return "invalid URL '\(url)'"
+        case .schemeNotAllowed(let scheme): return "scheme '\(scheme)' is not allowed (http and https only)"
+        case .bodyTooLarge(let limit): return "response body exceeds the limit of \(limit) bytes"
+        case .timedOut(let message): return "timed out: \(message)"
+        case .transport(_, let message): return message
+        }
+    }
+}
+
+/// The fetch stage. Implementations fetch a batch concurrently and answer in request order.
+public protocol Fetcher: Sendable {
+    func fetch(_ requests: [FetchRequest]) async -> [Result<FetchResult, FetchError>]
+}
+
+extension Fetcher {
+    public func fetch(_ request: FetchRequest) async -> Result<FetchResult, FetchError> {
+        await fetch([request])[0]
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// What a check found for one watch.
+public enum CheckEvent: Sendable {
+    /// First sight of the page: its first version was stored.
+    case new(watch: Watch, version: VersionRecord, article: Article)
+    /// The story changed: a new version was stored.
+    case changed(watch: Watch, change: Change)
+    /// Fetched, and the story is the same (the rest of the page may have changed).
+    case unchanged(watch: Watch)
+    /// The server answered 304 Not Modified.
+    case notModified(watch: Watch)
+    /// Nothing was stored; the reason is one line.
+    case failed(watch: Watch, reason: String)
+
+    public var watch: Watch {
+        switch self {
+        case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _):
+            return watch
+        }
+    }
+}
+
+/// Everything one `check` did.
+public struct CheckReport: Sendable {
+    public var events: [CheckEvent] = []
+    public var deliveries: [DeliveryOutcome] = []
+    /// Watches skipped because they were not yet due.
+    public var notDue: Int = 0
+
+    public var failures: [CheckEvent] { events.filter { if case .failed = $0 { return true } else { return false } } }
+    public var changes: [Change] { events.compactMap { if case .changed(_, let change) = $0 { return change } else { return nil } } }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// One fetched-and-extracted version of a page, before it is stored.
+public struct Snapshot: Sendable {
+    public var fetchedAt: Date
+    public var requestedURL: String
+    public var finalURL: String
+    public var status: Int
+    public var etag: String?
+    public var lastModified: String?
+    public var contentType: String?
+    public var charset: String?
+    public var extractorVersion: String
+    public var article: Article
+    public var html: Data
+
+    public init(fetchedAt: Date, requestedURL: String, finalURL: String, status: Int, etag: String? = nil,
+                lastModified: String? = nil, contentType: String? = nil, charset: String? = nil,
+                extractorVersion: String, article: Article, html: Data) {
+        self.fetchedAt = fetchedAt
+        self.requestedURL = requestedURL
+        self.finalURL = finalURL
+        self.status = status
+        self.etag = etag
+        self.lastModified = lastModified
+        self.contentType = contentType
+        self.charset = charset
+        self.extractorVersion = extractorVersion
+        self.article = article
+        self.html = html
+    }
+}
+
+/// A stored version as listed in a watch's history log. Content lives in objects named
+/// by their SHA-256, so equal content is stored once.
+public struct VersionRecord: Codable, Sendable, Hashable {
+    /// 1-based, in order of storage.
+    public var number: Int
+    public var fetchedAt: Date
+    public var requestedURL: String
+    public var finalURL: String
+    public var status: Int
+    public var etag: String?
+    public var lastModified: String?
+    public var contentType: String?
+    public var charset: String?
+    public var extractorVersion: String
+    /// Object id of the extracted article (JSON).
+    public var article: String
+    /// Object id of the raw HTML as fetched.
+    public var html: String
+    /// SHA-256 of the article's story text: equal hashes mean an unchanged story.
+    public var storyHash: String
+    public var title: String?
+}
+
+/// Small mutable per-watch state: what the next check needs to know.
+public struct WatchState: Codable, Sendable, Hashable {
+    public var lastChecked: Date?
+    public var lastChanged: Date?
+    public var etag: String?
+    public var lastModified: String?
+    public var lastError: String?
+    public var consecutiveFailures: Int = 0
+    public var nextDue: Date?
+
+    public init() {}
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The store stage. The filesystem store is the embedded default; a server-backed store
+/// implements the same protocol and the pipeline does not change.
+public protocol SnapshotStore: Sendable {
+    /// Every version of a watch, oldest first.
+    func versions(of watch: String) throws -> [VersionRecord]
+    func article(of version: VersionRecord) throws -> Article
+    func html(of version: VersionRecord) throws -> Data
+    /// Stores a new version and returns its record.
+    func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord
+    func state(of watch: String) throws -> WatchState
+    func save(_ state: WatchState, for watch: String) throws
+    /// Names of watches that have stored anything.
+    func watchNames() throws -> [String]
+    /// Runs `body` as the only writer. `wait` nil means fail at once if another writer holds it.
+    func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T
+}
+
+extension SnapshotStore {
+    public func latestVersion(of watch: String) throws -> VersionRecord? { try versions(of: watch).last }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case locked(path: String)
+    case corruptObject(id: String, reason: String)
+    case missingObject(id: String)
+    case corruptLog(path: String, line: Int, reason: String)
+    case io(path: String, reason: String)
+    case invalidWatchName(String)
+
+    public var description: String {
+        switch self {
+        case .locked(let path): return "another newswatch process is writing to the store (lock held on \(path))"
+        case .corruptObject(let id, let reason): return "object \(id) is corrupt: \(reason)"
+        case .missingObject(let id): return "object \(id) is missing"
+        case .corruptLog(let path, let line, let reason): return "\(path):\(line): corrupt history entry: \(reason)"
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .invalidWatchName(let name): return "'\(name)' cannot be used as a watch name in the store"
+        }
+    }
+}

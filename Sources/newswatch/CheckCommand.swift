@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import NewswatchCore
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Fetch the watches that are due, store new versions and print what changed.",
+        discussion: """
+        Safe to run from cron every minute: only watches whose interval (`every:`) has passed \
+        are fetched, and a lock on the store keeps overlapping runs apart (a second run exits \
+        with code 75 at once, or waits up to --wait seconds).
+
+        stdout carries only news: `new: ...` for a first sight, and a summary line plus a \
+        unified diff for every changed story; nothing at all when nothing changed. Failures \
+        go to stderr and make the exit code 1.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("watch"), help: ArgumentHelp("Check only this watch, due or not (repeatable).", valueName: "name"))
+    var watchNames: [String] = []
+
+    @Flag(help: "Check every watch now, due or not.")
+    var all = false
+
+    @Option(help: ArgumentHelp("If another run holds the store, wait up to this many seconds instead of exiting 75.", valueName: "seconds"))
+    var wait: Double?
+
+    @Flag(help: "Print one JSON object per event (new, changed, unchanged, not-modified, failed) instead of diffs.")
+    var json = false
+
+    @OptionGroup var display: DisplayOptions
+
+    func run() async throws {
+        try await runReportingErrors {
+            let list = try global.loadWatchlist()
+            var selected = list.watches
+            if !watchNames.isEmpty {
+                selected = try watchNames.map { name in
+                    guard let watch = list.watch(named: name) else { throw unknownWatch(name, in: list) }
+                    return watch
+                }
+            }
+            let store = global.openStore()
+            let runner = CheckRunner(store: store)
+            let showProgress = Terminal.stderrIsTerminal && !json
+            let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in
+                let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: Date())
+                if showProgress { Terminal.info("checking \(due.count) of \(selected.count) watches…") }
+                var report = await runner.run(due)
+                report.notDue = selected.count - due.count
+                return report
+            }
+            let printer = ReportPrinter(style: display.style, json: json)
+            printer.print(report)
+            if showProgress {
+                Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due")
+            }
+            if !report.failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+func unknownWatch(_ name: String, in list: Watchlist) -> CLIError {
+    var message = "no watch named '\(name)' in \(list.files.joined(separator: ", "))"
+    let names = list.watches.map(\.name)
+    if let suggestion = names.min(by: { levenshtein($0, name) < levenshtein($1, name) }), levenshtein(suggestion, name) <= 3 {
+        message += "; did you mean '\(suggestion)'?"
+    }
+    return CLIError(message)
+}
+
+func levenshtein(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return a.isEmpty ? b.count : row[b.count]
+}

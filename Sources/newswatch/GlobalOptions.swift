@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import NewswatchCore
+
+/// Where the configuration and the history live; every command takes these.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A watchlist YAML file, or a directory of *.yaml files.", valueName: "path"))
+    var watchlists: String = "watchlists"
+
+    @Option(name: .long, help: ArgumentHelp("The snapshot store directory.", valueName: "dir"))
+    var store: String = "snapshots"
+
+    func openStore() -> FileSnapshotStore { FileSnapshotStore(root: store) }
+
+    /// Loads the watchlists, printing warnings; configuration errors end the command (exit 2).
+    func loadWatchlist() throws -> Watchlist {
+        do {
+            let list = try WatchlistLoader().load(path: watchlists)
+            for warning in list.warnings { Terminal.warn(warning) }
+            return list
+        } catch let errors as ConfigErrors {
+            for error in errors.errors { Terminal.error(error.description) }
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// How output looks: color and paging.
+struct DisplayOptions: ParsableArguments {
+    enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    @Option(help: "Color output: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorMode = .auto
+
+    @Flag(help: "Do not page output through $PAGER (less -R by default).")
+    var noPager = false
+
+    var style: TerminalStyle {
+        switch color {
+        case .always: return .color
+        case .never: return .plain
+        case .auto: return Terminal.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil ? .color : .plain
+        }
+    }
+
+    func emit(_ text: String) {
+        if !noPager && Terminal.stdoutIsTerminal { Terminal.page(text) } else { Terminal.write(text) }
+    }
+}
+
+/// A version argument: `3` (the third version), `-1` (the one before the latest) or `latest`.
+struct VersionSpecifier: ExpressibleByArgument {
+    var value: Int?  // nil = latest
+
+    init?(argument: String) {
+        if argument == "latest" || argument == "HEAD" { value = nil; return }
+        guard let number = Int(argument.hasPrefix("@") ? String(argument.dropFirst()) : argument) else { return nil }
+        value = number
+    }
+
+    init(_ value: Int?) { self.value = value }
+
+    func resolve(in versions: [VersionRecord], watch: String) throws -> VersionRecord {
+        guard let last = versions.last else { throw CLIError("watch '\(watch)' has no stored versions yet (run `newswatch check`)") }
+        guard let value else { return last }
+        let index = value > 0 ? value - 1 : versions.count - 1 + value
+        guard versions.indices.contains(index) else {
+            throw CLIError("watch '\(watch)' has no version \(value) (it has 1...\(versions.count); negative numbers count back from the latest)")
+        }
+        return versions[index]
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Turns store and CLI errors into a message and an exit code instead of a crash.
+func runReportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as StoreError {
+        Terminal.error(error.description)
+        if case .locked = error { throw ExitCode(75) }
+        throw ExitCode(1)
+    } catch let error as CLIError {
+        Terminal.error(error.description)
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import NewswatchCore
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the watches with their interval, versions, last check and any error."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await runReportingErrors {
+            let list = try global.loadWatchlist()
+            let store = global.openStore()
+            var rows: [[String: Any]] = []
+            for watch in list.watches {
+                let versions = (try? store.versions(of: watch.name)) ?? []
+                let state = (try? store.state(of: watch.name)) ?? WatchState()
+                var row: [String: Any] = ["name": watch.name, "url": watch.url, "every": watch.every.description, "versions": versions.count]
+                row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()
+                row["nextDue"] = state.nextDue.map(Timestamp.display) ?? NSNull()
+                row["error"] = state.lastError ?? NSNull()
+                row["title"] = versions.last?.title ?? NSNull()
+                rows.append(row)
+            }
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                Terminal.write(String(decoding: data, as: UTF8.self) + "\n")
+                return
+            }
+            let nameWidth = max(4, list.watches.map(\.name.count).max() ?? 4)
+            Terminal.write("NAME".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  EVERY  VERSIONS  LAST CHECKED          STATUS\n")
+            for row in rows {
+                let name = (row["name"] as! String).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                let every = (row["every"] as! String).padding(toLength: 5, withPad: " ", startingAt: 0)
+                let versions = String(row["versions"] as! Int).padding(toLength: 8, withPad: " ", startingAt: 0)
+                let checked = ((row["lastChecked"] as? String) ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0)
+                let status = (row["error"] as? String).map { "failing: \($0)" } ?? ((row["title"] as? String) ?? "")
+                Terminal.write("\(name)  \(every)  \(versions)  \(checked)  \(status)\n")
+            }
+        }
+    }
+}

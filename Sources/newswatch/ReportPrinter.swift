@@ -1,0 +1,57 @@
+import Foundation
+import NewswatchCore
+
+/// Renders a check report: news on stdout, trouble on stderr.
+struct ReportPrinter {
+    var style: TerminalStyle
+    var json: Bool
+
+    func print(_ report: CheckReport) {
+        for event in report.events {
+            if json {
+                Terminal.write(jsonLine(event) + "\n")
+                continue
+            }
+            switch event {
+            case .new(let watch, let version, let article):
+                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(article.blocks.count) paragraphs, version \(version.number)) \(watch.url)\n")
+            case .changed(let watch, let change):
+                Terminal.write(style.bold("changed: \(watch.name)") + ": \(change.summary)\n")
+                Terminal.write(change.unified(style: style))
+            case .failed(let watch, let reason):
+                Terminal.error("\(watch.name): \(reason)")
+            case .unchanged, .notModified:
+                break
+            }
+        }
+        for delivery in report.deliveries where !delivery.delivered {
+            Terminal.error("alert \(delivery.alertID) not delivered: \(delivery.error ?? "")")
+        }
+    }
+
+    private func jsonLine(_ event: CheckEvent) -> String {
+        var object: [String: Any] = ["watch": event.watch.name, "url": event.watch.url]
+        switch event {
+        case .new(_, let version, let article):
+            object["event"] = "new"
+            object["version"] = version.number
+            object["title"] = article.title ?? NSNull()
+        case .changed(_, let change):
+            object["event"] = "changed"
+            object["oldVersion"] = change.old.number
+            object["version"] = change.new.number
+            object["title"] = change.newArticle.title ?? NSNull()
+            object["summary"] = change.summary.description
+            object["diff"] = change.unified()
+        case .unchanged:
+            object["event"] = "unchanged"
+        case .notModified:
+            object["event"] = "not-modified"
+        case .failed(_, let reason):
+            object["event"] = "failed"
+            object["reason"] = reason
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
