@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(
             name: "NewswatchCoreTests",
             dependencies: ["NewswatchCore", "NewswatchDemo"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+import NewswatchDemo
+
+@Suite("Line diff")
+struct DiffTests {
+    @Test func identicalTextsHaveNoDiff() {
+        let diff = TextDiff(old: "a\nb\n", new: "a\nb\n")
+        #expect(!diff.hasChanges)
+        #expect(diff.unified(oldLabel: "a", newLabel: "b") == "")
+    }
+
+    @Test func unifiedDiffFormat() {
+        let old = (1...10).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        let new = old.replacingOccurrences(of: "line 5\n", with: "line five\n")
+        let diff = TextDiff(old: old, new: new)
+        #expect(diff.unified(oldLabel: "old", newLabel: "new") == """
+        --- old
+        +++ new
+        @@ -2,7 +2,7 @@
+         line 2
+         line 3
+         line 4
+        -line 5
+        +line five
+         line 6
+         line 7
+         line 8
+
+        """)
+        #expect(diff.insertedLines == 1 && diff.deletedLines == 1)
+    }
+
+    /// Edits real article paragraphs at random, then checks `patch(1)` rebuilds the new text.
+    @Test func patchReproducesNewText() throws {
+        let paragraphs = DemoParagraphs.all
+        var generator = SeededGenerator(seed: 42)
+        let directory = Fixtures.temporaryDirectory()
+        for round in 0..<40 {
+            var old = (0..<Int.random(in: 3...12, using: &generator)).map { _ in paragraphs.randomElement(using: &generator)! }
+            var new = old
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let position = Int.random(in: 0...new.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: new.insert(paragraphs.randomElement(using: &generator)!, at: position)
+                case 1: if !new.isEmpty { new.remove(at: min(position, new.count - 1)) }
+                default: if !new.isEmpty { new[min(position, new.count - 1)] += " (updated)" }
+                }
+            }
+            if round % 7 == 0 { old = [] }
+            let oldText = old.isEmpty ? "" : old.joined(separator: "\n") + "\n"
+            let newText = new.isEmpty ? "" : new.joined(separator: "\n") + "\n"
+            let patchText = TextDiff(old: oldText, new: newText).unified(oldLabel: "a/story", newLabel: "b/story")
+            let file = directory + "/story-\(round).txt"
+            try oldText.write(toFile: file, atomically: true, encoding: .utf8)
+            try patchText.write(toFile: file + ".patch", atomically: true, encoding: .utf8)
+            if patchText.isEmpty { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["patch", "--quiet", "--force", file, file + ".patch"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "patch failed in round \(round)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == newText, "round \(round)")
+        }
+    }
+
+    @Test func summaryNamesHeadlineAndParagraphs() {
+        let old = Article(title: "Leader to visit", modified: "18.06.2024 13:12",
+                          blocks: ["Visit planned.", "Talks expected.", "Treaty unlikely to be signed."].map { .init(.paragraph, $0) })
+        let new = Article(title: "Leader arrives, signs treaty", modified: "19.06.2024 09:40",
+                          blocks: ["Visit planned.", "Leader arrived on Tuesday.", "Talks were held.", "Treaty signed."].map { .init(.paragraph, $0) })
+        let summary = ChangeSummary(old: old, new: new, diff: TextDiff(old: old.storyText, new: new.storyText))
+        #expect(summary.headlineChanged)
+        #expect(summary.added + summary.edited == 3)
+        #expect(summary.description.hasPrefix("headline changed; "))
+        #expect(summary.description.hasSuffix("modified 18.06.2024 13:12 -> 19.06.2024 09:40"))
+    }
+
+    @Test func costBoundFallsBackToReplace() {
+        let a = (0..<300).map { "a\($0)" }, b = (0..<300).map { "b\($0)" }
+        let edits = Myers.diff(a, b, maxCost: 50)
+        #expect(edits.map(\.kind) == [.delete, .insert])
+    }
+}
+
+enum DemoParagraphs {
+    static let all: [String] = {
+        let html = DemoStory.page(version: 1, date: Date(), request: 0) + DemoStory.page(version: 2, date: Date(), request: 0)
+        return html.components(separatedBy: "<p>").dropFirst().compactMap { $0.components(separatedBy: "</p>").first }
+    }()
+}
+
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

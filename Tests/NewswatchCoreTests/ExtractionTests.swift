@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+import NewswatchDemo
+
+@Suite("Article extraction")
+struct ExtractionTests {
+    let extractor = ReadabilityExtractor()
+
+    func extract(_ html: String, select: String? = nil, remove: [String] = []) throws -> Article {
+        try extractor.extract(ExtractionInput(html: Data(html.utf8), select: select.map { try! ContentSelector(parsing: $0) },
+                                              remove: remove.map { try! ContentSelector(parsing: $0) }))
+    }
+
+    @Test func seedStylePageYieldsOnlyTheStory() throws {
+        let html = DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_700_000), request: 3)
+        let article = try extract(html)
+        let storyParagraphs = html.components(separatedBy: "<p>").dropFirst().compactMap { $0.components(separatedBy: "</p>").first }
+        #expect(storyParagraphs.count == 9)
+        #expect(article.blocks.map(\.text) == storyParagraphs)
+        #expect(article.title == "Valdorian President To Pay First State Visit To Kestria In 18 Years")
+        #expect(article.published == "2024-06-18T13:12:00+03:00")
+        #expect(article.siteName == "Daily Meridian")
+        #expect(article.language == "en")
+        for boilerplate in ["Latest News", "Top News", "SEARCH IN NEWS", "HOME PAGE", "Politics", "Storm warning", "About"] {
+            #expect(!article.text.contains(boilerplate), "\(boilerplate) leaked into the body")
+        }
+    }
+
+    @Test func changingSidebarsDoNotChangeTheStory() throws {
+        let a = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_700_000), request: 1))
+        let b = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_790_000), request: 4))
+        #expect(a.storyText == b.storyText)
+    }
+
+    @Test func readsJSONLDMetadata() throws {
+        let article = try extract("""
+        <html><head><title>Ignored | Site</title>
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},
+          {"@type":"NewsArticle","headline":"JSON-LD Headline","author":[{"@type":"Person","name":"Ana Ruiz"},{"@type":"Person","name":"Li Wei"}],
+           "datePublished":"2024-06-18T10:00:00Z","dateModified":"2024-06-19T08:00:00Z","description":"The lead."}]}</script>
+        </head><body><article><p>\(String(repeating: "Body text of the article, with commas, and more. ", count: 5))</p></article></body></html>
+        """)
+        #expect(article.title == "JSON-LD Headline")
+        #expect(article.byline == "Ana Ruiz, Li Wei")
+        #expect(article.published == "2024-06-18T10:00:00Z")
+        #expect(article.modified == "2024-06-19T08:00:00Z")
+        #expect(article.lead == "The lead.")
+        #expect(article.blocks.count == 1)
+    }
+
+    @Test func decodesEntitiesAndNormalisesWhitespace() throws {
+        let article = try extract("<html><body><article><p>  Caf&eacute;\n\n  &amp;   bar&nbsp;&nbsp;tab\tend, with enough text to count as a paragraph here. </p></article></body></html>")
+        #expect(article.blocks.first?.text == "Café & bar tab end, with enough text to count as a paragraph here.")
+    }
+
+    @Test func selectAndRemoveOverrideTheAutomaticChoice() throws {
+        let html = """
+        <html><body><div id="story"><p>Chosen paragraph.</p><div class="ad">Buy now</div></div>
+        <div id="other"><p>\(String(repeating: "A much longer paragraph, which automatic extraction would prefer, ", count: 8))</p></div></body></html>
+        """
+        let article = try extract(html, select: "#story", remove: [".ad"])
+        #expect(article.blocks.map(\.text) == ["Chosen paragraph."])
+    }
+
+    @Test func legacyEncodingFromHTTPCharset() throws {
+        // "Türkçe haber: İstanbul'da şiddetli yağış" in windows-1254.
+        let text = "Türkçe haber: İstanbul'da şiddetli yağış, sokaklar sular altında kaldı ve ulaşım aksadı."
+        var bytes = Data("<html><body><article><p>".utf8)
+        let windows1254: [Character: UInt8] = ["ü": 0xFC, "ç": 0xE7, "İ": 0xDD, "ş": 0xFE, "ğ": 0xF0, "ı": 0xFD]
+        bytes.append(contentsOf: text.flatMap { windows1254[$0].map { [$0] } ?? Array(String($0).utf8) })
+        bytes.append(Data("</p></article></body></html>".utf8))
+        let article = try extractor.extract(ExtractionInput(html: bytes, charset: "windows-1254"))
+        #expect(article.blocks.first?.text == text)
+    }
+
+    @Test func hostileInputsDoNotCrash() throws {
+        #expect(try extract("").blocks.isEmpty)
+        var garbage = SeededGenerator(seed: 7)
+        let binary = Data((0..<100_000).map { _ in UInt8.random(in: 0...255, using: &garbage) })
+        _ = try extractor.extract(ExtractionInput(html: binary))
+        let deep = String(repeating: "<div>", count: 100_000) + "deep text" + String(repeating: "</div>", count: 100_000)
+        _ = try extract(deep)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+
+@Suite("Fetching with libcurl", .serialized)
+struct FetchTests {
+    let server: TestServer
+    let fetcher = CurlFetcher()
+
+    init() throws {
+        server = try TestServer()
+        try "<html><body><p>Hello from the test site.</p></body></html>".write(toFile: server.root + "/index.html", atomically: true, encoding: .utf8)
+    }
+
+    @Test func fetchesAPageWithValidators() async throws {
+        let result = try await fetcher.fetch(FetchRequest(url: server.url("/site/index.html"))).get()
+        #expect(result.status == 200)
+        #expect(String(decoding: result.body, as: UTF8.self).contains("Hello from the test site."))
+        #expect(result.etag != nil)
+        #expect(result.lastModified != nil)
+        #expect(result.charset == "utf-8")
+    }
+
+    @Test func conditionalRequestGets304() async throws {
+        let first = try await fetcher.fetch(FetchRequest(url: server.url("/site/index.html"))).get()
+        let second = try await fetcher.fetch(FetchRequest(url: server.url("/site/index.html"), etag: first.etag)).get()
+        #expect(second.status == 304)
+        #expect(second.isNotModified)
+        #expect(second.body.isEmpty)
+    }
+
+    @Test func followsRedirects() async throws {
+        let result = try await fetcher.fetch(FetchRequest(url: server.url("/redirect"))).get()
+        #expect(result.status == 200)
+        #expect(result.finalURL == server.url("/site/index.html"))
+    }
+
+    @Test func redirectLoopFailsWithReason() async throws {
+        let result = await fetcher.fetch(FetchRequest(url: server.url("/redirect-loop")))
+        guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+        #expect("\(error)".lowercased().contains("redirect"))
+    }
+
+    @Test func redirectToFileSchemeIsRefused() async throws {
+        let result = await fetcher.fetch(FetchRequest(url: server.url("/redirect-file")))
+        guard case .failure = result else { Issue.record("a redirect to file:// must not be followed"); return }
+    }
+
+    @Test func decodesGzip() async throws {
+        let result = try await fetcher.fetch(FetchRequest(url: server.url("/gzip"))).get()
+        let text = String(decoding: result.body, as: UTF8.self)
+        #expect(text.contains("Compressed story text"))
+        #expect(text.hasPrefix("<html>"))
+    }
+
+    @Test func reportsHTTPErrors() async throws {
+        let result = try await fetcher.fetch(FetchRequest(url: server.url("/status/404"))).get()
+        #expect(result.status == 404)
+        #expect(!result.isSuccess)
+    }
+
+    @Test func timesOut() async throws {
+        var limits = FetchLimits()
+        limits.totalTimeout = 1
+        let started = Date()
+        let result = await fetcher.fetch(FetchRequest(url: server.url("/slow"), limits: limits))
+        guard case .failure(.timedOut) = result else { Issue.record("expected a timeout, got \(result)"); return }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func enforcesBodyLimit() async throws {
+        var limits = FetchLimits()
+        limits.maxBodyBytes = 1024 * 1024
+        let result = await fetcher.fetch(FetchRequest(url: server.url("/big"), limits: limits))
+        guard case .failure(.bodyTooLarge) = result else { Issue.record("expected bodyTooLarge, got \(result)"); return }
+    }
+
+    @Test func fileURLsOnlyWhenAllowed() async throws {
+        let url = "file://" + server.root + "/index.html"
+        let refused = await fetcher.fetch(FetchRequest(url: url))
+        guard case .failure(.schemeNotAllowed) = refused else { Issue.record("file:// must be refused by default"); return }
+        var limits = FetchLimits()
+        limits.allowFileScheme = true
+        let allowed = try await fetcher.fetch(FetchRequest(url: url, limits: limits)).get()
+        #expect(allowed.status == 200)
+        #expect(String(decoding: allowed.body, as: UTF8.self).contains("Hello"))
+    }
+
+    @Test func fetchesManyConcurrentlyInOrder() async throws {
+        let requests = (0..<12).map { FetchRequest(url: server.url($0 % 2 == 0 ? "/delay" : "/status/\(200 + $0)")) }
+        let started = Date()
+        let results = await CurlFetcher(maxConcurrent: 8, maxPerHost: 8).fetch(requests)
+        #expect(results.count == 12)
+        for (index, result) in results.enumerated() {
+            let response = try result.get()
+            #expect(response.status == (index % 2 == 0 ? 200 : 200 + index))
+        }
+        // Six 0.3 s responses one after another would take 1.8 s.
+        #expect(Date().timeIntervalSince(started) < 1.5)
+    }
+
+    @Test func postsBodies() async throws {
+        let body = Data("{\"hello\":1}".utf8)
+        let result = try await fetcher.fetch(FetchRequest(url: server.url("/webhook"), method: "POST",
+                                                          headers: ["Content-Type": "application/json"], body: body)).get()
+        #expect(result.status == 200)
+        let log = try await fetcher.fetch(FetchRequest(url: server.url("/webhook-log"))).get()
+        let entries = try JSONSerialization.jsonObject(with: log.body) as! [[String: Any]]
+        #expect(entries.last?["body"] as? String == "{\"hello\":1}")
+    }
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Local HTTP server for newswatch's tests (127.0.0.1 only, stdlib only).
+
+Prints its port on the first line of stdout and exits when stdin closes, so a test can
+never leave it running. Routes:
+  /site/<path>        files under --root, with ETag/Last-Modified and 304 support
+  /gzip               a gzip-encoded page
+  /redirect           302 to /site/index.html
+  /redirect-loop      302 to itself
+  /redirect-file      302 to file:///etc/passwd
+  /status/<code>      that status with a small body
+  /slow               headers, then waits 30 s before the body
+  /big                5 MB body
+  /webhook            POST: records the body; GET /webhook-log returns all as JSON
+  /connections        GET: the highest number of concurrent requests seen
+"""
+import argparse, email.utils, gzip, hashlib, json, os, sys, threading, time
+from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+
+lock = threading.Lock()
+webhooks = []
+active = 0
+peak = 0
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body=b"", headers=None):
+        self.send_response(status)
+        headers = headers or {}
+        headers.setdefault("Content-Type", "text/html; charset=utf-8")
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        global active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        try:
+            self.route()
+        finally:
+            with lock:
+                active -= 1
+
+    def route(self):
+        path = self.path.split("?")[0]
+        if path.startswith("/site/"):
+            rel = os.path.normpath(path[len("/site/"):])
+            full = os.path.join(self.server.root, rel)
+            if rel.startswith("..") or not os.path.isfile(full):
+                return self.send(404, b"<html><body>not found</body></html>")
+            body = open(full, "rb").read()
+            etag = '"%s"' % hashlib.sha1(body).hexdigest()
+            mtime = email.utils.formatdate(os.path.getmtime(full), usegmt=True)
+            if self.headers.get("If-None-Match") == etag:
+                return self.send(304, b"", {"ETag": etag})
+            return self.send(200, body, {"ETag": etag, "Last-Modified": mtime})
+        if path == "/gzip":
+            body = gzip.compress(b"<html><body><article><p>" + b"Compressed story text, repeated. " * 50 + b"</p></article></body></html>")
+            return self.send(200, body, {"Content-Encoding": "gzip"})
+        if path == "/redirect":
+            return self.send(302, b"", {"Location": "/site/index.html"})
+        if path == "/redirect-loop":
+            return self.send(302, b"", {"Location": "/redirect-loop"})
+        if path == "/redirect-file":
+            return self.send(302, b"", {"Location": "file:///etc/passwd"})
+        if path.startswith("/status/"):
+            code = int(path.split("/")[2])
+            return self.send(code, b"<html><body>status %d</body></html>" % code)
+        if path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(30)
+            return
+        if path == "/big":
+            return self.send(200, b"x" * (5 * 1024 * 1024))
+        if path == "/delay":
+            time.sleep(0.3)
+            return self.send(200, b"<html><body><p>delayed</p></body></html>")
+        if path == "/webhook-log":
+            with lock:
+                body = json.dumps(webhooks).encode()
+            return self.send(200, body, {"Content-Type": "application/json"})
+        if path == "/connections":
+            return self.send(200, str(peak).encode(), {"Content-Type": "text/plain"})
+        return self.send(404, b"no route")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        if self.path == "/webhook":
+            with lock:
+                webhooks.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body.decode("utf-8", "replace")})
+            return self.send(200, b"ok", {"Content-Type": "text/plain"})
+        return self.send(404, b"no route")
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", default=".")
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.root = args.root
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()  # returns when the test closes our stdin (or dies)
+    os._exit(0)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+
+@Suite("Snapshot store")
+struct StoreTests {
+    func snapshot(_ title: String, _ paragraphs: [String], html: String = "<html>page</html>") -> Snapshot {
+        Snapshot(fetchedAt: Date(timeIntervalSince1970: 1_718_700_000), requestedURL: "https://example.org/a", finalURL: "https://example.org/a",
+                 status: 200, etag: "\"abc\"", extractorVersion: "test", article: Article(title: title, blocks: paragraphs.map { .init(.paragraph, $0) }),
+                 html: Data(html.utf8))
+    }
+
+    @Test func roundTripsVersions() throws {
+        let store = FileSnapshotStore(root: Fixtures.temporaryDirectory())
+        let first = try store.append(snapshot("Headline", ["First paragraph of the story."]), to: "story")
+        let second = try store.append(snapshot("Headline 2", ["First paragraph of the story.", "Second."], html: "<html>v2</html>"), to: "story")
+        #expect(first.number == 1)
+        #expect(second.number == 2)
+        let versions = try store.versions(of: "story")
+        #expect(versions == [first, second])
+        #expect(try store.article(of: versions[1]).blocks.map(\.text) == ["First paragraph of the story.", "Second."])
+        #expect(String(decoding: try store.html(of: versions[1]), as: UTF8.self) == "<html>v2</html>")
+        #expect(try store.watchNames() == ["story"])
+    }
+
+    @Test func sharesIdenticalContent() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        let a = try store.append(snapshot("Same", ["Same text."]), to: "one")
+        let b = try store.append(snapshot("Same", ["Same text."]), to: "two")
+        #expect(a.article == b.article)
+        #expect(a.html == b.html)
+    }
+
+    @Test func storesNothingInPlainText() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        let secretLine = "This distinctive paragraph must never appear uncompressed on disk."
+        _ = try store.append(snapshot("Title", [secretLine], html: "<p>\(secretLine)</p>"), to: "story")
+        let enumerator = FileManager.default.enumerator(atPath: root)!
+        var checked = 0
+        while let relative = enumerator.nextObject() as? String {
+            guard let data = FileManager.default.contents(atPath: root + "/" + relative) else { continue }
+            #expect(!String(decoding: data, as: UTF8.self).contains("distinctive paragraph"), "plain text in \(relative)")
+            checked += 1
+        }
+        #expect(checked >= 3)
+    }
+
+    @Test func detectsCorruptObjects() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        let record = try store.append(snapshot("Title", ["Body."]), to: "story")
+        let path = store.objectPath(record.article)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try store.article(of: record) }
+    }
+
+    @Test func reportsCorruptLogLine() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        _ = try store.append(snapshot("Title", ["Body."]), to: "story")
+        let log = root + "/watches/story/versions.jsonl"
+        var data = try Data(contentsOf: URL(fileURLWithPath: log))
+        data.append(Data("{\"number\": 2, \"trunc".utf8))
+        try data.write(to: URL(fileURLWithPath: log))
+        #expect(throws: StoreError.corruptLog(path: log, line: 2, reason: "not a valid version record")) { try store.versions(of: "story") }
+    }
+
+    @Test func rejectsNamesThatEscapeTheStore() throws {
+        let store = FileSnapshotStore(root: Fixtures.temporaryDirectory())
+        for name in ["../evil", "..", "a/b", ".hidden", ""] {
+            #expect(throws: StoreError.self) { try store.append(snapshot("T", ["B"]), to: name) }
+        }
+    }
+
+    @Test func oneWriterAtATime() async throws {
+        let root = Fixtures.temporaryDirectory()
+        let holder = FileSnapshotStore(root: root)
+        let other = FileSnapshotStore(root: root)
+        try await holder.withWriterLock(wait: nil) {
+            await #expect(throws: StoreError.locked(path: root + "/lock")) {
+                try await other.withWriterLock(wait: 0.3) { }
+            }
+        }
+        // Released: the other writer gets in now.
+        let got = try await other.withWriterLock(wait: nil) { true }
+        #expect(got)
+    }
+
+    @Test func zlibRoundTripAndDictionary() throws {
+        let text = Data(String(repeating: "Story paragraph with some words. ", count: 200).utf8)
+        let plain = try Zlib.compress(text)
+        #expect(try Zlib.decompress(plain) == text)
+        var edited = text
+        edited.append(Data(" One more sentence.".utf8))
+        let delta = try Zlib.compress(edited, dictionary: text)
+        #expect(delta.count < plain.count)
+        #expect(try Zlib.decompress(delta, dictionary: text) == edited)
+        #expect(throws: Zlib.Error.self) { try Zlib.decompress(plain, limit: 100) }
+        #expect(throws: Zlib.Error.self) { try Zlib.decompress(plain.prefix(plain.count / 2)) }
+    }
+
+    @Test func sha256KnownVector() {
+        #expect(Digest.sha256(Data("abc".utf8)).hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // RFC 4231 test case 2.
+        #expect(Digest.hmacSHA256(key: Data("Jefe".utf8), message: Data("what do ya want for nothing?".utf8)).hexString
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+}
