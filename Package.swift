@@ -40,6 +40,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks: `swift run -c release newswatch-bench --help`.
+        .executableTarget(
+            name: "newswatch-bench",
+            dependencies: ["NewswatchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "NewswatchCoreTests",
             dependencies: ["NewswatchCore", "NewswatchDemo"],
