@@ -18,21 +18,24 @@ struct ContentFinder {
     ]
     /// Class/id words of page furniture (after Readability's list, plus news-site staples).
     static let unlikely = KeywordSet([
-        "-ad-", "ad-break", "agegate", "banner", "breadcrumb", "combx", "comment", "community", "cookie",
-        "consent", "cover-wrap", "disqus", "footer", "gdpr", "masthead", "menu", "newsletter", "pagination",
-        "pager", "popup", "promo", "related", "remark", "replies", "rss", "share", "sharing", "shoutbox",
-        "sidebar", "skyscraper", "social", "sponsor", "subscribe", "supplemental", "most-read", "mostread",
-        "popular", "trending", "recommend", "outbrain", "taboola", "navbar", "topnav", "subnav", "toolbar",
-        "latest-news", "top-news", "signup", "paywall", "modal",
+        " ad ", " ads ", " advert", " ad break", " agegate", " banner", " breadcrumb", " combx", " comment", " community",
+        " cookie", " consent", " cover wrap", " disqus", " footer", " gdpr", " masthead", " menu", " newsletter",
+        " pagination", " pager ", " popup", " promo", " related", " remark", " replies", " rss", " share", " sharing",
+        " shoutbox", " sidebar", " skyscraper", " social", " sponsor", " subscribe", " supplemental", " most read",
+        " mostread", " most popular", " popular", " trending", " recommend", " outbrain", " taboola", " navbar",
+        " topnav", " subnav", " toolbar", " latest news", " top news", " signup", " sign up", " paywall", " modal",
+        " legends", " yom remote", " ai2html", " gallery", " slideshow", " carousel", " lightbox", " tags ", " tag list",
+        " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
+        " author info", " bio ", " more stories", " print only",
     ])
-    static let maybeContent = KeywordSet(["and", "article", "body", "column", "content", "main", "shadow", "story", "post", "entry", "text"])
+    static let maybeContent = KeywordSet([" and ", " article", " body", " column", " content", " main", " shadow", " story", " post", " entry", " text"])
     static let positive = KeywordSet([
-        "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story",
+        " article", " body", " content", " entry", " hentry", " h entry", " main", " page", " post", " text", " blog", " story",
     ])
     static let negative = KeywordSet([
-        "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote", "gdpr", "masthead",
-        "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
-        "sponsor", "shopping", "tags", "tool", "widget", "byline", "caption",
+        " ad ", " hidden", " hid ", " banner", " combx", " comment", " com ", " contact", " foot", " footnote", " gdpr", " masthead",
+        " media", " meta", " outbrain", " promo", " related", " scroll", " share", " shoutbox", " sidebar", " skyscraper",
+        " sponsor", " shopping", " tags", " tool", " widget", " byline", " caption",
     ])
     static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
 
@@ -43,12 +46,16 @@ struct ContentFinder {
     private var owner: HTMLNode?
     private var kindStack: [Article.BlockKind] = []
 
-    /// Text blocks of the whole page (boilerplate subtrees already skipped).
-    static func collectBlocks(from roots: [HTMLNode], skipBoilerplate: Bool = true) -> [TextBlock] {
+    /// How much is skipped while walking: page furniture by tag and by class/id words,
+    /// by tag only (the retry when the first pass found too little), or only non-text.
+    enum SkipPolicy { case furniture, tagsOnly, nonText }
+
+    /// Text blocks under `roots`, with skipped subtrees left out.
+    static func collectBlocks(from roots: [HTMLNode], skip: SkipPolicy = .furniture) -> [TextBlock] {
         var finder = ContentFinder()
         for root in roots {
             finder.owner = root
-            finder.walk(root, skipBoilerplate: skipBoilerplate, depth: 0)
+            finder.walk(root, skip: skip, depth: 0)
             finder.flush()
         }
         return finder.blocks
@@ -69,8 +76,7 @@ struct ContentFinder {
 
     private static func classAndID(_ node: HTMLNode) -> [UInt8] {
         guard node.hasAttributes else { return [] }
-        let combined = (node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")
-        return Array(combined.lowercased().utf8)
+        return KeywordSet.signature((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? ""))
     }
 
     static func isHidden(_ node: HTMLNode) -> Bool {
@@ -83,17 +89,18 @@ struct ContentFinder {
     }
 
     /// Whether an element is page furniture to be skipped with everything inside it.
-    static func isBoilerplate(_ node: HTMLNode, name: String) -> Bool {
+    static func isBoilerplate(_ node: HTMLNode, name: String, byClass: Bool) -> Bool {
         if skippedTags.contains(name) { return true }
         guard node.hasAttributes else { return false }
         if isHidden(node) { return true }
         if let role = node.attribute("role"), skippedRoles.contains(role.lowercased()) { return true }
-        if name == "body" || name == "article" || name == "main" || name == "a" { return false }
+        guard byClass else { return false }
+        if name == "html" || name == "body" || name == "article" || name == "main" || name == "a" { return false }
         let signature = classAndID(node)
         return unlikely.matches(signature) && !maybeContent.matches(signature)
     }
 
-    private mutating func walk(_ node: HTMLNode, skipBoilerplate: Bool, depth: Int) {
+    private mutating func walk(_ node: HTMLNode, skip: SkipPolicy, depth: Int) {
         if node.isText {
             node.withTextBytes { bytes in
                 let before = collapser.bytes.count
@@ -104,7 +111,13 @@ struct ContentFinder {
         }
         guard node.isElement, depth < 400 else { return }
         let name = node.name
-        if skipBoilerplate ? Self.isBoilerplate(node, name: name) : Self.neverText.contains(name) {
+        let skipped: Bool
+        switch skip {
+        case .furniture: skipped = Self.isBoilerplate(node, name: name, byClass: true)
+        case .tagsOnly: skipped = Self.isBoilerplate(node, name: name, byClass: false)
+        case .nonText: skipped = Self.neverText.contains(name)
+        }
+        if skipped {
             if Self.blockTags.contains(name) { flush() } else { collapser.appendSpace() }
             return
         }
@@ -122,14 +135,14 @@ struct ContentFinder {
             let previousOwner = owner
             owner = node
             if let kind { kindStack.append(kind) }
-            node.forEachChild { walk($0, skipBoilerplate: skipBoilerplate, depth: depth + 1) }
+            node.forEachChild { walk($0, skip: skip, depth: depth + 1) }
             flush()
             if kind != nil { kindStack.removeLast() }
             owner = previousOwner
         } else {
             let isLink = name == "a"
             if isLink { linkDepth += 1 }
-            node.forEachChild { walk($0, skipBoilerplate: skipBoilerplate, depth: depth + 1) }
+            node.forEachChild { walk($0, skip: skip, depth: depth + 1) }
             if isLink { linkDepth -= 1 }
             if name == "td" || name == "th" { collapser.appendSpace() }
         }

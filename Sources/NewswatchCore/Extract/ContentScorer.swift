@@ -7,6 +7,7 @@ struct ContentScorer {
         var scored = false
         var characters = 0
         var linkCharacters = 0
+        var commas = 0
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
 
@@ -24,12 +25,10 @@ struct ContentScorer {
         guard let top = topCandidate() else { return blocks.filter { $0.linkDensity < 0.5 } }
         let roots = Set(contentRoots(around: top))
         return blocks.filter { block in
-            guard block.linkDensity <= 0.5 || block.kind == .heading && block.linkDensity < 1 else { return false }
             var node: HTMLNode? = block.owner
             while let current = node {
                 if roots.contains(current) { return true }
-                // A link-heavy list or box inside the article is a related-links block.
-                if let s = stats[current], s.characters > 0, s.linkDensity > 0.5, current != block.owner { return false }
+                if isLinkBox(current) { return false }
                 node = current.parent
             }
             return false
@@ -38,13 +37,33 @@ struct ContentScorer {
 
     private mutating func accumulateText() {
         for block in blocks {
+            let commas = Self.commas(in: block.text)
             var node: HTMLNode? = block.owner
             while let current = node {
                 stats[current, default: Stats()].characters += block.characters
                 stats[current, default: Stats()].linkCharacters += block.linkCharacters
+                stats[current, default: Stats()].commas += commas
                 node = current.parent
             }
         }
+    }
+
+    /// Readability's conditional cleaning, for the link case: a box inside the story with
+    /// few commas (not prose) whose text is mostly links is a related/more-stories box.
+    private func isLinkBox(_ node: HTMLNode) -> Bool {
+        switch node.name {
+        case "div", "section", "ul", "ol", "dl", "table", "form", "fieldset", "aside", "nav": break
+        default: return false
+        }
+        guard let s = stats[node], s.characters > 0, s.commas < 10 else { return false }
+        let limit = Self.classWeight(node) >= 25 ? 0.5 : 0.2
+        return s.linkDensity > limit
+    }
+
+    static func commas(in text: String) -> Int {
+        var count = 0
+        for scalar in text.unicodeScalars where scalar == "," || scalar == "，" || scalar == "、" { count += 1 }
+        return count
     }
 
     private static func initialScore(_ node: HTMLNode) -> Double {
@@ -57,20 +76,26 @@ struct ContentScorer {
         default: score = 0
         }
         if node.name == "article" { score += 10 }
-        guard node.hasAttributes else { return score }
+        return score + classWeight(node)
+    }
+
+    /// +25 per class/id that sounds like content, -25 per one that sounds like furniture.
+    static func classWeight(_ node: HTMLNode) -> Double {
+        guard node.hasAttributes else { return 0 }
+        var weight = 0.0
         for attribute in ["class", "id"] {
             guard let value = node.attribute(attribute), !value.isEmpty else { continue }
-            let bytes = Array(value.lowercased().utf8)
-            if ContentFinder.negative.matches(bytes) { score -= 25 }
-            if ContentFinder.positive.matches(bytes) { score += 25 }
+            let bytes = KeywordSet.signature(value)
+            if ContentFinder.negative.matches(bytes) { weight -= 25 }
+            if ContentFinder.positive.matches(bytes) { weight += 25 }
         }
-        if node.attribute("itemprop") == "articleBody" { score += 25 }
-        return score
+        if node.attribute("itemprop") == "articleBody" { weight += 25 }
+        return weight
     }
 
     private mutating func scoreParagraphs() {
         for block in blocks where block.characters >= 25 && block.kind != .heading {
-            let commas = block.text.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+            let commas = Self.commas(in: block.text)
             let contentScore = 1 + Double(commas) + min(Double(block.characters / 100), 3)
             var node = Self.paragraphLike(block.owner) ? block.owner.parent : block.owner
             var level = 0
@@ -120,6 +145,21 @@ struct ContentScorer {
                 }
                 ancestor = current.parent
             }
+        }
+        // Climb while an ancestor scores higher: the story's paragraphs are split over
+        // several containers (chunks, columns) that only an ancestor holds together.
+        var lastScore = finalScore(top)
+        var ancestor = top.parent
+        while let current = ancestor, !current.hasName("body") {
+            guard stats[current]?.scored == true else { ancestor = current.parent; continue }
+            let score = finalScore(current)
+            if score < lastScore / 3 { break }
+            if score > lastScore {
+                top = current
+                break
+            }
+            lastScore = score
+            ancestor = current.parent
         }
         // A lone child carries no more than its parent.
         while let parent = top.parent, !parent.hasName("body"), parent.children.filter(\.isElement).count == 1 {

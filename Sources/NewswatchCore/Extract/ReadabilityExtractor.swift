@@ -16,10 +16,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
         let blocks: [TextBlock]
         if let select = input.select {
             let roots = try document.select(xpath: select.xpath)
-            blocks = ContentFinder.collectBlocks(from: outermost(roots), skipBoilerplate: false)
+            blocks = ContentFinder.collectBlocks(from: outermost(roots), skip: .nonText)
         } else if let root = document.root {
-            var scorer = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root]))
-            blocks = scorer.articleBlocks()
+            blocks = Self.findStory(root)
         } else {
             blocks = []
         }
@@ -28,6 +27,21 @@ public struct ReadabilityExtractor: ArticleExtractor {
         if let title = article.title, let first = body.first, first.text == title { body.removeFirst() }
         article.blocks = body
         return article
+    }
+
+    /// Like Readability: when skipping furniture by class names left too little, some
+    /// site named its article container like furniture; try again trusting tags only.
+    static let minimumStoryCharacters = 250
+
+    static func findStory(_ root: HTMLNode) -> [TextBlock] {
+        var scorer = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .furniture))
+        let first = scorer.articleBlocks()
+        let length = first.reduce(0) { $0 + $1.characters }
+        if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("first pass: \(first.count) blocks, \(length) chars\n".utf8)) }
+        guard length < minimumStoryCharacters else { return first }
+        var retry = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .tagsOnly))
+        let second = retry.articleBlocks()
+        return second.reduce(0, { $0 + $1.characters }) > length ? second : first
     }
 
     private func removeElements(matching selectors: [ContentSelector], in document: HTMLDocument) throws {

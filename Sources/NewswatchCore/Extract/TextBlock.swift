@@ -73,14 +73,38 @@ enum TextNormalizer {
     }
 }
 
-/// Substring tests over lower-cased ASCII bytes, cheap enough to run on every element.
+/// Class/id word matching. A signature is the element's class and id split into lower-case
+/// words (on spaces, punctuation and camelCase), each preceded by a space: `PageBuilder-pageRow`
+/// becomes ` page builder page row `. A keyword matches at the start of a word (` comment`
+/// matches `comments`), may span words (` most read`), and ends in a space when it must be a
+/// whole word (` ad `). Matching at word starts keeps `pageRow` from looking like `pager`.
 struct KeywordSet {
     private let words: [[UInt8]]
 
     init(_ words: [String]) { self.words = words.map { Array($0.utf8) } }
 
+    static func signature(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [0x20]
+        var previousLower = false
+        for byte in text.utf8 {
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let isLower = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if isUpper || isLower || isDigit || byte >= 0x80 {
+                if isUpper && previousLower && out.last != 0x20 { out.append(0x20) }
+                out.append(isUpper ? byte + 32 : byte)
+                previousLower = isLower || isDigit
+            } else {
+                if out.last != 0x20 { out.append(0x20) }
+                previousLower = false
+            }
+        }
+        if out.last != 0x20 { out.append(0x20) }
+        return out
+    }
+
     func matches(_ haystack: [UInt8]) -> Bool {
-        if haystack.isEmpty { return false }
+        if haystack.count <= 1 { return false }
         for word in words where word.count <= haystack.count {
             let first = word[0]
             var i = 0
