@@ -11,34 +11,26 @@ public final class HTMLDocument {
         nw_xml_silence_errors()
     }()
 
+    /// The encoding the page was read as.
+    public let charset: String
+
     /// Parses leniently (HTML as browsers see it). Never reaches the network, never loads
-    /// external entities. `encoding` (e.g. from HTTP) overrides the page's own declaration.
+    /// external entities. `encoding` is the HTTP charset, if any; `CharsetDecoder` decides.
     public init(data: Data, url: String? = nil, encoding: String? = nil) throws {
         _ = Self.setUp
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let bytes = data.isEmpty ? Data("<html></html>".utf8) : data
+        let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
+        charset = decoded.charset
+        let bytes = decoded.utf8
         let parsed: htmlDocPtr? = bytes.withUnsafeBytes { raw in
-            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, encoding.flatMap(Self.libxmlEncodingName), options)
+            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, "UTF-8", options)
         }
         guard let parsed else { throw ExtractionError.unparseable("libxml2 returned no document") }
         doc = parsed
     }
 
     deinit { xmlFreeDoc(doc) }
-
-    /// libxml2 (through iconv) knows most names; map the few web aliases it does not.
-    static func libxmlEncodingName(_ name: String) -> String? {
-        let lower = name.lowercased()
-        switch lower {
-        case "": return nil
-        case "utf8": return "UTF-8"
-        case "latin1", "iso8859-1": return "ISO-8859-1"
-        case "x-sjis", "sjis", "shift-jis": return "SHIFT_JIS"
-        case "gb2312", "x-gbk": return "GBK"
-        default: return lower
-        }
-    }
 
     public var root: HTMLNode? { xmlDocGetRootElement(doc).map(HTMLNode.init) }
 

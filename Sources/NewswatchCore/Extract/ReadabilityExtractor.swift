@@ -22,10 +22,22 @@ public struct ReadabilityExtractor: ArticleExtractor {
         } else {
             blocks = []
         }
-        var body = blocks.map { Article.Block($0.kind, $0.text) }
-        // The headline is a field of its own; don't repeat it as the first body line.
-        if let title = article.title, let first = body.first, first.text == title { body.removeFirst() }
-        article.blocks = body
+        // The headline and byline are fields of their own; datelines and teasers are furniture.
+        let title = article.title, byline = article.byline
+        let keepAll = input.select != nil
+        var storyBlocks = blocks[...]
+        if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { BoilerplateLines.endsStory($0.text) }) {
+            storyBlocks = blocks[..<end]
+            if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("truncated at: \(blocks[end].text) (\(blocks.count - end) blocks)\n".utf8)) }
+        }
+        article.blocks = storyBlocks.compactMap { block in
+            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline) {
+                if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("dropped: \(block.text.prefix(100))\n".utf8)) }
+                return nil
+            }
+            if keepAll && block.text == title { return nil }
+            return Article.Block(block.kind, block.text)
+        }
         return article
     }
 

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Line-level furniture that sits inside article containers on news sites: datelines and
+/// "Updated ..." stamps, bylines, "Related:"/"Read more:" teasers, gallery counters, share
+/// prompts. Dropping them keeps a story's text stable when only its furniture changes.
+enum BoilerplateLines {
+    static let prefixes = [
+        "related:", "related post", "related article", "related stories", "related coverage", "read more:", "read more ",
+        "see more:", "more:", "also read", "also see", "read also", "you may also like", "you might also like",
+        "recommended:", "recommended for you", "watch:", "watch now", "listen:", "sign up", "subscribe", "click here",
+        "follow us", "share this", "share on", "image ", "photo:", "photos:", "(image", "(photo", "image credit", "credit:",
+        "advertisement", "sponsored", "don't miss", "don’t miss", "more from", "trending", "most read",
+    ]
+    static let wholeLines: Set<String> = [
+        "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
+        "advertisement", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
+        "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
+    ]
+    static let dateWords: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri",
+        "sat", "sun", "am", "pm", "a", "m", "p", "updated", "update", "published", "posted", "last", "modified", "on", "at",
+        "est", "edt", "cst", "cdt", "pst", "pdt", "gmt", "utc", "bst", "cet", "cest", "ist", "et", "pt", "ct", "th", "st", "nd",
+        "rd", "of", "ago", "hours", "hour", "minutes", "minute", "days", "day", "and", "h", "min",
+    ]
+
+    /// Headings after which a page has left the story: what follows is teasers, comments
+    /// or the author box, never more of the article.
+    static let endOfStory: Set<String> = [
+        "you may also like", "you might also like", "related", "related articles", "related stories", "related posts",
+        "related content", "related coverage", "more stories", "more from", "recommended", "recommended for you",
+        "comments", "leave a reply", "leave a comment", "about the author", "tags", "read next", "most popular",
+        "most read", "trending", "trending now", "more on this story", "more like this",
+        "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
+    ]
+
+    static func endsStory(_ text: String) -> Bool {
+        guard text.count <= 40 else { return false }
+        var lower = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:…!"))
+        if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
+        while lower.hasSuffix(".") { lower.removeLast() }
+        return endOfStory.contains(lower)
+    }
+
+    static func isBoilerplate(_ text: String, title: String?, byline: String?) -> Bool {
+        let lower = text.lowercased()
+        if wholeLines.contains(lower) { return true }
+        if let title, text == title { return true }
+        if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return true }
+        guard text.count <= 160 else { return false }
+        if prefixes.contains(where: lower.hasPrefix) { return true }
+        if isDateLine(lower) { return true }
+        // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
+        if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."), !text.contains(", which") { return true }
+        return false
+    }
+
+    /// A line made only of date and time words and numbers, such as "October 12, 2017" or
+    /// "Updated 12:24 am EST, Wednesday, November 20, 2019".
+    static func isDateLine(_ lower: String) -> Bool {
+        let tokens = lower.split { !$0.isLetter && !$0.isNumber }
+        guard !tokens.isEmpty, tokens.count <= 16 else { return false }
+        var numbers = 0
+        var words = 0
+        for token in tokens {
+            if token.allSatisfy(\.isNumber) {
+                numbers += 1
+            } else if token.first!.isNumber && ["st", "nd", "rd", "th", "h", "am", "pm"].contains(where: { token.hasSuffix($0) }) {
+                numbers += 1
+            } else if dateWords.contains(String(token)) {
+                words += 1
+            } else {
+                return false
+            }
+        }
+        // Bare numbers are table cells and scores; a date has a date word or date punctuation.
+        let datePunctuation = lower.contains(":") || lower.contains("/") || lower.filter({ $0 == "." || $0 == "-" }).count >= 2
+        return numbers > 0 && (words > 0 || (datePunctuation && numbers >= 2))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns page bytes into UTF-8 the way browsers decide the encoding: byte-order mark,
+/// then the HTTP charset, then `<meta charset>` / http-equiv, then windows-1252. One
+/// deliberate exception: bytes that are valid UTF-8 with non-ASCII text are UTF-8 whatever
+/// the label says, since mislabelled UTF-8 pages are common and real legacy-encoded text
+/// is practically never valid UTF-8.
+public enum CharsetDecoder {
+    public struct Decoded {
+        public var utf8: Data
+        /// The encoding the bytes were read as (lower-case label).
+        public var charset: String
+    }
+
+    public static func decode(_ data: Data, httpCharset: String?) -> Decoded {
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { return Decoded(utf8: data.dropFirst(3), charset: "utf-8") }
+        if data.starts(with: [0xFF, 0xFE]) { return convert(data.dropFirst(2), from: "utf-16le") }
+        if data.starts(with: [0xFE, 0xFF]) { return convert(data.dropFirst(2), from: "utf-16be") }
+        let declared = (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize))
+        if declared == "utf-16le" || declared == "utf-16be" || declared == "utf-16" {
+            // A UTF-16 label on bytes that parsed as ASCII-compatible is wrong; browsers use UTF-8.
+            return Decoded(utf8: data, charset: "utf-8")
+        }
+        switch utf8Validity(data) {
+        case .ascii: return Decoded(utf8: data, charset: declared ?? "utf-8")
+        case .validUTF8: return Decoded(utf8: data, charset: "utf-8")
+        case .invalid: break
+        }
+        let label = (declared == nil || declared == "utf-8") ? "windows-1252" : declared!
+        return convert(data, from: label)
+    }
+
+    /// Maps labels to what iconv knows, widening to the supersets browsers actually use.
+    static func normalize(_ label: String) -> String? {
+        let lower = label.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).lowercased()
+        switch lower {
+        case "": return nil
+        case "utf8", "unicode-1-1-utf-8", "utf-8": return "utf-8"
+        case "iso-8859-1", "iso8859-1", "latin1", "l1", "ascii", "us-ascii", "cp1252", "windows-1252": return "windows-1252"
+        case "iso-8859-9", "iso8859-9", "latin5", "l5", "cp1254", "windows-1254": return lower.contains("1254") ? "windows-1254" : "iso-8859-9"
+        case "gb2312", "gbk", "x-gbk", "chinese", "gb_2312-80", "csgb2312": return "gbk"
+        case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "cp932": return "cp932"
+        case "euc-kr", "ks_c_5601-1987", "windows-949", "cp949": return "cp949"
+        case "big5", "big5-hkscs": return "big5-hkscs"
+        default: return lower
+        }
+    }
+
+    /// Finds a charset declaration in the first few kilobytes, where browsers look.
+    static func sniffMeta(_ data: Data) -> String? {
+        let prefix = String(decoding: data.prefix(4096), as: UTF8.self).lowercased()
+        var search = prefix[...]
+        while let meta = search.range(of: "<meta") {
+            let rest = search[meta.upperBound...]
+            let end = rest.firstIndex(of: ">") ?? rest.endIndex
+            let tag = rest[..<end]
+            if let charset = tag.range(of: "charset=") {
+                let value = tag[charset.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+                let name = value.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ":" || $0 == "." }
+                if !name.isEmpty { return String(name) }
+            }
+            search = rest[end...]
+        }
+        return nil
+    }
+
+    enum Validity { case ascii, validUTF8, invalid }
+
+    static func utf8Validity(_ data: Data) -> Validity {
+        data.withUnsafeBytes { raw -> Validity in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            var sawNonASCII = false
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 { i += 1; continue }
+                sawNonASCII = true
+                let length: Int
+                if b & 0xE0 == 0xC0 { length = 2; if b < 0xC2 { return .invalid } }
+                else if b & 0xF0 == 0xE0 { length = 3 }
+                else if b & 0xF8 == 0xF0 { length = 4; if b > 0xF4 { return .invalid } }
+                else { return .invalid }
+                // A sequence cut off by the end of a (size-capped) body is fine.
+                if i + length > n { return .validUTF8 }
+                for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return .invalid }
+                i += length
+            }
+            return sawNonASCII ? .validUTF8 : .ascii
+        }
+    }
+
+    /// Converts with iconv; undecodable bytes become U+FFFD rather than ending the text.
+    static func convert(_ data: Data, from label: String) -> Decoded {
+        let descriptor = iconv_open("UTF-8", label.uppercased())
+        guard descriptor != iconv_t(bitPattern: -1) else {
+            return label == "windows-1252" ? Decoded(utf8: data, charset: "utf-8") : convert(data, from: "windows-1252")
+        }
+        defer { iconv_close(descriptor) }
+        var output = Data()
+        output.reserveCapacity(data.count * 2)
+        var input = [UInt8](data)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        input.withUnsafeMutableBufferPointer { inputBuffer in
+            var inPointer = UnsafeMutableRawPointer(inputBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var inLeft = inputBuffer.count
+            while inLeft > 0 {
+                let (status, produced): (Int, Int) = chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    var outLeft = outBuffer.count
+                    var inOptional: UnsafeMutablePointer<CChar>? = inPointer
+                    let result = iconv(descriptor, &inOptional, &inLeft, &outPointer, &outLeft)
+                    inPointer = inOptional!
+                    return (result, outBuffer.count - outLeft)
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                if status == -1 {
+                    switch errno {
+                    case E2BIG: continue
+                    case EILSEQ:
+                        output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                        inPointer += 1
+                        inLeft -= 1
+                    default:
+                        inLeft = 0  // EINVAL: an incomplete sequence at the end
+                    }
+                }
+            }
+        }
+        return Decoded(utf8: output, charset: label)
+    }
+}
