@@ -10,6 +10,16 @@ enum BoilerplateLines {
         "recommended:", "recommended for you", "watch:", "watch now", "listen:", "sign up", "subscribe", "click here",
         "follow us", "share this", "share on", "image ", "photo:", "photos:", "(image", "(photo", "image credit", "credit:",
         "advertisement", "sponsored", "don't miss", "don’t miss", "more from", "trending", "most read",
+        "reporting by", "additional reporting", "editing by", "writing by", "compiled by", "copyright", "©",
+        "have a tip?", "get the latest", "file photo", "first published", "source:",
+    ]
+    /// Photo credits and agency attributions: the marks of a caption, not of story text.
+    static let captionMarks = [
+        "(image:", "(photo:", "credit:", "getty images", "reuters/", "(ap photo", "ap photo/", "(photo by", "photo by ",
+        "image credit", "photograph:", "(afp", "afp/", "/ afp", "/ ap", "/ reuters", "(reuters)", "(epa", "epa/",
+        "shutterstock", "all rights reserved", "contributed to this report", "is a reporter for", "is a staff writer",
+        "follow him on twitter", "follow her on twitter", "follow us on twitter", "follow him @", "follow her @",
+        "may be reached at", "can be reached at",
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
@@ -43,16 +53,19 @@ enum BoilerplateLines {
         return endOfStory.contains(lower)
     }
 
-    static func isBoilerplate(_ text: String, title: String?, byline: String?) -> Bool {
+    /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
+    static func isBoilerplate(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> Bool {
         let lower = text.lowercased()
         if wholeLines.contains(lower) { return true }
-        if let title, text == title { return true }
+        if nearTop, let title, text == title { return true }
         if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return true }
-        guard text.count <= 160 else { return false }
+        guard text.count <= 300 else { return false }
         if prefixes.contains(where: lower.hasPrefix) { return true }
-        if isDateLine(lower) { return true }
+        if captionMarks.contains(where: lower.contains) { return true }
+        if !inTable && isDateLine(lower) { return true }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
-        if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."), !text.contains(", which") { return true }
+        if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
+           let name = text.dropFirst(3).first, name.isUppercase { return true }
         return false
     }
 
@@ -76,6 +89,6 @@ enum BoilerplateLines {
         }
         // Bare numbers are table cells and scores; a date has a date word or date punctuation.
         let datePunctuation = lower.contains(":") || lower.contains("/") || lower.filter({ $0 == "." || $0 == "-" }).count >= 2
-        return numbers > 0 && (words > 0 || (datePunctuation && numbers >= 2))
+        return numbers > 0 && (words > 0 || (datePunctuation && numbers >= 3) || lower.contains(":") && numbers >= 2)
     }
 }

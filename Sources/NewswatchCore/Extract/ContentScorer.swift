@@ -24,11 +24,16 @@ struct ContentScorer {
         scoreParagraphs()
         guard let top = topCandidate() else { return blocks.filter { $0.linkDensity < 0.5 } }
         let roots = Set(contentRoots(around: top))
+        var topAndAncestors = Set<HTMLNode>()
+        var walker: HTMLNode? = top
+        while let current = walker { topAndAncestors.insert(current); walker = current.parent }
         return blocks.filter { block in
             var node: HTMLNode? = block.owner
             while let current = node {
                 if roots.contains(current) { return true }
                 if isLinkBox(current) { return false }
+                // An <article> nested in the story is another story: a teaser, a comment, an embed.
+                if current.hasName("article") && !topAndAncestors.contains(current) && hasArticleAncestor(current) { return false }
                 node = current.parent
             }
             return false
@@ -56,7 +61,9 @@ struct ContentScorer {
         default: return false
         }
         guard let s = stats[node], s.characters > 0, s.commas < 10 else { return false }
-        let limit = Self.classWeight(node) >= 25 ? 0.5 : 0.2
+        // Lists of links can be the story (release notes, timelines); only mostly-link lists go.
+        let isList = node.hasName("ul") || node.hasName("ol")
+        let limit = isList || Self.classWeight(node) >= 25 ? 0.5 : 0.2
         return s.linkDensity > limit
     }
 
@@ -168,6 +175,15 @@ struct ContentScorer {
         topScore = max(finalScore(top), topScore)
         _ = topScore
         return top
+    }
+
+    private func hasArticleAncestor(_ node: HTMLNode) -> Bool {
+        var current = node.parent
+        while let c = current {
+            if c.hasName("article") { return true }
+            current = c.parent
+        }
+        return false
     }
 
     private func isDescendant(_ node: HTMLNode, of ancestor: HTMLNode) -> Bool {

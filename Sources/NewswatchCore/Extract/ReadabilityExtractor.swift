@@ -30,8 +30,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
             storyBlocks = blocks[..<end]
             if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("truncated at: \(blocks[end].text) (\(blocks.count - end) blocks)\n".utf8)) }
         }
-        article.blocks = storyBlocks.compactMap { block in
-            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline) {
+        article.blocks = storyBlocks.enumerated().compactMap { index, block in
+            let inTable = ["td", "th", "li", "dd", "dt"].contains(block.owner.name)
+            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: inTable) {
                 if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("dropped: \(block.text.prefix(100))\n".utf8)) }
                 return nil
             }
