@@ -15,8 +15,8 @@ enum BoilerplateLines {
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
-        "(image:", "(photo:", "credit:", "getty images", "reuters/", "(ap photo", "ap photo/", "(photo by", "photo by ",
-        "image credit", "photograph:", "(afp", "afp/", "/ afp", "/ ap", "/ reuters", "(reuters)", "(epa", "epa/",
+        "(image:", "(photo:", "credit:", "getty images", "reuters/", "(ap photo", "ap photo/", "(photo by",
+        "image credit", "photograph:", "afp/", "/ afp", "/ ap ", "/ reuters", "epa/",
         "shutterstock", "all rights reserved", "contributed to this report", "is a reporter for", "is a staff writer",
         "follow him on twitter", "follow her on twitter", "follow us on twitter", "follow him @", "follow her @",
         "may be reached at", "can be reached at",

@@ -140,7 +140,8 @@ struct ContentFinder {
             if kind != nil { kindStack.removeLast() }
             owner = previousOwner
         } else {
-            let isLink = name == "a"
+            // javascript: and same-page anchors are widgets, not links away from the story.
+            let isLink = name == "a" && node.attribute("href").map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
             if isLink { linkDepth += 1 }
             node.forEachChild { walk($0, skip: skip, depth: depth + 1) }
             if isLink { linkDepth -= 1 }

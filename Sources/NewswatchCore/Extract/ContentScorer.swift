@@ -22,7 +22,7 @@ struct ContentScorer {
         guard !blocks.isEmpty else { return [] }
         accumulateText()
         scoreParagraphs()
-        guard let top = topCandidate() else { return blocks.filter { $0.linkDensity < 0.5 } }
+        guard let top = topCandidate() else { return blocks.filter { $0.linkDensity <= 0.5 } }
         let roots = Set(contentRoots(around: top))
         var topAndAncestors = Set<HTMLNode>()
         var walker: HTMLNode? = top
