@@ -4,6 +4,7 @@ import Foundation
 /// OpenGraph/meta tags, `<time>`, `<h1>` and `<title>`, in that order of trust.
 struct MetadataReader {
     static let query = "/html | //title | //meta | //link[@rel='canonical'] | //h1 | //time[@datetime] | //script[@type='application/ld+json']"
+        + " | //*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@id,'byline') or contains(@class,'author-name')]"
     static let articleTypes: Set<String> = [
         "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
         "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting", "LiveBlogPosting", "TechArticle",
@@ -17,7 +18,16 @@ struct MetadataReader {
         var h1s: [String] = []
         var times: [String] = []
         var linked: [String: Any]?
+        var domByline: String?
         for node in nodes {
+            if domByline == nil, node.attribute("rel") == "author" || node.attribute("itemprop") == "author"
+                || (node.attribute("class") ?? "").contains("byline") || (node.attribute("id") ?? "").contains("byline")
+                || (node.attribute("class") ?? "").contains("author-name") {
+                if let text = TextNormalizer.clean(node.allText), text.count < 100 {
+                    domByline = Self.stripBy(text)
+                }
+                if node.name != "meta" && node.name != "link" { continue }
+            }
             switch node.name {
             case "html":
                 article.language = article.language ?? TextNormalizer.clean(node.attribute("lang"))
@@ -48,10 +58,10 @@ struct MetadataReader {
         }
         let ld = linked ?? [:]
         let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
-        article.title = ldTitle ?? meta["og:title"] ?? meta["twitter:title"] ?? (h1s.count == 1 ? h1s[0] : nil)
-            ?? Self.stripSiteName(titleTag) ?? h1s.first
+        article.title = ldTitle ?? meta["og:title"] ?? meta["dc.title"] ?? meta["twitter:title"] ?? Self.stripSiteName(titleTag)
+            ?? h1s.first
         article.byline = Self.authorNames(ld["author"]) ?? meta["author"] ?? meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }
-            ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"]
+            ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"] ?? domByline
         article.published = TextNormalizer.clean(ld["datePublished"] as? String) ?? meta["article:published_time"]
             ?? meta["datepublished"] ?? meta["pubdate"] ?? meta["date"] ?? meta["dc.date"] ?? times.first
         article.modified = TextNormalizer.clean(ld["dateModified"] as? String) ?? meta["article:modified_time"]
@@ -88,6 +98,15 @@ struct MetadataReader {
         default:
             return nil
         }
+    }
+
+    /// "By Jane Doe" -> "Jane Doe".
+    static func stripBy(_ text: String) -> String {
+        let lower = text.lowercased()
+        for prefix in ["by: ", "by ", "von ", "par "] where lower.hasPrefix(prefix) {
+            return String(text.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return text
     }
 
     /// "Story headline | Site" -> "Story headline", keeping the longer part.
