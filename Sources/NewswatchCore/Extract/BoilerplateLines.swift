@@ -54,18 +54,44 @@ enum BoilerplateLines {
     }
 
     /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
+    static let prefixBytes = prefixes.map { Array($0.utf8) }
+    static let captionMarkBytes = captionMarks.map { Array($0.utf8) }
+
     static func isBoilerplate(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> Bool {
-        let lower = text.lowercased()
-        if wholeLines.contains(lower) { return true }
         if nearTop, let title, text == title { return true }
+        // Every rule below is about short lines; long paragraphs are story text.
+        guard text.utf8.count <= 600 else { return false }
+        let lowerBytes = asciiLowercased(text)
+        if lowerBytes.count <= 40, wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return true }
+        let lower = String(decoding: lowerBytes, as: UTF8.self)
         if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return true }
         guard text.count <= 300 else { return false }
-        if prefixes.contains(where: lower.hasPrefix) { return true }
-        if captionMarks.contains(where: lower.contains) { return true }
+        if prefixBytes.contains(where: { lowerBytes.starts(with: $0) }) { return true }
+        if captionMarkBytes.contains(where: { contains(lowerBytes, $0) }) { return true }
         if !inTable && isDateLine(lower) { return true }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
            let name = text.dropFirst(3).first, name.isUppercase { return true }
+        return false
+    }
+
+    /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
+    static func asciiLowercased(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
         return false
     }
 

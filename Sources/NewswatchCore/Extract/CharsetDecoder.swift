@@ -19,15 +19,14 @@ public enum CharsetDecoder {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { return Decoded(utf8: data.dropFirst(3), charset: "utf-8") }
         if data.starts(with: [0xFF, 0xFE]) { return convert(data.dropFirst(2), from: "utf-16le") }
         if data.starts(with: [0xFE, 0xFF]) { return convert(data.dropFirst(2), from: "utf-16be") }
+        switch utf8Validity(data) {
+        case .ascii, .validUTF8: return Decoded(utf8: data, charset: "utf-8")  // ASCII reads the same in every label
+        case .invalid: break
+        }
         let declared = (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize))
         if declared == "utf-16le" || declared == "utf-16be" || declared == "utf-16" {
-            // A UTF-16 label on bytes that parsed as ASCII-compatible is wrong; browsers use UTF-8.
-            return Decoded(utf8: data, charset: "utf-8")
-        }
-        switch utf8Validity(data) {
-        case .ascii: return Decoded(utf8: data, charset: declared ?? "utf-8")
-        case .validUTF8: return Decoded(utf8: data, charset: "utf-8")
-        case .invalid: break
+            // A UTF-16 label on bytes that are not UTF-16 (no BOM, ASCII-compatible markup) is wrong.
+            return convert(data, from: "windows-1252")
         }
         let label = (declared == nil || declared == "utf-8") ? "windows-1252" : declared!
         return convert(data, from: label)

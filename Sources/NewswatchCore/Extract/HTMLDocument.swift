@@ -32,6 +32,19 @@ public final class HTMLDocument {
 
     deinit { xmlFreeDoc(doc) }
 
+    /// libxml2's `htmlReadMemory` and `xmlFreeDoc` and nothing else: the benchmark's baseline.
+    public static func parseAndDiscard(_ data: Data) -> Bool {
+        _ = setUp
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        let parsed: htmlDocPtr? = data.withUnsafeBytes { raw in
+            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), nil, nil, options)
+        }
+        guard let parsed else { return false }
+        xmlFreeDoc(parsed)
+        return true
+    }
+
     public var root: HTMLNode? { xmlDocGetRootElement(doc).map(HTMLNode.init) }
 
     /// Nodes matching an XPath expression, in document order.

@@ -39,8 +39,9 @@ struct WhitespaceCollapser {
             bytes.removeAll(keepingCapacity: true)
             pendingSpace = false
         }
-        let raw = String(decoding: bytes, as: UTF8.self)
-        return TextNormalizer.normalize(collapsed: raw)
+        // Collapsed text has no leading or trailing space; ASCII needs nothing more.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return TextNormalizer.normalize(collapsed: String(decoding: bytes, as: UTF8.self))
     }
 }
 
@@ -56,9 +57,11 @@ enum TextNormalizer {
                 default: return Character(scalar)
                 }
             }).precomposedStringWithCanonicalMapping
-            if result.contains("  ") { result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            if result.contains("  ") || result.hasPrefix(" ") || result.hasSuffix(" ") {
+                result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            }
         }
-        return result.trimmingCharacters(in: .whitespaces)
+        return result
     }
 
     /// Collapses white space in a free-standing string (metadata values).
