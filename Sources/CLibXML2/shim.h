@@ -15,8 +15,12 @@
 /* xmlFree is a mutable global function pointer; Swift 6 rejects touching it directly. */
 static inline void nw_xml_free(void *p) { xmlFree(p); }
 
+/* libxml2 reports encoding and I/O problems on stderr through per-thread handlers; a
+   NULL handler means "the default", which prints, so install handlers that do nothing. */
+static void nw_xml_ignore_generic(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+static void nw_xml_ignore_structured(void *ctx, xmlErrorPtr error) { (void)ctx; (void)error; }
 static inline void nw_xml_silence_errors(void) {
-    xmlSetGenericErrorFunc(NULL, NULL);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetGenericErrorFunc(NULL, nw_xml_ignore_generic);
+    xmlSetStructuredErrorFunc(NULL, nw_xml_ignore_structured);
 }
 #endif

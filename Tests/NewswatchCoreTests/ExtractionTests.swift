@@ -81,5 +81,27 @@ struct ExtractionTests {
         _ = try extractor.extract(ExtractionInput(html: binary))
         let deep = String(repeating: "<div>", count: 100_000) + "deep text" + String(repeating: "</div>", count: 100_000)
         _ = try extract(deep)
+        // A 20 MB page: thousands of paragraphs, all of them kept.
+        let paragraph = "<p>A long story keeps going, paragraph after paragraph, with commas, clauses and numbers like 42.</p>"
+        let big = "<html><body><article>" + String(repeating: paragraph, count: 20_000_000 / paragraph.utf8.count) + "</article></body></html>"
+        let article = try extract(big)
+        #expect(article.blocks.count == 20_000_000 / paragraph.utf8.count)
+    }
+
+    @Test func mislabelledUTF8IsReadAsUTF8() throws {
+        let html = "<html><head><meta charset=\"gb2312\"></head><body><article><p>深度学习的新进展，研究人员发表了论文，内容涉及记忆网络与推理能力的结合。</p></article></body></html>"
+        let article = try extract(html)
+        #expect(article.blocks.first?.text == "深度学习的新进展，研究人员发表了论文，内容涉及记忆网络与推理能力的结合。")
+    }
+
+    @Test func datelinesTeasersAndCaptionsAreNotStory() throws {
+        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let html = """
+        <html><body><article><h1>Headline</h1><p>Updated 12:24 am EST, Wednesday, November 20, 2019</p><p>By Jane Roe</p>
+        \(story)<p>Related: Another story you might click</p><p>The protests began in June (Image: GETTY)</p>
+        <h3>You may also like</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
+        """
+        let article = try extract(html)
+        #expect(article.blocks.map(\.text) == (1...5).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." })
     }
 }

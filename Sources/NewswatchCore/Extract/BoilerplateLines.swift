@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Line-level furniture that sits inside article containers on news sites: datelines and
 /// "Updated ..." stamps, bylines, "Related:"/"Read more:" teasers, gallery counters, share
@@ -68,7 +71,7 @@ enum BoilerplateLines {
         guard text.count <= 300 else { return false }
         if prefixBytes.contains(where: { lowerBytes.starts(with: $0) }) { return true }
         if captionMarkBytes.contains(where: { contains(lowerBytes, $0) }) { return true }
-        if !inTable && isDateLine(lower) { return true }
+        if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return true }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
            let name = text.dropFirst(3).first, name.isUppercase { return true }
@@ -81,18 +84,23 @@ enum BoilerplateLines {
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
+        guard needle.count <= haystack.count, !needle.isEmpty else { return needle.isEmpty }
+        return haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                // memchr to each candidate first byte, memcmp for the rest: both vectorised in libc.
+                let base = h.baseAddress!
+                var offset = 0
+                let last = h.count - n.count
+                let first = Int32(n[0])
+                while offset <= last {
+                    guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+                    let position = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hit, n.baseAddress!, n.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
             }
-            i += 1
         }
-        return false
     }
 
     /// A line made only of date and time words and numbers, such as "October 12, 2017" or

@@ -39,6 +39,27 @@ struct ContentFinder {
     ])
     static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
 
+    /// What the walk needs to know about a tag, looked up once per distinct name.
+    struct TagInfo {
+        let name: String
+        let isBlock: Bool
+        let isSkippedTag: Bool
+        let isNeverText: Bool
+        let kind: Article.BlockKind?
+    }
+
+    private var tagCache: [HTMLNode.NameID: TagInfo] = [:]
+
+    private mutating func info(_ node: HTMLNode) -> TagInfo {
+        let id = node.nameID
+        if let cached = tagCache[id] { return cached }
+        let name = node.name
+        let info = TagInfo(name: name, isBlock: Self.blockTags.contains(name), isSkippedTag: Self.skippedTags.contains(name),
+                           isNeverText: Self.neverText.contains(name), kind: Self.kind(for: name))
+        tagCache[id] = info
+        return info
+    }
+
     private(set) var blocks: [TextBlock] = []
     private var collapser = WhitespaceCollapser()
     private var linkCharacters = 0
@@ -74,29 +95,25 @@ struct ContentFinder {
         linkCharacters = 0
     }
 
-    private static func classAndID(_ node: HTMLNode) -> [UInt8] {
-        guard node.hasAttributes else { return [] }
-        return KeywordSet.signature((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? ""))
-    }
-
-    static func isHidden(_ node: HTMLNode) -> Bool {
-        guard node.hasAttributes else { return false }
-        if node.attribute("hidden") != nil { return true }
-        if node.attribute("aria-hidden") == "true" { return true }
-        if let style = node.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
-           style.contains("display:none") || style.contains("visibility:hidden") { return true }
+    static func isHidden(_ attributes: CommonAttributes) -> Bool {
+        if attributes.hidden || attributes.ariaHidden { return true }
+        if let style = attributes.style, style.contains("none") || style.contains("hidden") {
+            let compact = style.lowercased().replacingOccurrences(of: " ", with: "")
+            return compact.contains("display:none") || compact.contains("visibility:hidden")
+        }
         return false
     }
 
     /// Whether an element is page furniture to be skipped with everything inside it.
-    static func isBoilerplate(_ node: HTMLNode, name: String, byClass: Bool) -> Bool {
-        if skippedTags.contains(name) { return true }
+    static func isBoilerplate(_ node: HTMLNode, name: String, byClass: Bool, skippedTag: Bool? = nil) -> Bool {
+        if skippedTag ?? skippedTags.contains(name) { return true }
         guard node.hasAttributes else { return false }
-        if isHidden(node) { return true }
-        if let role = node.attribute("role"), skippedRoles.contains(role.lowercased()) { return true }
-        guard byClass else { return false }
+        let attributes = node.commonAttributes
+        if isHidden(attributes) { return true }
+        if let role = attributes.role, skippedRoles.contains(role.lowercased()) { return true }
+        guard byClass, attributes.className != nil || attributes.id != nil else { return false }
         if name == "html" || name == "body" || name == "article" || name == "main" || name == "a" { return false }
-        let signature = classAndID(node)
+        let signature = KeywordSet.signature((attributes.className ?? "") + " " + (attributes.id ?? ""))
         return unlikely.matches(signature) && !maybeContent.matches(signature)
     }
 
@@ -110,15 +127,16 @@ struct ContentFinder {
             return
         }
         guard node.isElement, depth < 400 else { return }
-        let name = node.name
+        let tag = info(node)
+        let name = tag.name
         let skipped: Bool
         switch skip {
-        case .furniture: skipped = Self.isBoilerplate(node, name: name, byClass: true)
-        case .tagsOnly: skipped = Self.isBoilerplate(node, name: name, byClass: false)
-        case .nonText: skipped = Self.neverText.contains(name)
+        case .furniture: skipped = Self.isBoilerplate(node, name: name, byClass: true, skippedTag: tag.isSkippedTag)
+        case .tagsOnly: skipped = Self.isBoilerplate(node, name: name, byClass: false, skippedTag: tag.isSkippedTag)
+        case .nonText: skipped = tag.isNeverText
         }
         if skipped {
-            if Self.blockTags.contains(name) { flush() } else { collapser.appendSpace() }
+            if tag.isBlock { flush() } else { collapser.appendSpace() }
             return
         }
         if name == "br" || name == "hr" {
@@ -128,8 +146,8 @@ struct ContentFinder {
         if name == "img" {
             return
         }
-        let isBlock = Self.blockTags.contains(name)
-        let kind = Self.kind(for: name)
+        let isBlock = tag.isBlock
+        let kind = tag.kind
         if isBlock {
             flush()
             let previousOwner = owner
@@ -141,7 +159,7 @@ struct ContentFinder {
             owner = previousOwner
         } else {
             // javascript: and same-page anchors are widgets, not links away from the story.
-            let isLink = name == "a" && node.attribute("href").map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
+            let isLink = name == "a" && node.commonAttributes.href.map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
             if isLink { linkDepth += 1 }
             node.forEachChild { walk($0, skip: skip, depth: depth + 1) }
             if isLink { linkDepth -= 1 }

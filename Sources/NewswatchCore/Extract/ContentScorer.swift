@@ -90,13 +90,14 @@ struct ContentScorer {
     static func classWeight(_ node: HTMLNode) -> Double {
         guard node.hasAttributes else { return 0 }
         var weight = 0.0
-        for attribute in ["class", "id"] {
-            guard let value = node.attribute(attribute), !value.isEmpty else { continue }
+        let attributes = node.commonAttributes
+        for value in [attributes.className, attributes.id] {
+            guard let value, !value.isEmpty else { continue }
             let bytes = KeywordSet.signature(value)
             if ContentFinder.negative.matches(bytes) { weight -= 25 }
             if ContentFinder.positive.matches(bytes) { weight += 25 }
         }
-        if node.attribute("itemprop") == "articleBody" { weight += 25 }
+        if attributes.itemprop == "articleBody" { weight += 25 }
         return weight
     }
 

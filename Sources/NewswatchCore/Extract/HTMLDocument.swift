@@ -6,10 +6,7 @@ import Foundation
 public final class HTMLDocument {
     fileprivate let doc: htmlDocPtr
 
-    private static let setUp: Void = {
-        xmlInitParser()
-        nw_xml_silence_errors()
-    }()
+    private static let setUp: Void = { xmlInitParser() }()
 
     /// The encoding the page was read as.
     public let charset: String
@@ -18,6 +15,7 @@ public final class HTMLDocument {
     /// external entities. `encoding` is the HTTP charset, if any; `CharsetDecoder` decides.
     public init(data: Data, url: String? = nil, encoding: String? = nil) throws {
         _ = Self.setUp
+        nw_xml_silence_errors()  // the handlers are per thread
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
@@ -35,6 +33,7 @@ public final class HTMLDocument {
     /// libxml2's `htmlReadMemory` and `xmlFreeDoc` and nothing else: the benchmark's baseline.
     public static func parseAndDiscard(_ data: Data) -> Bool {
         _ = setUp
+        nw_xml_silence_errors()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let parsed: htmlDocPtr? = data.withUnsafeBytes { raw in
@@ -60,6 +59,18 @@ public final class HTMLDocument {
     }
 }
 
+/// The handful of attributes that decide whether an element is page furniture.
+public struct CommonAttributes {
+    public var className: String?
+    public var id: String?
+    public var itemprop: String?
+    public var style: String?
+    public var role: String?
+    public var href: String?
+    public var hidden = false
+    public var ariaHidden = false
+}
+
 /// A node of an `HTMLDocument`; valid only while its document lives.
 public struct HTMLNode: Hashable {
     fileprivate let node: xmlNodePtr
@@ -74,6 +85,14 @@ public struct HTMLNode: Hashable {
         guard let name = node.pointee.name else { return "" }
         return String(cString: name)
     }
+
+    /// Identifies the tag name without building a String: libxml2 interns names per
+    /// document, so equal names share storage. Valid as a key within one document only.
+    public struct NameID: Hashable {
+        fileprivate let raw: UnsafeRawPointer?
+    }
+
+    public var nameID: NameID { NameID(raw: node.pointee.name.map(UnsafeRawPointer.init)) }
 
     /// Compares the tag name without building a String.
     public func hasName(_ candidate: StaticString) -> Bool {
@@ -128,6 +147,34 @@ public struct HTMLNode: Hashable {
     }
 
     public var hasAttributes: Bool { node.pointee.properties != nil }
+
+    /// The attributes the extractor looks at, read in one pass over the element's
+    /// attribute list (one `xmlGetProp` per name would allocate six times per element).
+    public var commonAttributes: CommonAttributes {
+        var result = CommonAttributes()
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let rawName = current.pointee.name else { continue }
+            let name = UnsafeRawPointer(rawName).assumingMemoryBound(to: CChar.self)
+            func value() -> String {
+                guard let child = current.pointee.children, let content = child.pointee.content else { return "" }
+                return String(cString: content)
+            }
+            switch name.pointee {
+            case 0x63 /* c */ where strcmp(name, "class") == 0: result.className = value()
+            case 0x69 /* i */ where strcmp(name, "id") == 0: result.id = value()
+            case 0x69 where strcmp(name, "itemprop") == 0: result.itemprop = value()
+            case 0x73 /* s */ where strcmp(name, "style") == 0: result.style = value()
+            case 0x72 /* r */ where strcmp(name, "role") == 0: result.role = value()
+            case 0x68 /* h */ where strcmp(name, "hidden") == 0: result.hidden = true
+            case 0x68 where strcmp(name, "href") == 0: result.href = value()
+            case 0x61 /* a */ where strcmp(name, "aria-hidden") == 0: result.ariaHidden = value() == "true"
+            default: break
+            }
+        }
+        return result
+    }
 
     /// All descendant text, concatenated.
     public var allText: String {

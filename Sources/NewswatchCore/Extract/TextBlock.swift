@@ -50,13 +50,23 @@ enum TextNormalizer {
     static func normalize(collapsed text: String) -> String {
         var result = text
         if result.utf8.contains(where: { $0 >= 0x80 }) {
-            result = String(result.unicodeScalars.compactMap { scalar -> Character? in
+            var needsComposition = false
+            var scalars = String.UnicodeScalarView()
+            for scalar in result.unicodeScalars {
                 switch scalar.value {
-                case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: return " "
-                case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: return nil
-                default: return Character(scalar)
+                case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: scalars.append(" ")
+                case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: break
+                default:
+                    // Only combining marks (and Hangul jamo) can change under NFC.
+                    if scalar.value >= 0x300 && !needsComposition
+                        && (scalar.properties.canonicalCombiningClass != .notReordered || (0x1100...0x11FF).contains(scalar.value)) {
+                        needsComposition = true
+                    }
+                    scalars.append(scalar)
                 }
-            }).precomposedStringWithCanonicalMapping
+            }
+            result = String(scalars)
+            if needsComposition { result = result.precomposedStringWithCanonicalMapping }
             if result.contains("  ") || result.hasPrefix(" ") || result.hasSuffix(" ") {
                 result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             }
