@@ -74,6 +74,35 @@ struct ExtractionTests {
         #expect(article.blocks.first?.text == text)
     }
 
+    /// Text encoded with Python's codecs (an independent encoder), declared by HTTP or by <meta>.
+    @Test(arguments: [
+        ("windows-1251", "cceef1eae2e03a20eff0e0e2e8f2e5ebfcf1f2e2ee20eee1faffe2e8ebee20edeee2fbe520ece5f0fb20efeee4e4e5f0e6eae820fdeaeeedeeece8eae82e",
+         "Москва: правительство объявило новые меры поддержки экономики."),
+        ("shift_jis", "938c8b9e937382cd905682b582a28cf092ca8c7689e682f094ad955c82b582bd8142", "東京都は新しい交通計画を発表した。"),
+        ("gbk", "b1b1bea9cad0d5feb8aed0fbb2bcc1cbd0c2b5c4bdbbcda8b9e6bbaea1a3", "北京市政府宣布了新的交通规划。"),
+        ("iso-8859-9", "416e6b6172612764612068fc6bfc6d65742079656e6920656b6f6e6f6d696b20f66e6c656d6c65722061e7fd6b6c6164fd2e",
+         "Ankara'da hükümet yeni ekonomik önlemler açıkladı."),
+    ])
+    func legacyEncodings(charset: String, hex: String, expected: String) throws {
+        var encoded = Data()
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            encoded.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        func page(meta: Bool) -> Data {
+            var html = Data("<html><head>\(meta ? "<meta charset=\"\(charset)\">" : "")</head><body><article><p>".utf8)
+            html.append(encoded)
+            html.append(Data("</p></article></body></html>".utf8))
+            return html
+        }
+        let viaHTTP = try extractor.extract(ExtractionInput(html: page(meta: false), charset: charset))
+        #expect(viaHTTP.blocks.first?.text == expected)
+        let viaMeta = try extractor.extract(ExtractionInput(html: page(meta: true)))
+        #expect(viaMeta.blocks.first?.text == expected)
+    }
+
     @Test func hostileInputsDoNotCrash() throws {
         #expect(try extract("").blocks.isEmpty)
         var garbage = SeededGenerator(seed: 7)
