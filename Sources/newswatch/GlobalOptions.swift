@@ -63,9 +63,16 @@ struct VersionSpecifier: ExpressibleByArgument {
     func resolve(in versions: [VersionRecord], watch: String) throws -> VersionRecord {
         guard let last = versions.last else { throw CLIError("watch '\(watch)' has no stored versions yet (run `newswatch check`)") }
         guard let value else { return last }
-        let index = value > 0 ? value - 1 : versions.count - 1 + value
+        if value > 0 {
+            // Numbers are kept when older versions are pruned, so look the number up.
+            guard let record = versions.first(where: { $0.number == value }) else {
+                throw CLIError("watch '\(watch)' has no version \(value) (it has \(versions.map { String($0.number) }.joined(separator: ", ")))")
+            }
+            return record
+        }
+        let index = versions.count - 1 + value
         guard versions.indices.contains(index) else {
-            throw CLIError("watch '\(watch)' has no version \(value) (it has 1...\(versions.count); negative numbers count back from the latest)")
+            throw CLIError("watch '\(watch)' has only \(versions.count) versions; \(value) counts back too far")
         }
         return versions[index]
     }

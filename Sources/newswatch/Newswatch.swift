@@ -17,7 +17,8 @@ struct Newswatch: AsyncParsableCommand {
         version: NewswatchVersion.current,
         subcommands: [
             CheckCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
-            ExtractCommand.self, DemoCommand.self,
+            ExtractCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
+            DemoCommand.self,
         ]
     )
 }

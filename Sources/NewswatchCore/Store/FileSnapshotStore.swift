@@ -13,9 +13,12 @@ import Foundation
 public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     public let root: String
     private let lockFileName = "lock"
+    let objects: ObjectDatabase
 
     public init(root: String) {
         self.root = root
+        objects = ObjectDatabase(directory: (root as NSString).appendingPathComponent("objects"),
+                                 temporaryDirectory: (root as NSString).appendingPathComponent("tmp"))
     }
 
     private var objectsDirectory: String { path("objects") }
@@ -47,32 +50,9 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
 
     // MARK: Objects
 
-    func objectPath(_ id: String) -> String {
-        path("objects", String(id.prefix(2)), String(id.dropFirst(2)))
-    }
+    func objectPath(_ id: String) -> String { objects.path(id) }
 
-    /// Stores content and returns its id; content already present is not written again.
-    func putObject(_ content: Data) throws -> String {
-        let id = Digest.sha256(content).hexString
-        let target = objectPath(id)
-        if FileManager.default.fileExists(atPath: target) { return id }
-        let directory = (target as NSString).deletingLastPathComponent
-        try ensureDirectories(directory)
-        try AtomicFile.write(try Zlib.compress(content, level: 9), to: target, temporaryDirectory: temporaryDirectory)
-        return id
-    }
-
-    func getObject(_ id: String) throws -> Data {
-        guard let compressed = FileManager.default.contents(atPath: objectPath(id)) else { throw StoreError.missingObject(id: id) }
-        let content: Data
-        do {
-            content = try Zlib.decompress(compressed)
-        } catch {
-            throw StoreError.corruptObject(id: id, reason: "\(error)")
-        }
-        guard Digest.sha256(content).hexString == id else { throw StoreError.corruptObject(id: id, reason: "content does not match its hash") }
-        return content
-    }
+    func getObject(_ id: String) throws -> Data { try objects.get(id) }
 
     // MARK: SnapshotStore
 
@@ -116,12 +96,26 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         try getObject(version.html)
     }
 
+    /// Replaces a watch's history log in one atomic step (prune, reextract).
+    func writeLog(_ records: [VersionRecord], for watch: String) throws {
+        let directory = try watchDirectory(watch)
+        var log = Data()
+        for record in records {
+            log.append(try Self.encoder.encode(record))
+            log.append(UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(log, to: (directory as NSString).appendingPathComponent("versions.jsonl"), temporaryDirectory: temporaryDirectory)
+    }
+
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
         let directory = try watchDirectory(watch)
         try ensureDirectories(directory)
         let existing = try versions(of: watch)
-        let articleID = try putObject(try Self.encoder.encode(snapshot.article))
-        let htmlID = try putObject(snapshot.html)
+        // Objects first, each as a delta against the previous version's when smaller;
+        // the log line that names them comes last.
+        let previous = existing.last
+        let articleID = try objects.put(try Self.encoder.encode(snapshot.article), base: previous?.article)
+        let htmlID = try objects.put(snapshot.html, base: previous?.html)
         let record = VersionRecord(
             number: (existing.last?.number ?? 0) + 1, fetchedAt: snapshot.fetchedAt,
             requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL, status: snapshot.status,
@@ -165,6 +159,15 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         let lock = try FileLock(path: path(lockFileName))
         try await lock.lock(wait: wait)
         defer { lock.unlock() }
+        removeStaleTemporaryFiles()
         return try await body()
+    }
+
+    /// Temporary files left by a writer that was killed mid-write; safe to remove while we
+    /// hold the writer lock, since nobody else writes.
+    private func removeStaleTemporaryFiles() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [] where name.hasPrefix("tmp-") {
+            try? FileManager.default.removeItem(atPath: (temporaryDirectory as NSString).appendingPathComponent(name))
+        }
     }
 }

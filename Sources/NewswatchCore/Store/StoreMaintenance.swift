@@ -1,0 +1,196 @@
+import Foundation
+
+/// What `verify` found. Empty `problems` means every object re-hashed to its name and every
+/// history entry resolves.
+public struct StoreVerification: Sendable {
+    public var objectsChecked = 0
+    public var versionsChecked = 0
+    public var problems: [String] = []
+    public var isHealthy: Bool { problems.isEmpty }
+}
+
+/// Figures for `stats`.
+public struct StoreStatistics: Sendable, Codable {
+    public struct WatchFigures: Sendable, Codable {
+        public var name: String
+        public var versions: Int
+        public var storyBytes: Int
+        public var htmlBytes: Int
+    }
+
+    public var watches: [WatchFigures] = []
+    public var versions = 0
+    public var objects = 0
+    public var deltaObjects = 0
+    /// Bytes of all files under the store.
+    public var diskBytes = 0
+    /// Bytes of the versions' article JSON and HTML, uncompressed.
+    public var contentBytes = 0
+    public var ratio: Double { diskBytes == 0 ? 0 : Double(contentBytes) / Double(diskBytes) }
+}
+
+/// Which versions `prune` keeps.
+public struct PrunePolicy: Sendable {
+    public var keepLast: Int?
+    public var olderThan: TimeInterval?
+    /// The first version is the baseline of every later diff: kept unless this is set.
+    public var includeFirst = false
+
+    public init(keepLast: Int? = nil, olderThan: TimeInterval? = nil, includeFirst: Bool = false) {
+        self.keepLast = keepLast
+        self.olderThan = olderThan
+        self.includeFirst = includeFirst
+    }
+
+    /// With both limits a version goes only when it is beyond the last N *and* old enough.
+    func keeps(_ record: VersionRecord, index: Int, count: Int, now: Date) -> Bool {
+        if index == 0 && !includeFirst { return true }
+        if index == count - 1 { return true }  // the latest is what the next check compares with
+        let beyondLast = keepLast.map { index < count - $0 }
+        let tooOld = olderThan.map { now.timeIntervalSince(record.fetchedAt) > $0 }
+        switch (beyondLast, tooOld) {
+        case (nil, nil): return true
+        case (let beyond?, nil): return !beyond
+        case (nil, let old?): return !old
+        case (let beyond?, let old?): return !(beyond && old)
+        }
+    }
+}
+
+public struct PruneResult: Sendable {
+    public var versionsRemoved = 0
+    public var objectsRemoved = 0
+    public var bytesFreed = 0
+}
+
+/// Store upkeep: integrity checks, pruning and figures. A server-backed store would answer
+/// the same questions its own way.
+public protocol MaintainableStore: SnapshotStore {
+    func verify() -> StoreVerification
+    func statistics() throws -> StoreStatistics
+    func prune(_ policy: PrunePolicy, watches: [String]?, now: Date, dryRun: Bool) throws -> PruneResult
+    /// Re-runs `extractor` over every stored page of `watch`, replacing the articles.
+    func reextract(_ watch: String, with extractor: any ArticleExtractor) throws -> (versions: Int, changed: Int)
+}
+
+extension FileSnapshotStore: MaintainableStore {
+    public func verify() -> StoreVerification {
+        var report = StoreVerification()
+        var bad: [String: String] = [:]
+        for id in objects.allIDs() {
+            report.objectsChecked += 1
+            do {
+                _ = try objects.get(id)
+            } catch {
+                let reason = "\(error)"
+                bad[id] = reason
+                report.problems.append("objects/\(id.prefix(2))/\(id.dropFirst(2)): \(reason)")
+            }
+        }
+        for watch in (try? watchNames()) ?? [] {
+            let records: [VersionRecord]
+            do {
+                records = try versions(of: watch)
+            } catch {
+                report.problems.append("\(error)")
+                continue
+            }
+            for record in records {
+                report.versionsChecked += 1
+                for (kind, id) in [("article", record.article), ("html", record.html)] {
+                    if let reason = bad[id] {
+                        report.problems.append("\(watch)@\(record.number): \(kind) object \(id) is unreadable (\(reason))")
+                    } else if !objects.exists(id) {
+                        report.problems.append("\(watch)@\(record.number): \(kind) object \(id) is missing")
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    public func statistics() throws -> StoreStatistics {
+        var figures = StoreStatistics()
+        for watch in try watchNames() {
+            let records = try versions(of: watch)
+            var entry = StoreStatistics.WatchFigures(name: watch, versions: records.count, storyBytes: 0, htmlBytes: 0)
+            for record in records {
+                entry.storyBytes += (try? objects.get(record.article).count) ?? 0
+                entry.htmlBytes += (try? objects.get(record.html).count) ?? 0
+            }
+            figures.versions += records.count
+            figures.contentBytes += entry.storyBytes + entry.htmlBytes
+            figures.watches.append(entry)
+        }
+        for id in objects.allIDs() {
+            figures.objects += 1
+            if ((try? objects.header(id).depth) ?? 0) > 0 { figures.deltaObjects += 1 }
+        }
+        figures.diskBytes = Self.diskUsage(root)
+        return figures
+    }
+
+    static func diskUsage(_ path: String) -> Int {
+        var total = 0
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        while let relative = enumerator?.nextObject() as? String {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
+            if attributes?[.type] as? FileAttributeType == .typeRegular { total += attributes?[.size] as? Int ?? 0 }
+        }
+        return total
+    }
+
+    public func prune(_ policy: PrunePolicy, watches: [String]?, now: Date, dryRun: Bool) throws -> PruneResult {
+        var result = PruneResult()
+        for watch in try watches ?? watchNames() {
+            let records = try versions(of: watch)
+            let kept = records.enumerated().filter { policy.keeps($1, index: $0, count: records.count, now: now) }.map(\.element)
+            result.versionsRemoved += records.count - kept.count
+            if !dryRun && kept.count != records.count { try writeLog(kept, for: watch) }
+        }
+        // Collect garbage: objects no history names, directly or as a delta base.
+        var live = Set<String>()
+        for watch in try watchNames() {
+            for record in try versions(of: watch) {
+                for id in [record.article, record.html] {
+                    var next: String? = id
+                    while let current = next, live.insert(current).inserted {
+                        next = try? objects.header(current).base
+                    }
+                }
+            }
+        }
+        if dryRun {
+            // Versions that would go still hold their objects; count what is already unreferenced.
+            for id in objects.allIDs() where !live.contains(id) { result.objectsRemoved += 1; result.bytesFreed += objects.size(id) }
+            return result
+        }
+        for id in objects.allIDs() where !live.contains(id) {
+            result.bytesFreed += objects.size(id)
+            try objects.delete(id)
+            result.objectsRemoved += 1
+        }
+        return result
+    }
+
+    public func reextract(_ watch: String, with extractor: any ArticleExtractor) throws -> (versions: Int, changed: Int) {
+        let records = try versions(of: watch)
+        var updated: [VersionRecord] = []
+        var changed = 0
+        var previousArticle: String?
+        for var record in records {
+            let html = try objects.get(record.html)
+            let article = try extractor.extract(ExtractionInput(html: html, url: record.finalURL, charset: record.charset))
+            let id = try objects.put(try Self.encoder.encode(article), base: previousArticle)
+            if id != record.article { changed += 1 }
+            record.article = id
+            record.storyHash = Self.storyHash(article)
+            record.title = article.title
+            record.extractorVersion = extractor.version
+            previousArticle = id
+            updated.append(record)
+        }
+        try writeLog(updated, for: watch)
+        return (records.count, changed)
+    }
+}
