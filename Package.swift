@@ -43,7 +43,7 @@ let package = Package(
         // Benchmarks: `swift run -c release newswatch-bench --help`.
         .executableTarget(
             name: "newswatch-bench",
-            dependencies: ["NewswatchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["NewswatchCore", "NewswatchDemo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "NewswatchCoreTests",

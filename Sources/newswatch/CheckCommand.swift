@@ -51,6 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
                 if showProgress { Terminal.info("checking \(due.count) of \(selected.count) watches…") }
                 var report = await runner.run(due)
                 report.notDue = selected.count - due.count
+                do { try store.packIfNeeded() } catch { report.storeErrors.append("packing objects: \(error)") }
                 return report
             }
             let printer = ReportPrinter(style: display.style, json: json)

@@ -17,10 +17,11 @@ struct ListCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let list = try global.loadWatchlist()
             let store = global.openStore()
+            let states = (try? store.states()) ?? [:]
             var rows: [[String: Any]] = []
             for watch in list.watches {
                 let versions = (try? store.versions(of: watch.name)) ?? []
-                let state = (try? store.state(of: watch.name)) ?? WatchState()
+                let state = states[watch.name] ?? WatchState()
                 var row: [String: Any] = ["name": watch.name, "url": watch.url, "every": watch.every.description, "versions": versions.count]
                 row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()
                 row["nextDue"] = state.nextDue.map(Timestamp.display) ?? NSNull()

@@ -24,6 +24,7 @@ struct ReportPrinter {
                 break
             }
         }
+        for problem in report.storeErrors { Terminal.error(problem) }
         for delivery in report.deliveries where !delivery.delivered {
             Terminal.error("alert \(delivery.alertID) not delivered: \(delivery.error ?? "")")
         }

@@ -62,7 +62,7 @@ struct StoreTests {
         let root = Fixtures.temporaryDirectory()
         let store = FileSnapshotStore(root: root)
         _ = try store.append(snapshot("Title", ["Body."]), to: "story")
-        let log = root + "/watches/story/versions.jsonl"
+        let log = root + "/watches/story.jsonl"
         var data = try Data(contentsOf: URL(fileURLWithPath: log))
         data.append(Data("{\"number\": 2, \"trunc".utf8))
         try data.write(to: URL(fileURLWithPath: log))

@@ -27,6 +27,8 @@ public struct CheckReport: Sendable {
     public var deliveries: [DeliveryOutcome] = []
     /// Watches skipped because they were not yet due.
     public var notDue: Int = 0
+    /// Store problems not tied to one watch.
+    public var storeErrors: [String] = []
 
     public var failures: [CheckEvent] { events.filter { if case .failed = $0 { return true } else { return false } } }
     public var changes: [Change] { events.compactMap { if case .changed(_, let change) = $0 { return change } else { return nil } } }

@@ -18,8 +18,9 @@ public struct CheckRunner: Sendable {
 
     /// Watches whose next due time has passed (never-checked watches are due).
     public func dueWatches(_ watches: [Watch], now: Date) -> [Watch] {
-        watches.filter { watch in
-            guard let state = try? store.state(of: watch.name), let due = state.nextDue else { return true }
+        let states = (try? store.states()) ?? [:]
+        return watches.filter { watch in
+            guard let due = states[watch.name]?.nextDue else { return true }
             return due <= now
         }
     }
@@ -28,10 +29,11 @@ public struct CheckRunner: Sendable {
     /// caller chooses). Call inside the store's writer lock.
     public func run(_ watches: [Watch], now: Date = Date()) async -> CheckReport {
         var report = CheckReport()
+        let stored = (try? store.states()) ?? [:]
         var states: [String: WatchState] = [:]
         var requests: [FetchRequest] = []
         for watch in watches {
-            let state = (try? store.state(of: watch.name)) ?? WatchState()
+            let state = stored[watch.name] ?? WatchState()
             states[watch.name] = state
             var limits = FetchLimits()
             limits.allowFileScheme = watch.isFileURL
@@ -57,16 +59,17 @@ public struct CheckRunner: Sendable {
                 state.consecutiveFailures = 0
                 state.nextDue = now.addingTimeInterval(watch.every.seconds)
             }
-            do {
-                try store.save(state, for: watch.name)
-            } catch {
-                report.events.append(.failed(watch: watch, reason: "cannot save state: \(error)"))
-            }
+            states[watch.name] = state
             report.events.append(event)
             if let alert = alert(for: event, now: now) {
                 let hooks = watch.webhooks.filter { $0.on.contains(alert.event) }
                 if !hooks.isEmpty { report.deliveries += await notifier.deliver(alert, to: hooks) }
             }
+        }
+        do {
+            try store.saveStates(states)
+        } catch {
+            report.storeErrors.append("cannot save watch state: \(error)")
         }
         return report
     }

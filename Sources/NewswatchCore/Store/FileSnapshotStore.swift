@@ -2,34 +2,37 @@ import Foundation
 
 /// The embedded default store, laid out like git's object database:
 ///
-///     objects/ab/cdef…          immutable, zlib-deflated, named by SHA-256 of their content
-///     watches/NAME/versions.jsonl  the history log: one JSON record per version
-///     watches/NAME/state.json      last checked, validators, errors, next due
-///     lock                      flock held by the one writer
-///     tmp/                      write-temp-then-rename staging
+///     objects/ab/cdef…       loose objects: immutable, zlib-deflated (or deltified), named by
+///                            the SHA-256 of their content
+///     packs/pack-….pack      objects gathered into one file after a check (like `git gc`)
+///     watches/NAME.jsonl     a watch's history: one JSON record per version
+///     state.json             per-watch schedule state: last checked, validators, errors, next due
+///     sites.json             per-host ref to the latest page stored, the delta base for new watches
+///     lock                   flock held by the one writer
+///     tmp/                   write-temp-fsync-rename staging
 ///
-/// Objects are written before the log line that names them, so a crash at any point leaves
-/// at worst an unreferenced object, never a listed version that cannot be read.
+/// Objects are written before the log line that names them and packs before the loose
+/// objects they replace are removed, so a crash at any point leaves at worst an unreferenced
+/// object or a duplicate, never a listed version that cannot be read.
 public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     public let root: String
-    private let lockFileName = "lock"
     let objects: ObjectDatabase
+    /// Loose objects that trigger packing at the end of a check.
+    public var packThreshold = 64
 
     public init(root: String) {
         self.root = root
-        objects = ObjectDatabase(directory: (root as NSString).appendingPathComponent("objects"),
-                                 temporaryDirectory: (root as NSString).appendingPathComponent("tmp"))
+        objects = ObjectDatabase(root: root)
     }
 
-    private var objectsDirectory: String { path("objects") }
-    private var temporaryDirectory: String { path("tmp") }
-    private func path(_ components: String...) -> String {
+    var temporaryDirectory: String { path("tmp") }
+    func path(_ components: String...) -> String {
         components.reduce(root) { ($0 as NSString).appendingPathComponent($1) }
     }
 
-    private func watchDirectory(_ watch: String) throws -> String {
+    private func logPath(_ watch: String) throws -> String {
         guard Self.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
-        return path("watches", watch)
+        return path("watches", watch + ".jsonl")
     }
 
     /// A name can never climb out of the store: no separators, no dot-only names.
@@ -38,8 +41,8 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
             && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
     }
 
-    private func ensureDirectories(_ extra: String? = nil) throws {
-        for directory in [root, objectsDirectory, temporaryDirectory] + (extra.map { [$0] } ?? []) {
+    func ensureDirectories() throws {
+        for directory in [root, path("objects"), path("watches"), temporaryDirectory] {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
@@ -48,13 +51,11 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         }
     }
 
-    // MARK: Objects
-
-    func objectPath(_ id: String) -> String { objects.path(id) }
+    func objectPath(_ id: String) -> String { objects.loosePath(id) }
 
     func getObject(_ id: String) throws -> Data { try objects.get(id) }
 
-    // MARK: SnapshotStore
+    // MARK: History
 
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -70,21 +71,21 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }()
 
     public func versions(of watch: String) throws -> [VersionRecord] {
-        let logPath = (try watchDirectory(watch) as NSString).appendingPathComponent("versions.jsonl")
-        guard let data = FileManager.default.contents(atPath: logPath) else { return [] }
+        let file = try logPath(watch)
+        guard let data = FileManager.default.contents(atPath: file) else { return [] }
         var records: [VersionRecord] = []
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             do {
                 records.append(try Self.decoder.decode(VersionRecord.self, from: Data(line)))
             } catch {
-                throw StoreError.corruptLog(path: logPath, line: index + 1, reason: "not a valid version record")
+                throw StoreError.corruptLog(path: file, line: index + 1, reason: "not a valid version record")
             }
         }
         return records
     }
 
     public func article(of version: VersionRecord) throws -> Article {
-        let data = try getObject(version.article)
+        let data = try objects.get(version.article)
         do {
             return try Self.decoder.decode(Article.self, from: data)
         } catch {
@@ -93,41 +94,39 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     public func html(of version: VersionRecord) throws -> Data {
-        try getObject(version.html)
+        try objects.get(version.html)
     }
 
-    /// Replaces a watch's history log in one atomic step (prune, reextract).
+    /// Replaces a watch's history log in one atomic step (append, prune, reextract).
     func writeLog(_ records: [VersionRecord], for watch: String) throws {
-        let directory = try watchDirectory(watch)
         var log = Data()
         for record in records {
             log.append(try Self.encoder.encode(record))
             log.append(UInt8(ascii: "\n"))
         }
-        try AtomicFile.write(log, to: (directory as NSString).appendingPathComponent("versions.jsonl"), temporaryDirectory: temporaryDirectory)
+        try AtomicFile.write(log, to: try logPath(watch), temporaryDirectory: temporaryDirectory)
     }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
-        let directory = try watchDirectory(watch)
-        try ensureDirectories(directory)
+        _ = try logPath(watch)
+        try ensureDirectories()
         let existing = try versions(of: watch)
-        // Objects first, each as a delta against the previous version's when smaller;
-        // the log line that names them comes last.
+        // Objects first, each a delta against the previous version's when that is smaller. A
+        // watch's first page is deltified against the latest page stored from the same site:
+        // news sites share one template, so even a first version costs little.
         let previous = existing.last
+        let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
+        let siteBase = previous == nil ? host.flatMap { siteReferences()[$0] }.flatMap { objects.exists($0) ? $0 : nil } : nil
         let articleID = try objects.put(try Self.encoder.encode(snapshot.article), base: previous?.article)
-        let htmlID = try objects.put(snapshot.html, base: previous?.html)
+        let htmlID = try objects.put(snapshot.html, base: previous?.html ?? siteBase)
         let record = VersionRecord(
-            number: (existing.last?.number ?? 0) + 1, fetchedAt: snapshot.fetchedAt,
+            number: (previous?.number ?? 0) + 1, fetchedAt: snapshot.fetchedAt,
             requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL, status: snapshot.status,
             etag: snapshot.etag, lastModified: snapshot.lastModified, contentType: snapshot.contentType,
             charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: articleID,
             html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
-        let logPath = (directory as NSString).appendingPathComponent("versions.jsonl")
-        var log = FileManager.default.contents(atPath: logPath) ?? Data()
-        if let last = log.last, last != UInt8(ascii: "\n") { log.append(UInt8(ascii: "\n")) }
-        log.append(try Self.encoder.encode(record))
-        log.append(UInt8(ascii: "\n"))
-        try AtomicFile.write(log, to: logPath, temporaryDirectory: temporaryDirectory)
+        try writeLog(existing + [record], for: watch)
+        if let host { try? saveSiteReference(htmlID, for: host) }
         return record
     }
 
@@ -135,32 +134,59 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         Digest.sha256(Data(article.storyText.utf8)).hexString
     }
 
-    public func state(of watch: String) throws -> WatchState {
-        let statePath = (try watchDirectory(watch) as NSString).appendingPathComponent("state.json")
-        guard let data = FileManager.default.contents(atPath: statePath) else { return WatchState() }
-        // A damaged state file only costs a conditional request; never fail a check over it.
-        return (try? Self.decoder.decode(WatchState.self, from: data)) ?? WatchState()
-    }
-
-    public func save(_ state: WatchState, for watch: String) throws {
-        let directory = try watchDirectory(watch)
-        try ensureDirectories(directory)
-        try AtomicFile.write(try Self.encoder.encode(state), to: (directory as NSString).appendingPathComponent("state.json"),
-                             temporaryDirectory: temporaryDirectory)
-    }
-
     public func watchNames() throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path("watches"))) ?? []
-        return names.filter(Self.isSafeName).sorted()
+        return names.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }.filter(Self.isSafeName).sorted()
     }
+
+    // MARK: Small mutable files
+
+    private var cachedSites: [String: String]?
+
+    private func siteReferences() -> [String: String] {
+        if let cachedSites { return cachedSites }
+        let data = FileManager.default.contents(atPath: path("sites.json")) ?? Data("{}".utf8)
+        let sites = (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+        cachedSites = sites
+        return sites
+    }
+
+    private func saveSiteReference(_ id: String, for host: String) throws {
+        var sites = siteReferences()
+        sites[host] = id
+        cachedSites = sites
+        try AtomicFile.write(try Self.encoder.encode(sites), to: path("sites.json"), temporaryDirectory: temporaryDirectory)
+    }
+
+    public func states() throws -> [String: WatchState] {
+        guard let data = FileManager.default.contents(atPath: path("state.json")) else { return [:] }
+        // A damaged state file only costs conditional requests and due times; never fail over it.
+        return (try? Self.decoder.decode([String: WatchState].self, from: data)) ?? [:]
+    }
+
+    public func saveStates(_ updates: [String: WatchState]) throws {
+        guard !updates.isEmpty else { return }
+        try ensureDirectories()
+        var all = try states()
+        all.merge(updates) { _, new in new }
+        try AtomicFile.write(try Self.encoder.encode(all), to: path("state.json"), temporaryDirectory: temporaryDirectory)
+    }
+
+    // MARK: Writer lock and housekeeping
 
     public func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T {
         try ensureDirectories()
-        let lock = try FileLock(path: path(lockFileName))
+        let lock = try FileLock(path: path("lock"))
         try await lock.lock(wait: wait)
         defer { lock.unlock() }
         removeStaleTemporaryFiles()
+        cachedSites = nil
         return try await body()
+    }
+
+    /// Gathers loose objects into a pack when there are enough of them (call under the lock).
+    public func packIfNeeded() throws {
+        if objects.looseIDs().count >= packThreshold || objects.packCount > 16 { try objects.pack() }
     }
 
     /// Temporary files left by a writer that was killed mid-write; safe to remove while we

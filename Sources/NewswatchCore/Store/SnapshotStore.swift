@@ -9,8 +9,11 @@ public protocol SnapshotStore: Sendable {
     func html(of version: VersionRecord) throws -> Data
     /// Stores a new version and returns its record.
     func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord
-    func state(of watch: String) throws -> WatchState
-    func save(_ state: WatchState, for watch: String) throws
+    /// Every watch's schedule state, read in one go (a due check over thousands of watches
+    /// must not open thousands of files).
+    func states() throws -> [String: WatchState]
+    /// Merges these watches' states into the stored ones, in one atomic write.
+    func saveStates(_ states: [String: WatchState]) throws
     /// Names of watches that have stored anything.
     func watchNames() throws -> [String]
     /// Runs `body` as the only writer. `wait` nil means fail at once if another writer holds it.
@@ -19,6 +22,7 @@ public protocol SnapshotStore: Sendable {
 
 extension SnapshotStore {
     public func latestVersion(of watch: String) throws -> VersionRecord? { try versions(of: watch).last }
+    public func state(of watch: String) throws -> WatchState { try states()[watch] ?? WatchState() }
 }
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {

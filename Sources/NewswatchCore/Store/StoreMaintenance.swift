@@ -76,6 +76,7 @@ public protocol MaintainableStore: SnapshotStore {
 extension FileSnapshotStore: MaintainableStore {
     public func verify() -> StoreVerification {
         var report = StoreVerification()
+        report.problems += objects.packProblems()
         var bad: [String: String] = [:]
         for id in objects.allIDs() {
             report.objectsChecked += 1
@@ -84,7 +85,7 @@ extension FileSnapshotStore: MaintainableStore {
             } catch {
                 let reason = "\(error)"
                 bad[id] = reason
-                report.problems.append("objects/\(id.prefix(2))/\(id.dropFirst(2)): \(reason)")
+                report.problems.append("object \(id): \(reason)")
             }
         }
         for watch in (try? watchNames()) ?? [] {
@@ -142,34 +143,31 @@ extension FileSnapshotStore: MaintainableStore {
 
     public func prune(_ policy: PrunePolicy, watches: [String]?, now: Date, dryRun: Bool) throws -> PruneResult {
         var result = PruneResult()
-        for watch in try watches ?? watchNames() {
+        let selected = Set(try watches ?? watchNames())
+        var histories: [String: [VersionRecord]] = [:]
+        for watch in try watchNames() {
             let records = try versions(of: watch)
+            guard selected.contains(watch) else { histories[watch] = records; continue }
             let kept = records.enumerated().filter { policy.keeps($1, index: $0, count: records.count, now: now) }.map(\.element)
             result.versionsRemoved += records.count - kept.count
+            histories[watch] = kept
             if !dryRun && kept.count != records.count { try writeLog(kept, for: watch) }
         }
-        // Collect garbage: objects no history names, directly or as a delta base.
+        // Collect garbage: objects no kept version names, directly or as a delta base.
         var live = Set<String>()
-        for watch in try watchNames() {
-            for record in try versions(of: watch) {
-                for id in [record.article, record.html] {
-                    var next: String? = id
-                    while let current = next, live.insert(current).inserted {
-                        next = try? objects.header(current).base
-                    }
+        for record in histories.values.joined() {
+            for id in [record.article, record.html] {
+                var next: String? = id
+                while let current = next, live.insert(current).inserted {
+                    next = try? objects.header(current).base
                 }
             }
         }
-        if dryRun {
-            // Versions that would go still hold their objects; count what is already unreferenced.
-            for id in objects.allIDs() where !live.contains(id) { result.objectsRemoved += 1; result.bytesFreed += objects.size(id) }
-            return result
-        }
         for id in objects.allIDs() where !live.contains(id) {
-            result.bytesFreed += objects.size(id)
-            try objects.delete(id)
             result.objectsRemoved += 1
+            result.bytesFreed += objects.size(id)
         }
+        if !dryRun { try objects.pack(keeping: live) }
         return result
     }
 

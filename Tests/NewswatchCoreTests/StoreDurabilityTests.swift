@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Store: deltas, packs, verify, crashes", .serialized)
+struct StoreDurabilityTests {
+    @Test func deltaRoundTripsRandomEdits() throws {
+        var random = SeededGenerator(seed: 11)
+        let words = DemoParagraphs.all.joined(separator: " ").split(separator: " ").map(String.init)
+        for _ in 0..<200 {
+            let base = Data((0..<Int.random(in: 0...3000, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ").utf8)
+            var target = [UInt8](base)
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                let at = Int.random(in: 0...target.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: target.insert(contentsOf: Array("inserted words here".utf8), at: at)
+                case 1: if at < target.count { target.removeSubrange(at..<min(target.count, at + Int.random(in: 1...200, using: &random))) }
+                default: target.append(contentsOf: (0..<Int.random(in: 1...50, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+                }
+            }
+            let delta = Delta.encode(base: base, target: Data(target))
+            #expect(try Delta.apply(delta, to: base) == Data(target))
+        }
+        #expect(throws: Delta.Error.self) { try Delta.apply(Data([5, 5, 1, 0, 9]), to: Data("hello".utf8)) }
+    }
+
+    func snapshot(_ paragraphs: [String], html: String, url: String = "https://news.example.org/a") -> Snapshot {
+        Snapshot(fetchedAt: Date(), requestedURL: url, finalURL: url, status: 200, extractorVersion: "t",
+                 article: Article(title: "T", blocks: paragraphs.map { .init(.paragraph, $0) }), html: Data(html.utf8))
+    }
+
+    @Test func smallEditsCostLittleAndSurvivePacking() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        let page = String(repeating: "<div class=menu>navigation, scripts and styles of a big news page</div>\n", count: 1500)
+        var paragraphs = DemoParagraphs.all
+        var records: [VersionRecord] = []
+        for version in 0..<40 {
+            paragraphs[version % paragraphs.count] += " Updated \(version)."
+            records.append(try store.append(snapshot(paragraphs, html: page + "<p>\(paragraphs.joined())</p>"), to: "story"))
+        }
+        let stats = try store.statistics()
+        #expect(stats.deltaObjects >= 70)
+        #expect(stats.diskBytes * 10 < stats.contentBytes, "40 versions of a 100 KB page should compress far more than 10x")
+        try store.packIfNeeded()
+        #expect(store.objects.looseIDs().isEmpty)
+        #expect(store.verify().isHealthy)
+        for record in records { #expect(try store.article(of: record).blocks.count == DemoParagraphs.all.count) }
+        #expect(try store.article(of: records[17]).blocks[17 % DemoParagraphs.all.count].text.hasSuffix("Updated 17."))
+    }
+
+    @Test func pruneKeepsFirstAndLatestAndCollectsGarbage() throws {
+        let root = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: root)
+        for n in 1...10 { _ = try store.append(snapshot(["Paragraph \(n)."], html: "<p>v\(n)</p>"), to: "story") }
+        let result = try store.prune(PrunePolicy(keepLast: 3), watches: nil, now: Date(), dryRun: false)
+        #expect(result.versionsRemoved == 6)
+        #expect(try store.versions(of: "story").map(\.number) == [1, 8, 9, 10])
+        #expect(store.verify().isHealthy)
+        #expect(try store.article(of: try store.versions(of: "story")[0]).blocks.first?.text == "Paragraph 1.")
+        let again = try store.prune(PrunePolicy(keepLast: 1, includeFirst: true), watches: nil, now: Date(), dryRun: false)
+        #expect(again.versionsRemoved == 3)
+        #expect(try store.versions(of: "story").map(\.number) == [10])
+        #expect(store.verify().isHealthy)
+    }
+
+    @Test func verifyNamesAFlippedByteAndATruncatedLogLine() throws {
+        let work = Fixtures.temporaryDirectory()
+        let store = FileSnapshotStore(root: work)
+        let record = try store.append(snapshot(["A paragraph of the story."], html: "<html><p>A paragraph of the story.</p></html>"), to: "story")
+        _ = try store.append(snapshot(["Another."], html: "<p>Another.</p>"), to: "other")
+        var ok = try runCLI(["verify", "--store", work])
+        #expect(ok.status == 0, "\(ok.stderr)")
+
+        // Flip one byte in the middle of an object.
+        let path = store.objectPath(record.html)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        // Cut the last history line of another watch short.
+        let log = work + "/watches/other.jsonl"
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        try String(text.dropLast(20)).write(toFile: log, atomically: true, encoding: .utf8)
+
+        let bad = try runCLI(["verify", "--store", work])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("object \(record.html)"))
+        #expect(bad.stderr.contains("story@1: html object \(record.html) is unreadable"))
+        #expect(bad.stderr.contains("other.jsonl:1: corrupt history entry"))
+        ok = try runCLI(["log", "story", "--store", work, "--no-pager", "--color", "never"])
+        #expect(ok.status == 0)  // the article object is intact, so the history still lists
+    }
+
+    /// SIGKILLs `check` at 30 random moments of runs with edits: every time, `verify` passes,
+    /// every listed version can be read, and the next run carries on.
+    @Test func survivesSIGKILLAtRandomMoments() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        var paragraphs = (1...12).map { id in (1...8).map { "Story \(id), paragraph \($0): the council met again on Tuesday, and the vote, which had been delayed twice, was expected by evening." } }
+        func publish() throws {
+            for (index, story) in paragraphs.enumerated() {
+                let html = "<html><head><title>Story \(index + 1)</title></head><body><div class=nav><a href=/>Home</a></div><article><h1>Story \(index + 1)</h1>"
+                    + story.map { "<p>\($0)</p>" }.joined() + "</article><aside>" + String(repeating: "<div>\(UUID().uuidString)</div>", count: 200) + "</aside></body></html>"
+                try html.write(toFile: "\(server.root)/story\(index + 1).html", atomically: true, encoding: .utf8)
+            }
+        }
+        try publish()
+        try ((["watches:"] + (1...12).map { "  - { name: story-\($0), url: \"\(server.url("/site/story\($0).html"))\" }" }).joined(separator: "\n"))
+            .write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let executable = (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch")
+        var random = SeededGenerator(seed: 30)
+        var killed = 0
+        for round in 0..<30 {
+            paragraphs[round % 12].append("Round \(round): a new development was reported, officials said, and the story was updated.")
+            try publish()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store", "--wait", "5"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: UInt64.random(in: 5_000_000...400_000_000, using: &random))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); killed += 1 }
+            process.waitUntilExit()
+            let store = FileSnapshotStore(root: work + "/store")
+            let report = store.verify()
+            #expect(report.isHealthy, "round \(round): \(report.problems)")
+            for watch in try store.watchNames() {
+                for version in try store.versions(of: watch) {
+                    _ = try store.article(of: version)
+                    _ = try store.html(of: version)
+                }
+            }
+        }
+        #expect(killed >= 10, "too few runs were actually killed mid-way (\(killed))")
+        let final = try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
+        #expect(final.status == 0, "\(final.stderr)")
+        let store = FileSnapshotStore(root: work + "/store")
+        for index in 0..<12 {
+            let latest = try #require(try store.latestVersion(of: "story-\(index + 1)"))
+            #expect(try store.article(of: latest).blocks.map(\.text) == paragraphs[index])
+        }
+    }
+
+    @Test func twoChecksStartedTogether() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        for n in 1...10 {
+            try "<html><body><article><h1>S\(n)</h1><p>Story \(n) text, long enough, with commas, to count as a paragraph of news.</p></article></body></html>"
+                .write(toFile: "\(server.root)/s\(n).html", atomically: true, encoding: .utf8)
+        }
+        try (["watches:"] + (1...10).map { "  - { name: s\($0), url: \"\(server.url("/site/s\($0).html"))\" }" }).joined(separator: "\n")
+            .write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        async let first = Task.detached { try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"]) }.value
+        async let second = Task.detached { try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"]) }.value
+        let results = try await [first, second]
+        let statuses = results.map(\.status).sorted()
+        #expect(statuses == [0, 0] || statuses == [0, 75], "statuses \(statuses)")
+        let news = results.map { $0.stdout.components(separatedBy: "new: ").count - 1 }.reduce(0, +)
+        #expect(news == 10, "each page is new exactly once")
+        #expect(FileSnapshotStore(root: work + "/store").verify().isHealthy)
+    }
+}
