@@ -5,48 +5,177 @@ import NewswatchCore
 struct DiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Show how a watch's story changed between two stored versions.",
+        abstract: "Show how a story changed between two stored versions (or two files).",
         discussion: """
-        With no versions, compares the last two. `newswatch diff WATCH 3` compares version 3 \
-        with the latest; `newswatch diff WATCH 3 5` compares 3 with 5. Output is a unified \
-        diff that `patch` applies, colored on a terminal.
+        Versions: `newswatch diff WATCH` compares the last two; `diff WATCH 3` compares version 3 \
+        with the latest; `diff WATCH 3 7` or `diff WATCH@3..WATCH@7` compares 3 with 7; a date \
+        (`WATCH@2024-06-19`) means the latest version fetched by the end of that day (UTC); \
+        -1 is the version before the latest.
+
+        Output: on a terminal a colored word diff (deleted words red and struck through, added \
+        green), paged through $PAGER; otherwise a unified diff that `patch` applies to turn the \
+        old text into the new one byte for byte. --side-by-side, --stat, --json and --html \
+        choose other forms.
+
+        `newswatch diff --no-index OLD NEW` compares two files (HTML files are extracted \
+        first, other files compared as text), like `git diff --no-index`.
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The watch name.")
-    var watch: String
+    @Argument(help: "WATCH, WATCH@FROM..WATCH@TO, or with --no-index the old file.")
+    var target: String
 
-    @Argument(help: "The older version (default: the one before the latest).")
-    var from: VersionSpecifier?
+    @Argument(help: "The older version (number, -N, date), or with --no-index the new file.")
+    var from: String?
 
     @Argument(help: "The newer version (default: the latest).")
-    var to: VersionSpecifier?
+    var to: String?
 
-    @Flag(help: "Print only the one-line change summary.")
+    @Flag(help: "Compare two files instead of stored versions.")
+    var noIndex = false
+
+    @Flag(name: .customLong("unified"), help: "Unified diff (the default when not on a terminal).")
+    var unifiedFormat = false
+
+    @Flag(help: "Word diff (the default on a terminal): [-deleted-] {+added+} without color.")
+    var wordDiff = false
+
+    @Flag(help: "Old and new side by side, fitted to the terminal width.")
+    var sideBySide = false
+
+    @Flag(help: "Only the change statistics and summary line.")
+    var stat = false
+
+    @Flag(help: "Only the one-line change summary.")
     var summary = false
+
+    @Flag(help: "The structured change as JSON: ops with old/new line ranges, lines and words.")
+    var json = false
+
+    @Flag(help: "A self-contained HTML fragment.")
+    var html = false
+
+    @Flag(help: "Ignore changes in white space.")
+    var ignoreWhitespace = false
+
+    @Flag(help: "Ignore changes in letter case.")
+    var ignoreCase = false
+
+    @Option(name: .customLong("ignore-lines"), help: ArgumentHelp("Drop lines matching this regular expression before comparing (repeatable).", valueName: "regex"))
+    var ignoreLines: [String] = []
+
+    @Option(help: ArgumentHelp("Unchanged lines of context.", valueName: "n"))
+    var context: Int = 3
 
     @OptionGroup var display: DisplayOptions
 
+    func validate() throws {
+        if let bad = DiffOptions.validate(ignoreLines) { throw ValidationError("--ignore-lines '\(bad)' is not a valid regular expression") }
+        if [unifiedFormat, wordDiff, sideBySide, stat, summary, json, html].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one output form")
+        }
+    }
+
     func run() async throws {
         try await runReportingErrors {
-            let store = global.openStore()
-            let versions = try store.versions(of: watch)
-            guard versions.count >= 2 || from != nil else {
-                throw CLIError(versions.isEmpty ? "watch '\(watch)' has no stored versions in \(global.store)"
-                                                : "watch '\(watch)' has only one version; nothing to compare")
+            let options = DiffOptions(ignoreLines: ignoreLines, ignoreWhitespace: ignoreWhitespace, ignoreCase: ignoreCase)
+            let change: Change
+            let name: String
+            if noIndex {
+                guard let newPath = from else { throw CLIError("--no-index needs two files: OLD NEW") }
+                change = try compareFiles(target, newPath, options: options)
+                name = newPath
+            } else {
+                (change, name) = try compareVersions(options: options)
             }
-            let old = try (from ?? VersionSpecifier(-1)).resolve(in: versions, watch: watch)
-            let new = try (to ?? VersionSpecifier(nil)).resolve(in: versions, watch: watch)
-            let change = Change(watch: watch, url: new.requestedURL, old: old, new: new,
-                                oldArticle: try store.article(of: old), newArticle: try store.article(of: new))
-            if summary {
-                Terminal.write("\(change.summary)\n")
-                return
-            }
-            let style = display.style
-            display.emit(style.dim(change.summary.description) + "\n" + change.unified(style: style))
+            try render(change, name: name)
         }
+    }
+
+    private func render(_ change: Change, name: String) throws {
+        let style = display.style
+        var renderer = change.renderer
+        renderer.style = style
+        renderer.context = min(context, 1_000)
+        if summary { Terminal.write("\(change.summary)\n"); return }
+        if stat { Terminal.write(DiffRenderer.stat(change.summary, name: name)); return }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Terminal.write(String(decoding: try encoder.encode(renderer.document(summary: change.summary, diff: change.diff)), as: UTF8.self) + "\n")
+            return
+        }
+        if html { Terminal.write(renderer.html(title: change.newArticle.title, summary: change.summary.description)); return }
+        let header = style.dim(change.summary.description) + "\n"
+        if sideBySide { display.emit(header + renderer.sideBySide(width: Terminal.width)); return }
+        if unifiedFormat || (!wordDiff && !Terminal.stdoutIsTerminal) {
+            display.emit(change.diff.unified(oldLabel: "\(name)@\(change.old.number)\t\(Timestamp.display(change.old.fetchedAt))",
+                                             newLabel: "\(name)@\(change.new.number)\t\(Timestamp.display(change.new.fetchedAt))",
+                                             context: context, style: style))
+            return
+        }
+        display.emit(header + renderer.wordDiff())
+    }
+
+    private func compareVersions(options: DiffOptions) throws -> (Change, String) {
+        var watch = target
+        var fromSpec = from, toSpec = to
+        if let range = target.range(of: "..") {
+            let left = String(target[..<range.lowerBound]), right = String(target[range.upperBound...])
+            let (leftName, leftSpec) = Self.split(left)
+            let (rightName, rightSpec) = Self.split(right)
+            guard leftName == rightName || rightName.isEmpty else { throw CLIError("compare versions of one watch: \(leftName) and \(rightName) differ") }
+            watch = leftName
+            fromSpec = leftSpec
+            toSpec = rightSpec
+        } else if target.contains("@") {
+            let (name, spec) = Self.split(target)
+            watch = name
+            if from == nil { fromSpec = spec } else { toSpec = to ?? from; fromSpec = spec }
+            if from != nil { toSpec = from }
+        }
+        let store = global.openStore()
+        let versions = try store.versions(of: watch)
+        guard !versions.isEmpty else { throw CLIError("watch '\(watch)' has no stored versions in \(global.store)") }
+        guard versions.count >= 2 || fromSpec != nil else { throw CLIError("watch '\(watch)' has only one version; nothing to compare") }
+        let old = try VersionSpecifier.parse(fromSpec ?? "-1", watch: watch).resolve(in: versions, watch: watch)
+        let new = try VersionSpecifier.parse(toSpec ?? "latest", watch: watch).resolve(in: versions, watch: watch)
+        let options = DiffOptions(ignoreLines: options.ignoreLines + watchIgnoreLines(watch),
+                                  ignoreWhitespace: options.ignoreWhitespace, ignoreCase: options.ignoreCase)
+        return (Change(watch: watch, url: new.requestedURL, old: old, new: new,
+                       oldArticle: try store.article(of: old), newArticle: try store.article(of: new), options: options), watch)
+    }
+
+    /// The watch's own `ignore_lines`, when its watchlist can be read.
+    private func watchIgnoreLines(_ watch: String) -> [String] {
+        (try? WatchlistLoader().load(path: global.watchlists))?.watch(named: watch)?.ignoreLines ?? []
+    }
+
+    static func split(_ text: String) -> (String, String?) {
+        guard let at = text.lastIndex(of: "@") else { return (text, nil) }
+        return (String(text[..<at]), String(text[text.index(after: at)...]))
+    }
+
+    private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Change {
+        func load(_ path: String) throws -> (Article, String) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read file") }
+            let head = String(decoding: data.prefix(1024), as: UTF8.self).lowercased()
+            if path.hasSuffix(".html") || path.hasSuffix(".htm") || head.contains("<html") || head.contains("<!doctype html") {
+                let article = try ReadabilityExtractor().extract(ExtractionInput(html: data))
+                return (article, article.storyText)
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path): not UTF-8 text") }
+            return (Article(), text)
+        }
+        let (old, oldText) = try load(oldPath), (new, newText) = try load(newPath)
+        func record(_ path: String, _ number: Int) -> VersionRecord {
+            let date = ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? Date()
+            return VersionRecord(number: number, fetchedAt: date, requestedURL: path, finalURL: path, status: 0, extractorVersion: "",
+                                 article: "", html: "", storyHash: "", title: nil)
+        }
+        return Change(watch: oldPath, url: newPath, old: record(oldPath, 1), new: record(newPath, 2), oldArticle: old, newArticle: new,
+                      oldText: oldText, newText: newText, options: options)
     }
 }

@@ -48,9 +48,25 @@ struct DisplayOptions: ParsableArguments {
     }
 }
 
-/// A version argument: `3` (the third version), `-1` (the one before the latest) or `latest`.
+/// A version argument: `3` (version 3), `-1` (the one before the latest), `latest`, or a
+/// date `2024-06-19` (the latest version fetched by the end of that day, UTC).
 struct VersionSpecifier: ExpressibleByArgument {
     var value: Int?  // nil = latest
+    var day: Date?
+
+    static func parse(_ text: String, watch: String) throws -> VersionSpecifier {
+        if let specifier = VersionSpecifier(argument: text) { return specifier }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let date = formatter.date(from: text) else {
+            throw CLIError("'\(text)' is not a version of \(watch) (a number, -N, latest, or a date like 2024-06-19)")
+        }
+        var specifier = VersionSpecifier(nil)
+        specifier.day = date
+        return specifier
+    }
 
     init?(argument: String) {
         if argument == "latest" || argument == "HEAD" { value = nil; return }
@@ -62,6 +78,13 @@ struct VersionSpecifier: ExpressibleByArgument {
 
     func resolve(in versions: [VersionRecord], watch: String) throws -> VersionRecord {
         guard let last = versions.last else { throw CLIError("watch '\(watch)' has no stored versions yet (run `newswatch check`)") }
+        if let day {
+            let end = day.addingTimeInterval(86400)
+            guard let record = versions.last(where: { $0.fetchedAt < end }) else {
+                throw CLIError("watch '\(watch)' has no version from \(Timestamp.display(day).prefix(10)) or before")
+            }
+            return record
+        }
         guard let value else { return last }
         if value > 0 {
             // Numbers are kept when older versions are pruned, so look the number up.

@@ -15,9 +15,12 @@ struct ReportPrinter {
             switch event {
             case .new(let watch, let version, let article):
                 Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(article.blocks.count) paragraphs, version \(version.number)) \(watch.url)\n")
+            case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
+                // Stored, but only spacing, a clock or a counter moved: one line, no diff.
+                Terminal.write("minor: \(watch.name): \(change.summary)\n")
             case .changed(let watch, let change):
                 Terminal.write(style.bold("changed: \(watch.name)") + ": \(change.summary)\n")
-                Terminal.write(change.unified(style: style))
+                Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style))
             case .failed(let watch, let reason):
                 Terminal.error("\(watch.name): \(reason)")
             case .unchanged, .notModified:
@@ -43,6 +46,7 @@ struct ReportPrinter {
             object["version"] = change.new.number
             object["title"] = change.newArticle.title ?? NSNull()
             object["summary"] = change.summary.description
+            object["classification"] = change.summary.classification.rawValue
             object["diff"] = change.unified()
         case .unchanged:
             object["event"] = "unchanged"

@@ -23,6 +23,8 @@ public struct Alert: Sendable, Codable {
     public var diff: String?
     public var addedParagraphs: [String]
     public var removedParagraphs: [String]
+    /// The structured change (ops with ranges and words) and its classification.
+    public var change: DiffRenderer.Document?
     public var createdAt: Date
 
     public static func changed(_ change: Change, at date: Date = Date()) -> Alert {
@@ -30,14 +32,15 @@ public struct Alert: Sendable, Codable {
               type: .changed, watch: change.watch, url: change.url, finalURL: change.new.finalURL,
               title: change.newArticle.title, oldVersion: ref(change.old), newVersion: ref(change.new),
               summary: change.summary.description, diff: change.unified(),
-              addedParagraphs: change.addedParagraphs, removedParagraphs: change.removedParagraphs, createdAt: date)
+              addedParagraphs: change.addedParagraphs, removedParagraphs: change.removedParagraphs,
+              change: change.renderer.document(summary: change.summary, diff: change.diff), createdAt: date)
     }
 
     public static func new(watch: String, url: String, version: VersionRecord, article: Article, at date: Date = Date()) -> Alert {
         Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
               finalURL: version.finalURL, title: article.title, oldVersion: nil, newVersion: ref(version),
               summary: "new: \(article.blocks.count) paragraphs", diff: nil,
-              addedParagraphs: [], removedParagraphs: [], createdAt: date)
+              addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
     }
 
     static func ref(_ version: VersionRecord) -> VersionRef {

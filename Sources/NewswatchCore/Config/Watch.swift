@@ -12,6 +12,10 @@ public struct Watch: Sendable, Hashable {
     /// Elements removed before extraction.
     public var remove: [ContentSelector]
     public var webhooks: [WebhookConfig]
+    /// Lines (regular expressions) that never count as changes, e.g. "^Updated \\d+ minutes ago$".
+    public var ignoreLines: [String] = []
+    /// `substantive` (default): alert only on real wording changes; `any`: on every new version.
+    public var alertOn: AlertPolicy = .substantive
     /// Where the watch was defined, for error messages.
     public var source: SourceLocation
 
@@ -29,6 +33,10 @@ public struct Watch: Sendable, Hashable {
         self.webhooks = webhooks
         self.source = source
     }
+
+    public enum AlertPolicy: String, Sendable, Hashable { case substantive, any }
+
+    public var diffOptions: DiffOptions { DiffOptions(ignoreLines: ignoreLines) }
 
     /// A watch may read local files only when its own URL says so.
     public var isFileURL: Bool { url.lowercased().hasPrefix("file://") }

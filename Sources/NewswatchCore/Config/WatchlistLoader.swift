@@ -17,8 +17,8 @@ public struct WatchlistLoader: Sendable {
     }
 
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
-    static let defaultsKeys = ["every", "headers", "select", "remove"]
-    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks"]
+    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on"]
+    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on"]
     static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -73,6 +73,8 @@ public struct WatchlistLoader: Sendable {
         var headers: [String: String] = [:]
         var select: ContentSelector?
         var remove: [ContentSelector] = []
+        var ignoreLines: [String] = []
+        var alertOn = Watch.AlertPolicy.substantive
     }
 
     private func parse(text: String, file: String, into state: inout LoadState) {
@@ -104,6 +106,8 @@ public struct WatchlistLoader: Sendable {
                     case "headers": defaults.headers = context.stringMap(v, field: "defaults.headers", &state)
                     case "select": defaults.select = context.selector(v, field: "defaults.select", &state)
                     case "remove": defaults.remove = context.selectors(v, field: "defaults.remove", &state)
+                    case "ignore_lines": defaults.ignoreLines = context.patterns(v, field: "defaults.ignore_lines", &state)
+                    case "alert_on": defaults.alertOn = context.alertPolicy(v, field: "defaults.alert_on", &state) ?? defaults.alertOn
                     default: context.unknownKey(name, k, known: Self.defaultsKeys, in: "defaults", &state)
                     }
                 }
@@ -134,6 +138,8 @@ public struct WatchlistLoader: Sendable {
             var watch = Watch(name: "", url: "", every: defaults.every, headers: defaults.headers,
                               select: defaults.select, remove: defaults.remove, webhooks: globalHooks,
                               source: context.location(item))
+            watch.ignoreLines = defaults.ignoreLines
+            watch.alertOn = defaults.alertOn
             var ownHooks: [WebhookConfig]?
             for (k, v) in map {
                 let key = k.string ?? ""
@@ -159,6 +165,10 @@ public struct WatchlistLoader: Sendable {
                     watch.remove = context.selectors(v, field: field, &state)
                 case "webhooks":
                     ownHooks = context.webhooks(v, field: field, &state)
+                case "ignore_lines":
+                    watch.ignoreLines += context.patterns(v, field: field, &state)
+                case "alert_on":
+                    watch.alertOn = context.alertPolicy(v, field: field, &state) ?? watch.alertOn
                 default:
                     context.unknownKey(key, k, known: Self.watchKeys, in: prefix, &state)
                 }
@@ -269,6 +279,30 @@ public struct WatchlistLoader: Sendable {
                 return []
             }
             return list.enumerated().compactMap { selector($1, field: "\(field)[\($0)]", &state) }
+        }
+
+        func patterns(_ node: Node, field: String, _ state: inout LoadState) -> [String] {
+            let items: [Node]
+            if case .sequence(let list) = node { items = Array(list) } else { items = [node] }
+            var result: [String] = []
+            for (index, item) in items.enumerated() {
+                guard let pattern = scalar(item, field: "\(field)[\(index)]", &state) else { continue }
+                if DiffOptions.validate([pattern]) != nil {
+                    error("\(field)[\(index)]", item, "'\(pattern)' is not a valid regular expression", &state)
+                } else {
+                    result.append(pattern)
+                }
+            }
+            return result
+        }
+
+        func alertPolicy(_ node: Node, field: String, _ state: inout LoadState) -> Watch.AlertPolicy? {
+            guard let value = scalar(node, field: field, &state) else { return nil }
+            guard let policy = Watch.AlertPolicy(rawValue: value) else {
+                error(field, node, "'\(value)' is not an alert policy (substantive or any)", &state)
+                return nil
+            }
+            return policy
         }
 
         func webhooks(_ node: Node, field: String, _ state: inout LoadState) -> [WebhookConfig] {

@@ -9,18 +9,30 @@ public struct Change: Sendable {
     public var oldArticle: Article
     public var newArticle: Article
     public var diff: TextDiff
+    public var story: StoryDiff
     public var summary: ChangeSummary
 
-    public init(watch: String, url: String, old: VersionRecord, new: VersionRecord, oldArticle: Article, newArticle: Article) {
+    public init(watch: String, url: String, old: VersionRecord, new: VersionRecord, oldArticle: Article, newArticle: Article,
+                options: DiffOptions = DiffOptions()) {
+        self.init(watch: watch, url: url, old: old, new: new, oldArticle: oldArticle, newArticle: newArticle,
+                  oldText: oldArticle.storyText, newText: newArticle.storyText, options: options)
+    }
+
+    /// Compares given texts (e.g. two plain-text files) rather than the articles' story text.
+    public init(watch: String, url: String, old: VersionRecord, new: VersionRecord, oldArticle: Article, newArticle: Article,
+                oldText: String, newText: String, options: DiffOptions = DiffOptions()) {
         self.watch = watch
         self.url = url
         self.old = old
         self.new = new
         self.oldArticle = oldArticle
         self.newArticle = newArticle
-        self.diff = TextDiff(old: oldArticle.storyText, new: newArticle.storyText)
-        self.summary = ChangeSummary(old: oldArticle, new: newArticle, diff: diff)
+        self.diff = TextDiff(old: options.prepare(oldText), new: options.prepare(newText))
+        self.story = StoryDiff(diff)
+        self.summary = ChangeSummary(old: oldArticle, new: newArticle, story: story)
     }
+
+    public var renderer: DiffRenderer { DiffRenderer(story: story) }
 
     public func unified(style: TerminalStyle = .plain) -> String {
         diff.unified(oldLabel: "\(watch)@\(old.number)\t\(Timestamp.display(old.fetchedAt))",
@@ -37,58 +49,77 @@ public struct Change: Sendable {
     }
 }
 
-/// The one-line account of a change, e.g. `headline changed; 2 paragraphs added, 1 edited`.
+/// The one-line account of a change, e.g.
+/// `headline changed; 2 paragraphs added, 1 edited; modified 18.06.2024 13:12 -> 19.06.2024 09:40`.
 public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
     public var headlineChanged: Bool
     public var added: Int
     public var removed: Int
     public var edited: Int
+    public var moved: Int
+    public var addedWords: Int
+    public var removedWords: Int
     public var oldModified: String?
     public var newModified: String?
+    public var classification: StoryDiff.Classification
 
-    public init(old: Article, new: Article, diff: TextDiff) {
+    public init(old: Article, new: Article, story: StoryDiff) {
         headlineChanged = (old.title ?? "") != (new.title ?? "")
-        var added = 0, removed = 0, edited = 0
-        let hasTitleLine = !(old.title ?? "").isEmpty && !(new.title ?? "").isEmpty
-        var index = 0
-        let edits = diff.edits
-        while index < edits.count {
-            let edit = edits[index]
-            let skipsTitle = hasTitleLine && edit.old.lowerBound == 0 && edit.new.lowerBound == 0
-            if edit.kind == .delete, index + 1 < edits.count, edits[index + 1].kind == .insert {
-                let pairs = min(edit.old.count, edits[index + 1].new.count)
-                edited += pairs - (skipsTitle && headlineChanged ? 1 : 0)
-                removed += edit.old.count - pairs
-                added += edits[index + 1].new.count - pairs
-                index += 2
-                continue
+        // Line 0 of a story text is the headline when there is one; it is counted apart.
+        let oldTitleLine = (old.title ?? "").isEmpty ? -1 : 0
+        let newTitleLine = (new.title ?? "").isEmpty ? -1 : 0
+        var added = 0, removed = 0, edited = 0, addedWords = 0, removedWords = 0
+        func words(_ line: String) -> Int { WordDiff.tokenize(line).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }.count }
+        for operation in story.operations {
+            switch operation {
+            case .equal: break
+            case .delete(let range, _):
+                for i in range where i != oldTitleLine { removed += 1; removedWords += words(story.oldLines[i]) }
+            case .insert(let range, _):
+                for j in range where j != newTitleLine { added += 1; addedWords += words(story.newLines[j]) }
+            case .edit(let i, let j, let diff):
+                if i == oldTitleLine && j == newTitleLine { continue }
+                if i == oldTitleLine { removed += 1; added += 1; continue }
+                edited += 1
+                for run in diff.runs where run.op != .equal {
+                    let count = WordDiff.tokenize(run.text).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }.count
+                    if run.op == .insert { addedWords += count } else { removedWords += count }
+                }
             }
-            if edit.kind == .delete { removed += edit.old.count - (skipsTitle && headlineChanged ? 1 : 0) }
-            if edit.kind == .insert { added += edit.new.count - (skipsTitle && headlineChanged ? 1 : 0) }
-            index += 1
         }
-        self.added = max(0, added)
-        self.removed = max(0, removed)
-        self.edited = max(0, edited)
+        moved = story.moves.count
+        self.added = max(0, added - moved)
+        self.removed = max(0, removed - moved)
+        self.edited = edited
+        self.addedWords = addedWords
+        self.removedWords = removedWords
         if old.modified != new.modified {
             oldModified = old.modified
             newModified = new.modified
         }
+        var classification = story.classification()
+        if headlineChanged { classification = .substantive }
+        self.classification = classification
     }
+
+    /// Worth telling someone about: real wording, not only spacing, clocks or counters.
+    public var isSubstantive: Bool { classification == .substantive }
 
     public var description: String {
         var parts: [String] = []
         if headlineChanged { parts.append("headline changed") }
         var counts: [String] = []
         func paragraphs(_ n: Int) -> String { n == 1 ? "1 paragraph" : "\(n) paragraphs" }
-        if added > 0 { counts.append("\(paragraphs(added)) added") }
-        if removed > 0 { counts.append(counts.isEmpty ? "\(paragraphs(removed)) removed" : "\(removed) removed") }
-        if edited > 0 { counts.append(counts.isEmpty ? "\(paragraphs(edited)) edited" : "\(edited) edited") }
+        for (n, label) in [(added, "added"), (removed, "removed"), (edited, "edited"), (moved, "moved")] where n > 0 {
+            counts.append(counts.isEmpty ? "\(paragraphs(n)) \(label)" : "\(n) \(label)")
+        }
         if !counts.isEmpty { parts.append(counts.joined(separator: ", ")) }
         if oldModified != nil || newModified != nil {
             parts.append("modified \(oldModified ?? "?") -> \(newModified ?? "?")")
         }
-        return parts.isEmpty ? "no visible change" : parts.joined(separator: "; ")
+        if parts.isEmpty { parts.append("no visible change") }
+        if classification != .substantive && classification != .none { parts.append("\(classification.rawValue) only") }
+        return parts.joined(separator: "; ")
     }
 }
 

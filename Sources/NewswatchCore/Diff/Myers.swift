@@ -1,78 +1,126 @@
-/// Myers' O(ND) difference algorithm over any equatable sequence, returning the edit script
-/// as runs. `maxCost` bounds D: beyond it the rest is reported as one replace, so a
-/// pathological input costs bounded time instead of quadratic.
+/// Myers' O(ND) difference algorithm in its linear-space form (divide and conquer on the
+/// "middle snake"), over elements interned to integers. `maxCost` bounds the edit distance
+/// searched in any one subproblem: past it, that subproblem is reported as a plain replace,
+/// so two unrelated texts cost bounded time and memory instead of quadratic.
 enum Myers {
-    static func diff<T: Equatable>(_ a: [T], _ b: [T], maxCost: Int = 20_000) -> [Edit] {
-        // Trim the common prefix and suffix: most edits of articles are local.
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-        let aMid = Array(a[prefix..<(a.count - suffix)])
-        let bMid = Array(b[prefix..<(b.count - suffix)])
-        var edits: [Edit] = []
-        if prefix > 0 { edits.append(Edit(kind: .equal, old: 0..<prefix, new: 0..<prefix)) }
-        for edit in middle(aMid, bMid, maxCost: maxCost) {
-            edits.append(Edit(kind: edit.kind, old: (edit.old.lowerBound + prefix)..<(edit.old.upperBound + prefix),
-                              new: (edit.new.lowerBound + prefix)..<(edit.new.upperBound + prefix)))
+    static func diff<T: Hashable>(_ a: [T], _ b: [T], maxCost: Int = 4_000) -> [Edit] {
+        var ids: [T: Int] = [:]
+        ids.reserveCapacity(a.count + b.count)
+        let x = a.map { element -> Int in
+            if let id = ids[element] { return id }
+            let id = ids.count
+            ids[element] = id
+            return id
         }
-        if suffix > 0 {
-            edits.append(Edit(kind: .equal, old: (a.count - suffix)..<a.count, new: (b.count - suffix)..<b.count))
+        let y = b.map { element -> Int in
+            if let id = ids[element] { return id }
+            let id = ids.count
+            ids[element] = id
+            return id
         }
-        return Edit.coalesce(edits)
+        var differ = Differ(a: x, b: y, maxCost: maxCost)
+        differ.run(0, x.count, 0, y.count)
+        return Edit.coalesce(differ.edits)
     }
 
-    private static func middle<T: Equatable>(_ a: [T], _ b: [T], maxCost: Int) -> [Edit] {
-        let n = a.count, m = b.count
-        if n == 0 && m == 0 { return [] }
-        if n == 0 { return [Edit(kind: .insert, old: 0..<0, new: 0..<m)] }
-        if m == 0 { return [Edit(kind: .delete, old: 0..<n, new: 0..<0)] }
-        let maxD = min(n + m, maxCost)
-        let offset = maxD + 1
-        var v = [Int](repeating: 0, count: 2 * maxD + 3)
-        var trace: [[Int]] = []
-        var found = false
-        outer: for d in 0...maxD {
-            trace.append(v)
-            for k in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
-                    x = v[offset + k + 1]
-                } else {
-                    x = v[offset + k - 1] + 1
+    private struct Differ {
+        let a: [Int]
+        let b: [Int]
+        let maxCost: Int
+        var edits: [Edit] = []
+        var forward: [Int]
+        var backward: [Int]
+
+        init(a: [Int], b: [Int], maxCost: Int) {
+            self.a = a
+            self.b = b
+            self.maxCost = maxCost
+            let size = 2 * (a.count + b.count) + 3
+            forward = [Int](repeating: 0, count: size)
+            backward = [Int](repeating: 0, count: size)
+        }
+
+        mutating func run(_ aLow: Int, _ aHigh: Int, _ bLow: Int, _ bHigh: Int) {
+            var aLow = aLow, bLow = bLow, aHigh = aHigh, bHigh = bHigh
+            // Common prefix and suffix: most edits are local.
+            let prefixStart = aLow, bPrefixStart = bLow
+            while aLow < aHigh, bLow < bHigh, a[aLow] == b[bLow] { aLow += 1; bLow += 1 }
+            if aLow > prefixStart { edits.append(Edit(kind: .equal, old: prefixStart..<aLow, new: bPrefixStart..<bLow)) }
+            var suffix = 0
+            while aHigh > aLow, bHigh > bLow, a[aHigh - 1] == b[bHigh - 1] { aHigh -= 1; bHigh -= 1; suffix += 1 }
+            defer { if suffix > 0 { edits.append(Edit(kind: .equal, old: aHigh..<(aHigh + suffix), new: bHigh..<(bHigh + suffix))) } }
+
+            if aLow == aHigh {
+                if bLow < bHigh { edits.append(Edit(kind: .insert, old: aLow..<aLow, new: bLow..<bHigh)) }
+                return
+            }
+            if bLow == bHigh {
+                edits.append(Edit(kind: .delete, old: aLow..<aHigh, new: bLow..<bLow))
+                return
+            }
+            guard let snake = middleSnake(aLow, aHigh, bLow, bHigh) else {
+                edits.append(Edit(kind: .delete, old: aLow..<aHigh, new: bLow..<bLow))
+                edits.append(Edit(kind: .insert, old: aHigh..<aHigh, new: bLow..<bHigh))
+                return
+            }
+            run(aLow, snake.x, bLow, snake.y)
+            if snake.u > snake.x { edits.append(Edit(kind: .equal, old: snake.x..<snake.u, new: snake.y..<snake.v)) }
+            run(snake.u, aHigh, snake.v, bHigh)
+        }
+
+        /// The middle snake (x, y) -> (u, v) of an optimal path, or nil past the cost bound.
+        mutating func middleSnake(_ aLow: Int, _ aHigh: Int, _ bLow: Int, _ bHigh: Int) -> (x: Int, y: Int, u: Int, v: Int)? {
+            let n = aHigh - aLow, m = bHigh - bLow
+            let delta = n - m
+            let odd = delta & 1 != 0
+            let maxD = (n + m + 1) / 2
+            let offset = maxD + 1
+            let limit = min(maxD, maxCost)
+            // Reuse the buffers; only the window [offset - d - 1, offset + d + 1] is read.
+            if forward.count < 2 * offset + 2 {
+                forward = [Int](repeating: 0, count: 2 * offset + 2)
+                backward = [Int](repeating: 0, count: 2 * offset + 2)
+            }
+            forward[offset + 1] = 0
+            backward[offset + 1] = 0
+            for d in 0...limit {
+                var k = -d
+                while k <= d {
+                    var x: Int
+                    if k == -d || (k != d && forward[offset + k - 1] < forward[offset + k + 1]) {
+                        x = forward[offset + k + 1]
+                    } else {
+                        x = forward[offset + k - 1] + 1
+                    }
+                    var y = x - k
+                    let startX = x, startY = y
+                    while x < n, y < m, a[aLow + x] == b[bLow + y] { x += 1; y += 1 }
+                    forward[offset + k] = x
+                    if odd, k - delta >= -(d - 1), k - delta <= d - 1, x + backward[offset + delta - k] >= n {
+                        return (aLow + startX, bLow + startY, aLow + x, bLow + y)
+                    }
+                    k += 2
                 }
-                var y = x - k
-                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
-                v[offset + k] = x
-                if x >= n && y >= m { found = true; break outer }
-            }
-        }
-        guard found else {
-            return [Edit(kind: .delete, old: 0..<n, new: 0..<0), Edit(kind: .insert, old: n..<n, new: 0..<m)]
-        }
-        // Walk the trace back from (n, m) to recover the path.
-        var script: [Edit] = []
-        var x = n, y = m
-        for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let v = trace[d]
-            let k = x - y
-            let previousK = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? k + 1 : k - 1
-            let previousX = d == 0 ? 0 : v[offset + previousK]
-            let previousY = previousX - previousK
-            while x > previousX && y > previousY {
-                script.append(Edit(kind: .equal, old: (x - 1)..<x, new: (y - 1)..<y))
-                x -= 1; y -= 1
-            }
-            if d > 0 {
-                if x == previousX {
-                    script.append(Edit(kind: .insert, old: x..<x, new: previousY..<y))
-                } else {
-                    script.append(Edit(kind: .delete, old: previousX..<x, new: y..<y))
+                k = -d
+                while k <= d {
+                    var x: Int
+                    if k == -d || (k != d && backward[offset + k - 1] < backward[offset + k + 1]) {
+                        x = backward[offset + k + 1]
+                    } else {
+                        x = backward[offset + k - 1] + 1
+                    }
+                    var y = x - k
+                    let startX = x, startY = y
+                    while x < n, y < m, a[aHigh - 1 - x] == b[bHigh - 1 - y] { x += 1; y += 1 }
+                    backward[offset + k] = x
+                    if !odd, delta - k >= -d, delta - k <= d, x + forward[offset + delta - k] >= n {
+                        return (aHigh - x, bHigh - y, aHigh - startX, bHigh - startY)
+                    }
+                    k += 2
                 }
             }
-            x = previousX; y = previousY
+            return nil
         }
-        return Edit.coalesce(script.reversed())
     }
 }
 
@@ -91,6 +139,15 @@ public struct Edit: Equatable, Sendable, Codable {
                 last.old = last.old.lowerBound..<edit.old.upperBound
                 last.new = last.new.lowerBound..<edit.new.upperBound
                 result[result.count - 1] = last
+            } else if edit.kind == .delete, let last = result.last, last.kind == .insert {
+                // insert then delete at one spot: put the delete first, as diff(1) does.
+                result.removeLast()
+                if let previous = result.last, previous.kind == .delete {
+                    result[result.count - 1].old = previous.old.lowerBound..<edit.old.upperBound
+                } else {
+                    result.append(Edit(kind: .delete, old: edit.old, new: last.new.lowerBound..<last.new.lowerBound))
+                }
+                result.append(Edit(kind: .insert, old: edit.old.upperBound..<edit.old.upperBound, new: last.new))
             } else {
                 result.append(edit)
             }

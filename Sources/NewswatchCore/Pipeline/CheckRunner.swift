@@ -77,7 +77,10 @@ public struct CheckRunner: Sendable {
     private func alert(for event: CheckEvent, now: Date) -> Alert? {
         switch event {
         case .new(let watch, let version, let article): return Alert.new(watch: watch.name, url: watch.url, version: version, article: article, at: now)
-        case .changed(_, let change): return Alert.changed(change, at: now)
+        case .changed(let watch, let change):
+            // Every version is stored; only real wording changes are worth waking someone for.
+            guard change.summary.isSubstantive || watch.alertOn == .any else { return nil }
+            return Alert.changed(change, at: now)
         default: return nil
         }
     }
@@ -113,7 +116,7 @@ public struct CheckRunner: Sendable {
             guard let previous else { return .new(watch: watch, version: record, article: article) }
             let oldArticle = try store.article(of: previous)
             return .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: previous, new: record,
-                                                         oldArticle: oldArticle, newArticle: article))
+                                                         oldArticle: oldArticle, newArticle: article, options: watch.diffOptions))
         } catch {
             return .failed(watch: watch, reason: "store: \(error)")
         }

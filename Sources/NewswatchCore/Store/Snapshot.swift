@@ -52,6 +52,25 @@ public struct VersionRecord: Codable, Sendable, Hashable {
     /// SHA-256 of the article's story text: equal hashes mean an unchanged story.
     public var storyHash: String
     public var title: String?
+
+    public init(number: Int, fetchedAt: Date, requestedURL: String, finalURL: String, status: Int, etag: String? = nil,
+                lastModified: String? = nil, contentType: String? = nil, charset: String? = nil, extractorVersion: String,
+                article: String, html: String, storyHash: String, title: String?) {
+        self.number = number
+        self.fetchedAt = fetchedAt
+        self.requestedURL = requestedURL
+        self.finalURL = finalURL
+        self.status = status
+        self.etag = etag
+        self.lastModified = lastModified
+        self.contentType = contentType
+        self.charset = charset
+        self.extractorVersion = extractorVersion
+        self.article = article
+        self.html = html
+        self.storyHash = storyHash
+        self.title = title
+    }
 }
 
 /// Small mutable per-watch state: what the next check needs to know.

@@ -1,0 +1,129 @@
+import Foundation
+
+/// How a story changed, paragraph by paragraph: lines kept, paragraphs added and removed,
+/// paragraphs edited (with their word-level changes) and paragraphs moved. This is what the
+/// word diff, side-by-side, JSON and HTML outputs show, and what the change summary counts.
+public struct StoryDiff: Sendable {
+    public enum Operation: Sendable {
+        case equal(old: Range<Int>, new: Range<Int>)
+        case delete(old: Range<Int>, at: Int)
+        case insert(new: Range<Int>, at: Int)
+        case edit(old: Int, new: Int, words: WordDiff)
+    }
+
+    /// Why a change may not be worth an alert.
+    public enum Classification: String, Sendable, Codable, Comparable {
+        case none, whitespace, timestamp, number, substantive
+
+        public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+        private var rank: Int { [Self.none, .whitespace, .timestamp, .number, .substantive].firstIndex(of: self)! }
+    }
+
+    public let oldLines: [String]
+    public let newLines: [String]
+    public let operations: [Operation]
+    /// Removed paragraphs that reappear as added ones: (old index, new index).
+    public let moves: [(old: Int, new: Int)]
+
+    public init(_ diff: TextDiff) {
+        oldLines = diff.oldLines
+        newLines = diff.newLines
+        var operations: [Operation] = []
+        var index = 0
+        let edits = diff.edits
+        while index < edits.count {
+            let edit = edits[index]
+            switch edit.kind {
+            case .equal:
+                operations.append(.equal(old: edit.old, new: edit.new))
+            case .insert:
+                operations.append(.insert(new: edit.new, at: edit.old.lowerBound))
+            case .delete:
+                if index + 1 < edits.count, edits[index + 1].kind == .insert {
+                    operations += Self.pair(deleted: edit.old, inserted: edits[index + 1].new, old: diff.oldLines, new: diff.newLines)
+                    index += 1
+                } else {
+                    operations.append(.delete(old: edit.old, at: edit.new.lowerBound))
+                }
+            }
+            index += 1
+        }
+        self.operations = operations
+        // Moves: a removed paragraph that is added back elsewhere, word for word.
+        var added: [String: Int] = [:]
+        for case .insert(let range, _) in operations { for j in range { added[diff.newLines[j]] = j } }
+        var moves: [(Int, Int)] = []
+        for case .delete(let range, _) in operations {
+            for i in range where diff.oldLines[i].count > 40 { if let j = added[diff.oldLines[i]] { moves.append((i, j)) } }
+        }
+        self.moves = moves
+    }
+
+    /// Within a replaced block, pairs old and new paragraphs that are versions of each other
+    /// (similar wording, in order); the rest are removed or added paragraphs.
+    static func pair(deleted: Range<Int>, inserted: Range<Int>, old: [String], new: [String]) -> [Operation] {
+        var result: [Operation] = []
+        var j = inserted.lowerBound
+        var pendingDeleteStart = deleted.lowerBound
+        for i in deleted {
+            // The best match among the next few new paragraphs.
+            var best: (index: Int, score: Double)?
+            var k = j
+            while k < inserted.upperBound && k < j + 6 {
+                let score = WordDiff.similarity(old[i], new[k])
+                if score >= 0.5 && score > (best?.score ?? 0) { best = (k, score) }
+                k += 1
+            }
+            guard let match = best else { continue }
+            if pendingDeleteStart < i { result.append(.delete(old: pendingDeleteStart..<i, at: j)) }
+            if j < match.index { result.append(.insert(new: j..<match.index, at: i)) }
+            result.append(.edit(old: i, new: match.index, words: WordDiff(old: old[i], new: new[match.index])))
+            j = match.index + 1
+            pendingDeleteStart = i + 1
+        }
+        if pendingDeleteStart < deleted.upperBound { result.append(.delete(old: pendingDeleteStart..<deleted.upperBound, at: j)) }
+        if j < inserted.upperBound { result.append(.insert(new: j..<inserted.upperBound, at: deleted.upperBound)) }
+        return result
+    }
+
+    public var added: Int { operations.reduce(0) { if case .insert(let r, _) = $1 { return $0 + r.count }; return $0 } - moves.count }
+    public var removed: Int { operations.reduce(0) { if case .delete(let r, _) = $1 { return $0 + r.count }; return $0 } - moves.count }
+    public var edited: Int { operations.reduce(0) { if case .edit = $1 { return $0 + 1 }; return $0 } }
+
+    /// The most substantive kind of change present; `none` when nothing changed.
+    public func classification(ignoring ignored: Set<Int> = []) -> Classification {
+        var worst = Classification.none
+        func note(_ c: Classification) { if c > worst { worst = c } }
+        for operation in operations {
+            switch operation {
+            case .equal: continue
+            case .delete(let range, _): for i in range { note(Self.classifyLine(oldLines[i])) }
+            case .insert(let range, _): for j in range { note(Self.classifyLine(newLines[j])) }
+            case .edit(let i, let j, let words):
+                let changed = words.changedTokens
+                if changed.allSatisfy({ $0.allSatisfy { !$0.isLetter && !$0.isNumber } }) {
+                    note(.whitespace)
+                } else if Self.isTimestampLine(oldLines[i]) && Self.isTimestampLine(newLines[j]) {
+                    note(.timestamp)
+                } else if newLines[j].count <= 80, changed.allSatisfy({ $0.allSatisfy { $0.isNumber || !$0.isLetter } }) {
+                    note(.number)
+                } else {
+                    note(.substantive)
+                }
+            }
+        }
+        return worst
+    }
+
+    static func classifyLine(_ line: String) -> Classification {
+        if line.allSatisfy({ !$0.isLetter && !$0.isNumber }) { return .whitespace }
+        if isTimestampLine(line) { return .timestamp }
+        return .substantive
+    }
+
+    static func isTimestampLine(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        if lower.count <= 100, lower.hasPrefix("updated") || lower.hasPrefix("last updated") || lower.hasPrefix("published") { return true }
+        return BoilerplateLines.isDateLine(lower)
+    }
+}
