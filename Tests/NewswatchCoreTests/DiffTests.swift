@@ -71,7 +71,7 @@ struct DiffTests {
                           blocks: ["Visit planned.", "Talks expected.", "Treaty unlikely to be signed."].map { .init(.paragraph, $0) })
         let new = Article(title: "Leader arrives, signs treaty", modified: "19.06.2024 09:40",
                           blocks: ["Visit planned.", "Leader arrived on Tuesday.", "Talks were held.", "Treaty signed."].map { .init(.paragraph, $0) })
-        let summary = ChangeSummary(old: old, new: new, diff: TextDiff(old: old.storyText, new: new.storyText))
+        let summary = ChangeSummary(old: old, new: new, story: StoryDiff(TextDiff(old: old.storyText, new: new.storyText)))
         #expect(summary.headlineChanged)
         #expect(summary.added + summary.edited == 3)
         #expect(summary.description.hasPrefix("headline changed; "))

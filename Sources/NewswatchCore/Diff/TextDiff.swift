@@ -11,17 +11,13 @@ public struct TextDiff: Sendable {
     public init(old: String, new: String) {
         (oldLines, oldEndsWithNewline) = Self.lines(old)
         (newLines, newEndsWithNewline) = Self.lines(new)
-        var edits = Myers.diff(oldLines, newLines)
-        // A changed final newline changes the last line even when its text is equal.
-        if oldEndsWithNewline != newEndsWithNewline, !oldLines.isEmpty, !newLines.isEmpty,
-           let last = edits.last, last.kind == .equal {
-            edits.removeLast()
-            if last.old.count > 1 {
-                edits.append(Edit(kind: .equal, old: last.old.lowerBound..<(last.old.upperBound - 1), new: last.new.lowerBound..<(last.new.upperBound - 1)))
-            }
-            edits.append(Edit(kind: .delete, old: (last.old.upperBound - 1)..<last.old.upperBound, new: last.new.upperBound - 1..<last.new.upperBound - 1))
-            edits.append(Edit(kind: .insert, old: last.old.upperBound..<last.old.upperBound, new: (last.new.upperBound - 1)..<last.new.upperBound))
+        // A last line without a newline differs from the same text with one (as in diff(1)),
+        // so it is compared under a key that says so.
+        func keys(_ lines: [String], _ endsWithNewline: Bool) -> [String] {
+            guard !endsWithNewline, let last = lines.last else { return lines }
+            return lines.dropLast() + [last + "\u{0}no-newline"]
         }
+        let edits = Myers.diff(keys(oldLines, oldEndsWithNewline), keys(newLines, newEndsWithNewline))
         self.edits = edits
     }
 
