@@ -84,7 +84,7 @@ public struct SyntheticNewsSite: Sendable {
 
     // MARK: Text
 
-    static let vocabulary: [String] = {
+    public static let vocabulary: [String] = {
         var random = SplitMix(seed: 99)
         let syllables = ["ka", "lo", "mi", "ster", "an", "ve", "ro", "tion", "pre", "de", "mar", "lin", "gu", "pol", "ic", "ent", "or", "sa", "ten", "ber"]
         let common = ["the", "of", "and", "to", "in", "a", "said", "on", "for", "that", "with", "was", "is", "by", "at", "from", "as", "his", "her", "their", "officials", "government", "minister", "president", "talks", "agreement", "week", "year"]

@@ -18,6 +18,11 @@ enum Myers {
             ids[element] = id
             return id
         }
+        return diff(ids: x, y, maxCost: maxCost)
+    }
+
+    /// The same over elements already interned to integers (equal ids, equal elements).
+    static func diff(ids x: [Int], _ y: [Int], maxCost: Int = 4_000) -> [Edit] {
         var differ = Differ(a: x, b: y, maxCost: maxCost)
         differ.run(0, x.count, 0, y.count)
         return Edit.coalesce(differ.edits)

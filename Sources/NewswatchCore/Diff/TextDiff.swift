@@ -1,32 +1,147 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A line diff of two texts with unified-diff rendering (what `patch` applies).
 public struct TextDiff: Sendable {
-    public let oldLines: [String]
-    public let newLines: [String]
+    private let oldTable: LineTable
+    private let newTable: LineTable
+    /// The texts' lines (without their newlines). Built on first use: a unified diff of two
+    /// large texts only ever needs the lines in its hunks.
+    public var oldLines: [String] { oldTable.all }
+    public var newLines: [String] { newTable.all }
     public let oldEndsWithNewline: Bool
     public let newEndsWithNewline: Bool
     public let edits: [Edit]
 
     public init(old: String, new: String) {
-        (oldLines, oldEndsWithNewline) = Self.lines(old)
-        (newLines, newEndsWithNewline) = Self.lines(new)
-        // A last line without a newline differs from the same text with one (as in diff(1)),
-        // so it is compared under a key that says so.
-        func keys(_ lines: [String], _ endsWithNewline: Bool) -> [String] {
-            guard !endsWithNewline, let last = lines.last else { return lines }
-            return lines.dropLast() + [last + "\u{0}no-newline"]
-        }
-        let edits = Myers.diff(keys(oldLines, oldEndsWithNewline), keys(newLines, newEndsWithNewline))
+        oldTable = LineTable(old)
+        newTable = LineTable(new)
+        oldEndsWithNewline = oldTable.endsWithNewline
+        newEndsWithNewline = newTable.endsWithNewline
+        // Lines are interned to integers by a 64-bit hash of their bytes (checked against the
+        // text on every hit, so a collision costs a fresh id, never a wrong diff). A last line
+        // without a newline differs from the same text with one, as in diff(1).
+        var interner = LineInterner(capacity: oldTable.count + newTable.count)
+        let oldIDs = interner.ids(oldTable)
+        let newIDs = interner.ids(newTable)
+        let edits = Myers.diff(ids: oldIDs, newIDs)
         self.edits = edits
     }
 
+    /// A text's bytes and where each line starts and ends, with a hash per line; Strings are
+    /// made only for lines someone asks for.
+    final class LineTable: @unchecked Sendable {
+        let bytes: [UInt8]
+        let starts: [Int]
+        let ends: [Int]
+        let hashes: [UInt64]
+        let endsWithNewline: Bool
+        private var strings: [String]?
+        private let lock = NSLock()
+
+        init(_ text: String) {
+            bytes = Array(text.utf8)
+            var starts: [Int] = [], ends: [Int] = [], hashes: [UInt64] = []
+            var start = 0
+            var hash: UInt64 = 0xcbf29ce484222325
+            bytes.withUnsafeBufferPointer { buffer in
+                for index in 0..<buffer.count {
+                    let byte = buffer[index]
+                    if byte == 0x0A {
+                        starts.append(start); ends.append(index); hashes.append(hash)
+                        hash = 0xcbf29ce484222325
+                        start = index + 1
+                    } else {
+                        hash = (hash ^ UInt64(byte)) &* 0x100000001b3
+                    }
+                }
+            }
+            endsWithNewline = start == bytes.count
+            if !endsWithNewline { starts.append(start); ends.append(bytes.count); hashes.append(hash) }
+            self.starts = starts
+            self.ends = ends
+            self.hashes = hashes
+        }
+
+        var count: Int { starts.count }
+        var all: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let strings { return strings }
+            let made = (0..<count).map { self[$0] }
+            strings = made
+            return made
+        }
+
+        subscript(index: Int) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[starts[index]..<ends[index]]), as: UTF8.self) }
+        }
+
+        func sameBytes(_ index: Int, as other: LineTable, _ otherIndex: Int) -> Bool {
+            let length = ends[index] - starts[index]
+            guard length == other.ends[otherIndex] - other.starts[otherIndex] else { return false }
+            return bytes.withUnsafeBufferPointer { a in
+                other.bytes.withUnsafeBufferPointer { b in
+                    memcmp(a.baseAddress! + starts[index], b.baseAddress! + other.starts[otherIndex], length) == 0
+                }
+            }
+        }
+    }
+
+    /// Interns lines to integers by their hash, checking the bytes on every hit, so a hash
+    /// collision costs a fresh id, never a wrong diff. A last line without a newline is a
+    /// different line from the same text with one, as in diff(1).
+    struct LineInterner {
+        // Open addressing on the 64-bit line hashes (Swift's SipHash would dominate the time).
+        private var keys: [UInt64]
+        private var values: [Int]
+        private var mask: Int
+        private var representatives: [(table: LineTable, index: Int, noNewline: Bool)] = []
+
+        init(capacity: Int) {
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            keys = [UInt64](repeating: 0, count: size)
+            values = [Int](repeating: -1, count: size)
+            mask = size - 1
+        }
+
+        mutating func ids(_ table: LineTable) -> [Int] {
+            var result: [Int] = []
+            result.reserveCapacity(table.count)
+            for index in 0..<table.count {
+                let noNewline = !table.endsWithNewline && index == table.count - 1
+                let hash = noNewline ? (table.hashes[index] ^ 0xFF) &* 0x100000001b3 : table.hashes[index]
+                var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+                var found = -1
+                while values[slot] >= 0 {
+                    if keys[slot] == hash {
+                        let id = values[slot]
+                        let representative = representatives[id]
+                        if representative.noNewline == noNewline && table.sameBytes(index, as: representative.table, representative.index) {
+                            found = id
+                        }
+                        break  // same hash, other bytes: a collision; the line gets a fresh id below
+                    }
+                    slot = (slot + 1) & mask
+                }
+                if found >= 0 { result.append(found); continue }
+                if values[slot] < 0 {
+                    keys[slot] = hash
+                    values[slot] = representatives.count
+                }
+                representatives.append((table, index, noNewline))
+                result.append(representatives.count - 1)
+            }
+            return result
+        }
+    }
+
     static func lines(_ text: String) -> ([String], Bool) {
-        if text.isEmpty { return ([], true) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let endsWithNewline = text.hasSuffix("\n")
-        if endsWithNewline { lines.removeLast() }
-        return (lines, endsWithNewline)
+        let table = LineTable(text)
+        return (table.all, table.endsWithNewline)
     }
 
     public var hasChanges: Bool { edits.contains { $0.kind != .equal } }
@@ -43,13 +158,13 @@ public struct TextDiff: Sendable {
             out += style.hunk("@@ -\(oldStart),\(hunk.oldCount) +\(newStart),\(hunk.newCount) @@") + "\n"
             for line in hunk.lines {
                 switch line.kind {
-                case .equal: out += " " + oldLines[line.index] + "\n"
-                case .delete: out += style.deleted("-" + oldLines[line.index]) + "\n"
-                case .insert: out += style.inserted("+" + newLines[line.index]) + "\n"
+                case .equal: out += " " + oldTable[line.index] + "\n"
+                case .delete: out += style.deleted("-" + oldTable[line.index]) + "\n"
+                case .insert: out += style.inserted("+" + newTable[line.index]) + "\n"
                 }
                 let isLastWithoutNewline = line.kind == .insert
-                    ? line.index == newLines.count - 1 && !newEndsWithNewline
-                    : line.index == oldLines.count - 1 && !oldEndsWithNewline
+                    ? line.index == newTable.count - 1 && !newEndsWithNewline
+                    : line.index == oldTable.count - 1 && !oldEndsWithNewline
                 if isLastWithoutNewline { out += "\\ No newline at end of file\n" }
             }
         }
