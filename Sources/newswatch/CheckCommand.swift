@@ -44,7 +44,7 @@ struct CheckCommand: AsyncParsableCommand {
                 }
             }
             let store = global.openStore()
-            let runner = CheckRunner(store: store)
+            let runner = CheckRunner(store: store, outbox: Outbox(storeRoot: store.root))
             let showProgress = Terminal.stderrIsTerminal && !json
             let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in
                 let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: Date())

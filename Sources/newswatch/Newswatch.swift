@@ -17,7 +17,7 @@ struct Newswatch: AsyncParsableCommand {
         version: NewswatchVersion.current,
         subcommands: [
             CheckCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
-            ExtractCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
+            ExtractCommand.self, AlertsCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
             DemoCommand.self,
         ]
     )

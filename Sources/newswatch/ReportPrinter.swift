@@ -29,7 +29,7 @@ struct ReportPrinter {
         }
         for problem in report.storeErrors { Terminal.error(problem) }
         for delivery in report.deliveries where !delivery.delivered {
-            Terminal.error("alert \(delivery.alertID) not delivered: \(delivery.error ?? "")")
+            Terminal.error("alert \(delivery.alertID) not delivered yet (kept in the outbox, retried later): \(delivery.error ?? "")")
         }
     }
 

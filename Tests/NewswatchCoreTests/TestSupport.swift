@@ -11,11 +11,12 @@ final class TestServer: @unchecked Sendable {
     let port: Int
     let root: String
 
-    init(root: String? = nil) throws {
+    init(root: String? = nil, port: Int = 0, hookLog: String? = nil, hookMode: String = "ok") throws {
         let root = root ?? Fixtures.temporaryDirectory()
         self.root = root
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("testserver.py"), "--root", root]
+        process.arguments = ["python3", Fixtures.path("testserver.py"), "--root", root, "--port", String(port), "--hook-mode", hookMode]
+            + (hookLog.map { ["--hook-log", $0] } ?? [])
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output

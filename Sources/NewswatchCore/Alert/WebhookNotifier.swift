@@ -38,6 +38,57 @@ public struct WebhookNotifier: Notifier {
         return "t=\(timestamp),v1=" + Digest.hmacSHA256(key: Data(secret.utf8), message: message).hexString
     }
 
+    public struct SendResult: Sendable {
+        public var delivered: Bool
+        public var error: String?
+        /// Seconds the receiver asked us to wait (Retry-After on 429/503).
+        public var retryAfter: TimeInterval?
+    }
+
+    /// One POST of one alert to one hook.
+    public func send(_ alert: Alert, to hook: WebhookConfig) async -> SendResult {
+        let request: FetchRequest
+        do {
+            request = try makeRequest(alert, hook)
+        } catch {
+            return SendResult(delivered: false, error: "cannot encode payload: \(error)")
+        }
+        switch await fetcher.fetch(request) {
+        case .success(let response) where response.isSuccess:
+            return SendResult(delivered: true)
+        case .success(let response):
+            return SendResult(delivered: false, error: "HTTP \(response.status) from \(hook.url)",
+                              retryAfter: response.headers["retry-after"].flatMap(Self.parseRetryAfter))
+        case .failure(let error):
+            return SendResult(delivered: false, error: "\(hook.url): \(error)")
+        }
+    }
+
+    /// Retry-After is seconds or an HTTP date.
+    static func parseRetryAfter(_ value: String) -> TimeInterval? {
+        if let seconds = TimeInterval(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    private func makeRequest(_ alert: Alert, _ hook: WebhookConfig) throws -> FetchRequest {
+        let body = try Self.body(for: alert, format: hook.format)
+        var headers = hook.headers
+        headers["Content-Type"] = "application/json"
+        headers["X-Newswatch-Event"] = alert.type.rawValue
+        headers["X-Newswatch-Event-Id"] = alert.id
+        if let secret = hook.secret {
+            headers["X-Newswatch-Signature"] = Self.signature(secret: secret, timestamp: Int(Date().timeIntervalSince1970), body: body)
+        }
+        var limits = FetchLimits()
+        limits.totalTimeout = hook.timeout ?? timeout
+        limits.connectTimeout = min(limits.connectTimeout, limits.totalTimeout)
+        limits.maxBodyBytes = 64 * 1024
+        return FetchRequest(url: hook.url, method: "POST", headers: headers, body: body, limits: limits)
+    }
+
     public func deliver(_ alert: Alert, to hooks: [WebhookConfig]) async -> [DeliveryOutcome] {
         var requests: [FetchRequest] = []
         var outcomes: [DeliveryOutcome?] = []

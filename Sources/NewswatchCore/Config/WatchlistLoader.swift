@@ -19,7 +19,7 @@ public struct WatchlistLoader: Sendable {
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
     static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on"]
     static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on"]
-    static let webhookKeys = ["url", "format", "secret", "headers", "on"]
+    static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
     static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
     /// Loads a file, or every `*.yaml`/`*.yml` file of a directory in name order.
@@ -249,6 +249,15 @@ public struct WatchlistLoader: Sendable {
             return interval
         }
 
+        func intervalAllowingShort(_ node: Node, field: String, _ state: inout LoadState) -> Interval? {
+            guard let text = scalar(node, field: field, &state) else { return nil }
+            guard let interval = Interval(parsing: text) else {
+                error(field, node, "'\(text)' is not a duration (use e.g. 5s, 10m, 3d)", &state)
+                return nil
+            }
+            return interval
+        }
+
         func stringMap(_ node: Node, field: String, _ state: inout LoadState) -> [String: String] {
             guard case .mapping(let map) = node else {
                 error(field, node, "must be a mapping of names to values", &state)
@@ -337,6 +346,10 @@ public struct WatchlistLoader: Sendable {
                         hook.secret = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) }
                     case "headers":
                         hook.headers = stringMap(v, field: keyField, &state)
+                    case "timeout":
+                        if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.timeout = interval.seconds }
+                    case "max_age":
+                        if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.maxAge = interval.seconds }
                     case "on":
                         var events: Set<WebhookConfig.Event> = []
                         let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()

@@ -3,7 +3,7 @@ import Foundation
 /// Where and how to deliver alerts. `secret` is already expanded from `${ENV}`; it is
 /// never printed (see `description`).
 public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
-    public enum Format: String, Sendable, Hashable, CaseIterable { case json, slack, discord }
+    public enum Format: String, Sendable, Hashable, CaseIterable, Codable { case json, slack, discord }
     public enum Event: String, Sendable, Hashable, CaseIterable { case changed, new, removed, error }
 
     public var url: String
@@ -11,6 +11,10 @@ public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
     public var secret: String?
     public var headers: [String: String]
     public var on: Set<Event>
+    /// Per-attempt timeout; nil uses the notifier's default (10 s).
+    public var timeout: TimeInterval?
+    /// Undelivered alerts older than this are marked dead (default 3 days).
+    public var maxAge: TimeInterval = 3 * 86400
 
     public init(url: String, format: Format = .json, secret: String? = nil, headers: [String: String] = [:],
                 on: Set<Event> = [.changed, .removed]) {

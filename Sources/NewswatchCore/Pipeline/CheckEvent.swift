@@ -13,6 +13,15 @@ public enum CheckEvent: Sendable {
     /// Nothing was stored; the reason is one line.
     case failed(watch: Watch, reason: String)
 
+    /// The version this event stored, if it stored one.
+    public var storedVersion: Int? {
+        switch self {
+        case .new(_, let version, _): return version.number
+        case .changed(_, let change): return change.new.number
+        default: return nil
+        }
+    }
+
     public var watch: Watch {
         switch self {
         case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _):

@@ -6,14 +6,18 @@ public struct CheckRunner: Sendable {
     public var store: any SnapshotStore
     public var fetcher: any Fetcher
     public var extractor: any ArticleExtractor
-    public var notifier: any Notifier
+    public var notifier: WebhookNotifier
+    /// Where alerts wait until delivered; without one, alerts are sent once, directly.
+    public var outbox: Outbox?
 
     public init(store: any SnapshotStore, fetcher: any Fetcher = CurlFetcher(),
-                extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: any Notifier = WebhookNotifier()) {
+                extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: WebhookNotifier = WebhookNotifier(),
+                outbox: Outbox? = nil) {
         self.store = store
         self.fetcher = fetcher
         self.extractor = extractor
         self.notifier = notifier
+        self.outbox = outbox
     }
 
     /// Watches whose next due time has passed (never-checked watches are due).
@@ -29,6 +33,7 @@ public struct CheckRunner: Sendable {
     /// caller chooses). Call inside the store's writer lock.
     public func run(_ watches: [Watch], now: Date = Date()) async -> CheckReport {
         var report = CheckReport()
+        if let outbox { report.storeErrors += queueMissedAlerts(watches, outbox: outbox, now: now) }
         let stored = (try? store.states()) ?? [:]
         var states: [String: WatchState] = [:]
         var requests: [FetchRequest] = []
@@ -61,10 +66,21 @@ public struct CheckRunner: Sendable {
             }
             states[watch.name] = state
             report.events.append(event)
-            if let alert = alert(for: event, now: now) {
-                let hooks = watch.webhooks.filter { $0.on.contains(alert.event) }
-                if !hooks.isEmpty { report.deliveries += await notifier.deliver(alert, to: hooks) }
+            let alert = alert(for: event, now: now)
+            let hooks = alert.map { alert in watch.webhooks.filter { $0.on.contains(alert.event) } } ?? []
+            if let outbox, let version = event.storedVersion {
+                do {
+                    try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version, now: now)
+                } catch {
+                    report.storeErrors.append("\(watch.name): cannot queue alert: \(error)")
+                }
+            } else if let alert, !hooks.isEmpty {
+                report.deliveries += await notifier.deliver(alert, to: hooks)
             }
+        }
+        if let outbox {
+            let hooks = Array(Set(watches.flatMap(\.webhooks)))
+            report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier)
         }
         do {
             try store.saveStates(states)
@@ -72,6 +88,36 @@ public struct CheckRunner: Sendable {
             report.storeErrors.append("cannot save watch state: \(error)")
         }
         return report
+    }
+
+    /// Versions stored by a run that died before queueing their alerts get them now. A new
+    /// outbox starts from the versions already stored (no alerts for old history).
+    private func queueMissedAlerts(_ watches: [Watch], outbox: Outbox, now: Date) -> [String] {
+        let alerted = outbox.alertedVersions()
+        let fresh = alerted.isEmpty && !FileManager.default.fileExists(atPath: (outbox.directory as NSString).appendingPathComponent("alerted.json"))
+        var problems: [String] = []
+        for watch in watches {
+            guard let versions = try? store.versions(of: watch.name), let last = versions.last else { continue }
+            let done = fresh ? last.number : (alerted[watch.name] ?? 0)
+            for (index, version) in versions.enumerated() where version.number > done {
+                let event: CheckEvent
+                if index == 0 {
+                    guard let article = try? store.article(of: version) else { continue }
+                    event = .new(watch: watch, version: version, article: article)
+                } else {
+                    guard let old = try? store.article(of: versions[index - 1]), let new = try? store.article(of: version) else { continue }
+                    event = .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: versions[index - 1], new: version,
+                                                                  oldArticle: old, newArticle: new, options: watch.diffOptions))
+                }
+                let alert = alert(for: event, now: version.fetchedAt)
+                let hooks = alert.map { alert in watch.webhooks.filter { $0.on.contains(alert.event) } } ?? []
+                do { try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version.number, now: now) } catch {
+                    problems.append("\(watch.name): cannot queue alert: \(error)")
+                }
+            }
+            if fresh { try? outbox.enqueue(nil, hooks: [], watch: watch.name, version: last.number, now: now) }
+        }
+        return problems
     }
 
     private func alert(for event: CheckEvent, now: Date) -> Alert? {

@@ -19,6 +19,7 @@ from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
 lock = threading.Lock()
 webhooks = []
+hook_mode = {"mode": "ok"}
 active = 0
 peak = 0
 
@@ -91,6 +92,9 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 body = json.dumps(webhooks).encode()
             return self.send(200, body, {"Content-Type": "application/json"})
+        if path.startswith("/mode/"):
+            hook_mode["mode"] = path.split("/")[2]
+            return self.send(200, b"ok", {"Content-Type": "text/plain"})
         if path == "/connections":
             return self.send(200, str(peak).encode(), {"Content-Type": "text/plain"})
         return self.send(404, b"no route")
@@ -102,13 +106,39 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 webhooks.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body.decode("utf-8", "replace")})
             return self.send(200, b"ok", {"Content-Type": "text/plain"})
+        if self.path == "/hook":
+            # A webhook receiver that misbehaves on request; every request is logged to --hook-log.
+            mode = hook_mode["mode"]
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                payload = {}
+            record = {"mode": mode, "id": payload.get("id"), "watch": payload.get("watch"), "type": payload.get("type"),
+                      "header_id": self.headers.get("X-Newswatch-Event-Id")}
+            with lock:
+                with open(self.server.hook_log, "a") as f:
+                    f.write(json.dumps(record) + "\n")
+            if mode == "500":
+                return self.send(500, b"broken", {"Content-Type": "text/plain"})
+            if mode == "503":
+                return self.send(503, b"busy", {"Content-Type": "text/plain", "Retry-After": "1"})
+            if mode == "slow":
+                time.sleep(30)
+                return
+            return self.send(200, b"ok", {"Content-Type": "text/plain"})
         return self.send(404, b"no route")
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=".")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--hook-log", default=os.devnull)
+    parser.add_argument("--hook-mode", default="ok")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook_mode["mode"] = args.hook_mode
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.hook_log = args.hook_log
     server.daemon_threads = True
     server.root = args.root
     threading.Thread(target=server.serve_forever, daemon=True).start()

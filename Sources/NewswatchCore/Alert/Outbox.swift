@@ -1,0 +1,159 @@
+import Foundation
+
+/// One alert owed to one webhook. Entries are created when a change is stored and kept
+/// until delivered (or, past the hook's maximum age, marked dead); they carry the alert but
+/// never the secret, which is read from the watchlist at send time.
+public struct OutboxEntry: Codable, Sendable {
+    public enum Status: String, Codable, Sendable { case pending, delivered, dead }
+
+    /// Sequence number: creation order, which is delivery order per watch and hook.
+    public var sequence: Int
+    public var alert: Alert
+    public var hookURL: String
+    public var format: WebhookConfig.Format
+    public var status: Status
+    public var attempts: Int
+    public var createdAt: Date
+    public var nextAttempt: Date
+    public var lastError: String?
+    public var deliveredAt: Date?
+
+    /// `ALERTID-HOOK`, unique per entry and stable.
+    public var id: String { "\(alert.id)-\(Digest.sha256(Data(hookURL.utf8)).hexString.prefix(8))" }
+}
+
+/// The outbox: durable alerts awaiting delivery. Written in the store directory, one file per
+/// entry (`outbox/SEQUENCE.json`, write-temp-then-rename) plus `outbox/alerted.json`, the
+/// last version of each watch whose alerts exist; a check that died between storing a version
+/// and writing its alerts is repaired from that on the next run, so nothing is lost.
+public final class Outbox: @unchecked Sendable {
+    public let directory: String
+    private let temporaryDirectory: String
+
+    public init(storeRoot: String) {
+        directory = (storeRoot as NSString).appendingPathComponent("outbox")
+        temporaryDirectory = (storeRoot as NSString).appendingPathComponent("tmp")
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private func ensure() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)
+    }
+
+    public func entries() -> [OutboxEntry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".json") && $0 != "alerted.json" }.compactMap { name in
+            FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name))
+                .flatMap { try? Self.decoder.decode(OutboxEntry.self, from: $0) }
+        }.sorted { $0.sequence < $1.sequence }
+    }
+
+    func save(_ entry: OutboxEntry) throws {
+        try ensure()
+        let name = String(format: "%012d.json", entry.sequence)
+        try AtomicFile.write(try Self.encoder.encode(entry), to: (directory as NSString).appendingPathComponent(name),
+                             temporaryDirectory: temporaryDirectory)
+    }
+
+    /// The last version number of each watch whose alerts have been queued.
+    public func alertedVersions() -> [String: Int] {
+        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("alerted.json")) else { return [:] }
+        return (try? JSONDecoder().decode([String: Int].self, from: data)) ?? [:]
+    }
+
+    /// Queues `alert` for each hook, then records the version as alerted (in that order, so a
+    /// crash in between re-queues rather than loses; the same event id is then sent again and
+    /// receivers drop the duplicate).
+    public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], watch: String, version: Int, now: Date) throws {
+        if let alert, !hooks.isEmpty {
+            var sequence = (entries().map(\.sequence).max() ?? 0) + 1
+            let existing = Set(entries().map(\.id))
+            for hook in hooks {
+                let entry = OutboxEntry(sequence: sequence, alert: alert, hookURL: hook.url, format: hook.format, status: .pending,
+                                        attempts: 0, createdAt: now, nextAttempt: now)
+                guard !existing.contains(entry.id) else { continue }
+                try save(entry)
+                sequence += 1
+            }
+        }
+        var alerted = alertedVersions()
+        alerted[watch] = max(alerted[watch] ?? 0, version)
+        try ensure()
+        try AtomicFile.write(try JSONEncoder().encode(alerted), to: (directory as NSString).appendingPathComponent("alerted.json"),
+                             temporaryDirectory: temporaryDirectory)
+    }
+
+    /// Sends what is due, oldest first; a watch's later alerts to a hook wait while an
+    /// earlier one to that hook is still failing, so receivers see each story's events in
+    /// order. Failures back off exponentially (honouring Retry-After) until `maxAge`.
+    public func deliver(hooks: [WebhookConfig], notifier: WebhookNotifier, now: Date = Date(), force: Bool = false,
+                        quickRetries: Int = 2) async -> [DeliveryOutcome] {
+        var outcomes: [DeliveryOutcome] = []
+        var blocked = Set<String>()  // "watch|hook" with an earlier entry still pending
+        for var entry in entries() where entry.status == .pending {
+            let lane = "\(entry.alert.watch)|\(entry.hookURL)"
+            guard let hook = hooks.first(where: { $0.url == entry.hookURL }) else {
+                entry.status = .dead
+                entry.lastError = "webhook \(entry.hookURL) is no longer in the watchlists"
+                try? save(entry)
+                continue
+            }
+            if blocked.contains(lane) { continue }
+            if now.timeIntervalSince(entry.createdAt) > hook.maxAge {
+                entry.status = .dead
+                entry.lastError = (entry.lastError ?? "") + " (gave up after \(Interval(seconds: hook.maxAge)))"
+                try? save(entry)
+                continue
+            }
+            guard force || entry.nextAttempt <= now else { blocked.insert(lane); continue }
+            var result = await notifier.send(entry.alert, to: hook)
+            var tries = 1
+            while !result.delivered, tries <= quickRetries, result.retryAfter == nil {
+                try? await Task.sleep(nanoseconds: UInt64(250_000_000 * tries))
+                result = await notifier.send(entry.alert, to: hook)
+                tries += 1
+            }
+            entry.attempts += tries
+            if result.delivered {
+                entry.status = .delivered
+                entry.deliveredAt = Date()
+                entry.lastError = nil
+            } else {
+                entry.lastError = result.error
+                let backoff = min(30 * pow(2, Double(min(entry.attempts, 12))), 3600)
+                entry.nextAttempt = Date().addingTimeInterval(max(backoff, result.retryAfter ?? 0))
+                blocked.insert(lane)
+            }
+            try? save(entry)
+            outcomes.append(DeliveryOutcome(hook: hook, alertID: entry.alert.id, error: result.error))
+        }
+        return outcomes
+    }
+
+    /// Makes entries due now again (dead ones too); all when `id` is nil. Returns how many.
+    @discardableResult
+    public func retry(_ id: String?, now: Date = Date()) throws -> Int {
+        var count = 0
+        for var entry in entries() where entry.status != .delivered && (id == nil || entry.id == id || entry.alert.id == id) {
+            entry.status = .pending
+            entry.nextAttempt = now
+            entry.createdAt = max(entry.createdAt, now.addingTimeInterval(-60))  // a manual retry restarts the age clock
+            try save(entry)
+            count += 1
+        }
+        return count
+    }
+}

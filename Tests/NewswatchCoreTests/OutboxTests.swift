@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Alerts survive a receiver that refuses connections, answers 500, times out, and a
+/// `check` killed mid-delivery: every produced event arrives, in order per watch.
+@Suite("Webhook outbox", .serialized)
+struct OutboxTests {
+    struct Received: Decodable { var mode: String; var id: String?; var watch: String?; var type: String?; var header_id: String? }
+
+    func received(_ log: String) throws -> [Received] {
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Received.self, from: Data($0.utf8)) }
+    }
+
+    func story(_ n: Int, extra: [String]) -> String {
+        let paragraphs = ["Story \(n) begins: the committee met on Monday, members said, to discuss the report."] + extra
+        return "<html><head><title>Story \(n)</title></head><body><article><h1>Story \(n)</h1>"
+            + paragraphs.map { "<p>\($0)</p>" }.joined() + "</article></body></html>"
+    }
+
+    @Test func everyAlertArrivesInOrderThroughFailures() async throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let log = work + "/hook.log"
+        // Learn a free port for the receiver, then leave it closed: connections are refused.
+        let probe = try TestServer()
+        let port = probe.port
+        probe.stop()
+        var extras = [1: [String](), 2: [String](), 3: [String]()]
+        func publish() throws { for n in 1...3 { try story(n, extra: extras[n]!).write(toFile: "\(site.root)/s\(n).html", atomically: true, encoding: .utf8) } }
+        try publish()
+        try """
+        webhooks: [ { url: "http://127.0.0.1:\(port)/hook", on: [new, changed], timeout: 1s, secret: "s" } ]
+        watches:
+        \((1...3).map { "  - { name: s\($0), url: \"\(site.url("/site/s\($0).html"))\" }" }.joined(separator: "\n"))
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let check = ["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        let retry = ["alerts", "retry", "--watchlists", work + "/w.yaml", "--store", work + "/store"]
+
+        // 1: receiver down (refused). The check still succeeds and says so on stderr.
+        let first = try runCLI(check)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("not delivered yet"))
+
+        // 2: receiver answers 500; a story changes meanwhile.
+        let receiver500 = try TestServer(port: port, hookLog: log, hookMode: "500")
+        extras[1]!.append("Update one: the committee approved the report, its chair said, after a long debate.")
+        try publish()
+        _ = try runCLI(check)
+        #expect(try runCLI(retry).status == 1)
+        receiver500.stop()
+
+        // 3: receiver times out.
+        let receiverSlow = try TestServer(port: port, hookLog: log, hookMode: "slow")
+        extras[2]!.append("Update two: the vote was postponed until Thursday, according to a spokesman.")
+        try publish()
+        _ = try runCLI(check)
+        #expect(try runCLI(retry).status == 1)
+        receiverSlow.stop()
+
+        // 4: receiver accepts: everything owed arrives.
+        let receiverOK = try TestServer(port: port, hookLog: log, hookMode: "ok")
+        defer { receiverOK.stop() }
+        extras[1]!.append("Update three: the report will be published next week, officials confirmed.")
+        try publish()
+        let last = try runCLI(check)
+        #expect(last.status == 0)
+        _ = try? runCLI(retry)  // anything still backing off goes now
+
+        let outbox = Outbox(storeRoot: work + "/store")
+        let produced = outbox.entries()
+        #expect(produced.count == 3 + 3)  // 3 new + 3 changed
+        #expect(produced.allSatisfy { $0.status == .delivered }, "\(produced.map { ($0.id, $0.status, $0.lastError ?? "") })")
+        let all = try received(log)
+        let accepted = all.filter { $0.mode == "ok" }
+        let producedIDs = Set(produced.map(\.alert.id))
+        #expect(Set(accepted.compactMap(\.id)) == producedIDs, "each event id arrives at least once")
+        #expect(Set(all.compactMap(\.id)).isSubset(of: producedIDs), "no event id that was not produced")
+        #expect(all.allSatisfy { $0.id == $0.header_id })
+        // In order per watch: s1's events arrive as new, changed, changed.
+        let s1 = accepted.filter { $0.watch == "s1" }.map(\.id)
+        let expected = produced.filter { $0.alert.watch == "s1" }.sorted { $0.sequence < $1.sequence }.map(\.alert.id)
+        var firstSeen: [String] = []
+        for id in s1 { if let id, !firstSeen.contains(id) { firstSeen.append(id) } }
+        #expect(firstSeen == expected)
+
+        let listing = try runCLI(["alerts", "--store", work + "/store"])
+        #expect(listing.stdout.contains("delivered"))
+    }
+
+    @Test func killedDuringDeliveryThenDelivered() async throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let log = work + "/hook.log"
+        let receiver = try TestServer(hookLog: log, hookMode: "slow")
+        try story(1, extra: []).write(toFile: "\(site.root)/s1.html", atomically: true, encoding: .utf8)
+        try """
+        webhooks: [ { url: "http://127.0.0.1:\(receiver.port)/hook", on: [new, changed], timeout: 20s } ]
+        watches: [ { name: s1, url: "\(site.url("/site/s1.html"))" } ]
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
+        process.arguments = ["check", "--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the receiver has the request in hand: stored, queued, being delivered.
+        for _ in 0..<100 where (try received(log)).isEmpty { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(!(try received(log)).isEmpty)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        receiver.stop()
+
+        // Also lose the queue marker and entry, as if killed between storing and queueing.
+        let outboxDirectory = work + "/store/outbox"
+        for name in try FileManager.default.contentsOfDirectory(atPath: outboxDirectory) where name != "alerted.json" {
+            try FileManager.default.removeItem(atPath: outboxDirectory + "/" + name)
+        }
+        try "{\"s1\":0}".write(toFile: outboxDirectory + "/alerted.json", atomically: true, encoding: .utf8)
+
+        let okReceiver = try TestServer(port: receiver.port, hookLog: log, hookMode: "ok")
+        defer { okReceiver.stop() }
+        let next = try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let delivered = try received(log).filter { $0.mode == "ok" }
+        #expect(delivered.count == 1)
+        #expect(delivered.first?.type == "new")
+    }
+}
