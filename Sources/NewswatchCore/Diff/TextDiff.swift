@@ -44,22 +44,34 @@ public struct TextDiff: Sendable {
         init(_ text: String) {
             bytes = Array(text.utf8)
             var starts: [Int] = [], ends: [Int] = [], hashes: [UInt64] = []
+            let estimate = bytes.count / 32 + 1
+            starts.reserveCapacity(estimate); ends.reserveCapacity(estimate); hashes.reserveCapacity(estimate)
             var start = 0
-            var hash: UInt64 = 0xcbf29ce484222325
-            bytes.withUnsafeBufferPointer { buffer in
-                for index in 0..<buffer.count {
-                    let byte = buffer[index]
-                    if byte == 0x0A {
-                        starts.append(start); ends.append(index); hashes.append(hash)
-                        hash = 0xcbf29ce484222325
-                        start = index + 1
-                    } else {
-                        hash = (hash ^ UInt64(byte)) &* 0x100000001b3
+            bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                let total = raw.count
+                while start < total {
+                    // memchr finds the newline (vectorised in libc); the line is then hashed
+                    // eight bytes at a time.
+                    let end: Int
+                    if let hit = memchr(base + start, 0x0A, total - start) { end = base.distance(to: UnsafeRawPointer(hit)) } else { end = total }
+                    var hash: UInt64 = 0xcbf29ce484222325 ^ UInt64(end - start)
+                    var offset = start
+                    while offset + 8 <= end {
+                        hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100000001b3
+                        hash ^= hash >> 29
+                        offset += 8
                     }
+                    while offset < end {
+                        hash = (hash ^ UInt64(raw[offset])) &* 0x100000001b3
+                        offset += 1
+                    }
+                    starts.append(start); ends.append(end); hashes.append(hash)
+                    start = end + 1
                 }
             }
-            endsWithNewline = start == bytes.count
-            if !endsWithNewline { starts.append(start); ends.append(bytes.count); hashes.append(hash) }
+            // A text ending in "\n" ends exactly at the last line's end + 1.
+            endsWithNewline = bytes.isEmpty || bytes.last == 0x0A
             self.starts = starts
             self.ends = ends
             self.hashes = hashes
@@ -182,45 +194,55 @@ public struct TextDiff: Sendable {
         var lines: [HunkLine] = []
     }
 
+    /// Hunks straight from the edit runs (never a per-line pass over unchanged text).
     func hunks(context: Int) -> [Hunk] {
-        // Flatten to per-line operations with positions, then cut around changes.
-        var ops: [(kind: Edit.Kind, old: Int, new: Int)] = []
-        for edit in edits {
-            switch edit.kind {
-            case .equal: for i in 0..<edit.old.count { ops.append((.equal, edit.old.lowerBound + i, edit.new.lowerBound + i)) }
-            case .delete: for i in edit.old { ops.append((.delete, i, edit.new.lowerBound)) }
-            case .insert: for j in edit.new { ops.append((.insert, edit.old.lowerBound, j)) }
-            }
+        var hunks: [Hunk] = []
+        var current: Hunk?
+        func appendEqual(_ edit: Edit, from: Int, count: Int) {
+            for k in 0..<count { current!.lines.append(HunkLine(kind: .equal, index: edit.old.lowerBound + from + k)) }
+            current!.oldCount += count
+            current!.newCount += count
         }
-        let changed = ops.indices.filter { ops[$0].kind != .equal }
-        guard !changed.isEmpty else { return [] }
-        var ranges: [ClosedRange<Int>] = []
-        for index in changed {
-            let range = max(0, index - context)...min(ops.count - 1, index + context)
-            if let last = ranges.last, range.lowerBound <= last.upperBound + 1 {
-                ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-            } else {
-                ranges.append(range)
+        for (index, edit) in edits.enumerated() {
+            if edit.kind == .equal {
+                guard current != nil else { continue }
+                let n = edit.old.count
+                if index == edits.count - 1 {
+                    appendEqual(edit, from: 0, count: min(context, n))
+                } else if n <= 2 * context {
+                    appendEqual(edit, from: 0, count: n)
+                    continue
+                } else {
+                    appendEqual(edit, from: 0, count: context)
+                }
+                hunks.append(current!)
+                current = nil
+                continue
             }
-        }
-        return ranges.map { range in
-            var hunk = Hunk()
-            hunk.oldStart = ops[range.lowerBound].old
-            hunk.newStart = ops[range.lowerBound].new
-            for op in ops[range] {
-                switch op.kind {
-                case .equal:
-                    hunk.oldCount += 1; hunk.newCount += 1
-                    hunk.lines.append(HunkLine(kind: .equal, index: op.old))
-                case .delete:
-                    hunk.oldCount += 1
-                    hunk.lines.append(HunkLine(kind: .delete, index: op.old))
-                case .insert:
-                    hunk.newCount += 1
-                    hunk.lines.append(HunkLine(kind: .insert, index: op.new))
+            if current == nil {
+                var hunk = Hunk()
+                if index > 0, edits[index - 1].kind == .equal {
+                    let previous = edits[index - 1]
+                    let lead = min(context, previous.old.count)
+                    hunk.oldStart = previous.old.upperBound - lead
+                    hunk.newStart = previous.new.upperBound - lead
+                    current = hunk
+                    appendEqual(previous, from: previous.old.count - lead, count: lead)
+                } else {
+                    hunk.oldStart = edit.old.lowerBound
+                    hunk.newStart = edit.new.lowerBound
+                    current = hunk
                 }
             }
-            return hunk
+            if edit.kind == .delete {
+                for i in edit.old { current!.lines.append(HunkLine(kind: .delete, index: i)) }
+                current!.oldCount += edit.old.count
+            } else {
+                for j in edit.new { current!.lines.append(HunkLine(kind: .insert, index: j)) }
+                current!.newCount += edit.new.count
+            }
         }
+        if let current { hunks.append(current) }
+        return hunks
     }
 }
