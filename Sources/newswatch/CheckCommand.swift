@@ -35,6 +35,13 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
+            // Fast path for cron: unchanged watchlists and nothing due yet means nothing to do.
+            let fingerprint = ScheduleHint.fingerprint(of: global.watchlists)
+            if !all, watchNames.isEmpty, let hint = ScheduleHint.load(store: global.store),
+               hint.fingerprint == fingerprint, hint.earliestDue > Date() {
+                if Terminal.stderrIsTerminal && !json { Terminal.info("nothing due until \(Timestamp.display(hint.earliestDue))") }
+                return
+            }
             let list = try global.loadWatchlist()
             var selected = list.watches
             if !watchNames.isEmpty {
@@ -52,6 +59,9 @@ struct CheckCommand: AsyncParsableCommand {
                 var report = await runner.run(due)
                 report.notDue = selected.count - due.count
                 do { try store.packIfNeeded() } catch { report.storeErrors.append("packing objects: \(error)") }
+                let states = (try? store.states()) ?? [:]
+                let earliest = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date()
+                try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
                 return report
             }
             let printer = ReportPrinter(style: display.style, json: json)

@@ -22,7 +22,7 @@ struct ListCommand: AsyncParsableCommand {
             for watch in list.watches {
                 let versions = (try? store.versions(of: watch.name)) ?? []
                 let state = states[watch.name] ?? WatchState()
-                var row: [String: Any] = ["name": watch.name, "url": watch.url, "every": watch.every.description, "versions": versions.count]
+                var row: [String: Any] = ["name": watch.name, "url": watch.url, "every": watch.adaptive ? "adaptive" : watch.every.description, "versions": versions.count]
                 row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()
                 row["nextDue"] = state.nextDue.map(Timestamp.display) ?? NSNull()
                 row["error"] = state.lastError ?? NSNull()
@@ -35,14 +35,15 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             let nameWidth = max(4, list.watches.map(\.name.count).max() ?? 4)
-            Terminal.write("NAME".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  EVERY  VERSIONS  LAST CHECKED          STATUS\n")
+            Terminal.write("NAME".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  EVERY     VERSIONS  LAST CHECKED          NEXT DUE              STATUS\n")
             for row in rows {
                 let name = (row["name"] as! String).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                let every = (row["every"] as! String).padding(toLength: 5, withPad: " ", startingAt: 0)
+                let every = (row["every"] as! String).padding(toLength: 8, withPad: " ", startingAt: 0)
                 let versions = String(row["versions"] as! Int).padding(toLength: 8, withPad: " ", startingAt: 0)
                 let checked = ((row["lastChecked"] as? String) ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0)
+                let due = ((row["nextDue"] as? String) ?? "now").padding(toLength: 20, withPad: " ", startingAt: 0)
                 let status = (row["error"] as? String).map { "failing: \($0)" } ?? ((row["title"] as? String) ?? "")
-                Terminal.write("\(name)  \(every)  \(versions)  \(checked)  \(status)\n")
+                Terminal.write("\(name)  \(every)  \(versions)  \(checked)  \(due)  \(status)\n")
             }
         }
     }

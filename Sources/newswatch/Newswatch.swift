@@ -16,7 +16,7 @@ struct Newswatch: AsyncParsableCommand {
         """,
         version: NewswatchVersion.current,
         subcommands: [
-            CheckCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
+            CheckCommand.self, WatchCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
             ExtractCommand.self, AlertsCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
             DemoCommand.self,
         ]

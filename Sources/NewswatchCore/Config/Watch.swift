@@ -6,6 +6,10 @@ public struct Watch: Sendable, Hashable {
     public var name: String
     public var url: String
     public var every: Interval
+    /// `every: adaptive`: often while the story is young or just changed, then less and
+    /// less as it settles, stopping after `adaptiveStop`.
+    public var adaptive = false
+    public var adaptiveStop = Interval(seconds: 7 * 86400)
     public var headers: [String: String]
     /// Narrows extraction to part of the page: a CSS selector (subset) or `xpath:` expression.
     public var select: ContentSelector?

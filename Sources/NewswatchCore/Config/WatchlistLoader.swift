@@ -17,8 +17,8 @@ public struct WatchlistLoader: Sendable {
     }
 
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
-    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on"]
-    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on"]
+    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop"]
+    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
     static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -75,6 +75,8 @@ public struct WatchlistLoader: Sendable {
         var remove: [ContentSelector] = []
         var ignoreLines: [String] = []
         var alertOn = Watch.AlertPolicy.substantive
+        var adaptive = false
+        var adaptiveStop = Interval(seconds: 7 * 86400)
     }
 
     private func parse(text: String, file: String, into state: inout LoadState) {
@@ -102,7 +104,10 @@ public struct WatchlistLoader: Sendable {
                 for (k, v) in map {
                     let name = k.string ?? ""
                     switch name {
-                    case "every": if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every }
+                    case "every":
+                        if v.string == "adaptive" { defaults.adaptive = true } else if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every }
+                    case "adaptive_stop":
+                        if let stop = context.interval(v, field: "defaults.adaptive_stop", &state) { defaults.adaptiveStop = stop }
                     case "headers": defaults.headers = context.stringMap(v, field: "defaults.headers", &state)
                     case "select": defaults.select = context.selector(v, field: "defaults.select", &state)
                     case "remove": defaults.remove = context.selectors(v, field: "defaults.remove", &state)
@@ -140,6 +145,8 @@ public struct WatchlistLoader: Sendable {
                               source: context.location(item))
             watch.ignoreLines = defaults.ignoreLines
             watch.alertOn = defaults.alertOn
+            watch.adaptive = defaults.adaptive
+            watch.adaptiveStop = defaults.adaptiveStop
             var ownHooks: [WebhookConfig]?
             for (k, v) in map {
                 let key = k.string ?? ""
@@ -156,7 +163,14 @@ public struct WatchlistLoader: Sendable {
                     guard let value = context.scalar(v, field: field, &state).map({ context.expand($0, field: field, node: v, &state) }) else { continue }
                     if let problem = Self.urlProblem(value) { context.error(field, v, problem, &state) } else { url = value }
                 case "every":
-                    if let every = context.interval(v, field: field, &state) { watch.every = every }
+                    if v.string == "adaptive" {
+                        watch.adaptive = true
+                    } else if let every = context.interval(v, field: field, &state) {
+                        watch.every = every
+                        watch.adaptive = false
+                    }
+                case "adaptive_stop":
+                    if let stop = context.interval(v, field: field, &state) { watch.adaptiveStop = stop }
                 case "headers":
                     watch.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
                 case "select":
@@ -239,7 +253,7 @@ public struct WatchlistLoader: Sendable {
         func interval(_ node: Node, field: String, _ state: inout LoadState) -> Interval? {
             guard let text = scalar(node, field: field, &state) else { return nil }
             guard let interval = Interval(parsing: text) else {
-                error(field, node, "'\(text)' is not a duration (use e.g. 90s, 15m, 2h, 1d)", &state)
+                error(field, node, "'\(text)' is not a duration (use e.g. 90s, 15m, 2h, 1d, or adaptive)", &state)
                 return nil
             }
             if interval.seconds < 10 {

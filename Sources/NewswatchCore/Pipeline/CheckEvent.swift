@@ -39,6 +39,8 @@ public struct CheckReport: Sendable {
     /// Store problems not tied to one watch.
     public var storeErrors: [String] = []
 
+    public init() {}
+
     public var failures: [CheckEvent] { events.filter { if case .failed = $0 { return true } else { return false } } }
     public var changes: [Change] { events.compactMap { if case .changed(_, let change) = $0 { return change } else { return nil } } }
 }

@@ -53,17 +53,20 @@ public struct CheckRunner: Sendable {
             var state = states[watch.name] ?? WatchState()
             let event = process(watch, result, state: &state, now: now)
             state.lastChecked = now
+            state.firstChecked = state.firstChecked ?? now
+            // Servers that say when to come back (429/503 Retry-After) are taken at their word.
+            let retryAfter: TimeInterval? = {
+                guard case .success(let response) = result, response.status == 429 || response.status == 503 else { return nil }
+                return response.headers["retry-after"].flatMap(WebhookNotifier.parseRetryAfter)
+            }()
             if case .failed(_, let reason) = event {
                 state.lastError = reason
                 state.consecutiveFailures += 1
-                // Back off a failing page: 1, 2, 4 … intervals, at most a day.
-                let backoff = min(watch.every.seconds * pow(2, Double(min(state.consecutiveFailures - 1, 10))), max(watch.every.seconds, 86400))
-                state.nextDue = now.addingTimeInterval(backoff)
             } else {
                 state.lastError = nil
                 state.consecutiveFailures = 0
-                state.nextDue = now.addingTimeInterval(watch.every.seconds)
             }
+            state.nextDue = Scheduler.nextDue(for: watch, state: state, failed: state.consecutiveFailures > 0, retryAfter: retryAfter, now: now)
             states[watch.name] = state
             report.events.append(event)
             let alert = alert(for: event, now: now)

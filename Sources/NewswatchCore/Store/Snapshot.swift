@@ -76,6 +76,7 @@ public struct VersionRecord: Codable, Sendable, Hashable {
 /// Small mutable per-watch state: what the next check needs to know.
 public struct WatchState: Codable, Sendable, Hashable {
     public var lastChecked: Date?
+    public var firstChecked: Date?
     public var lastChanged: Date?
     public var etag: String?
     public var lastModified: String?

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NewswatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Run as a service: check watches as they fall due, until stopped.",
+        discussion: """
+        Sleeps until the next watch is due, checks what is due, and repeats. Watchlists are \
+        reloaded when their files change and on SIGHUP. SIGTERM or SIGINT lets the check in \
+        progress finish, then exits 0. Logs go to stderr (--log-level).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    @Option(help: ArgumentHelp("Longest sleep between looks at the schedule.", valueName: "seconds"))
+    var maxSleep: Double = 60
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let log = Logger(label: "newswatch.watch")
+        let signals = SignalFlags()
+        signals.install()
+        let store = global.openStore()
+        let runner = CheckRunner(store: store, outbox: Outbox(storeRoot: store.root))
+        var watchlist: Watchlist?
+        var fingerprint: [String: String] = [:]
+        log.info("watching", metadata: ["watchlists": "\(global.watchlists)", "store": "\(global.store)"])
+        while !signals.stopRequested {
+            let current = ScheduleHint.fingerprint(of: global.watchlists)
+            if watchlist == nil || current != fingerprint || signals.takeReload() {
+                do {
+                    let list = try WatchlistLoader().load(path: global.watchlists)
+                    for warning in list.warnings { log.warning("\(warning)") }
+                    watchlist = list
+                    fingerprint = current
+                    log.info("watchlists loaded", metadata: ["watches": "\(list.watches.count)"])
+                } catch {
+                    // Keep the last good watchlist; say what is wrong with the new one.
+                    log.error("watchlist not (re)loaded: \(error)")
+                    fingerprint = current
+                    if watchlist == nil { throw ExitCode(2) }
+                }
+            }
+            guard let list = watchlist else { break }
+            do {
+                let report = try await store.withWriterLock(wait: 30) { () async -> CheckReport in
+                    let due = runner.dueWatches(list.watches, now: Date())
+                    if due.isEmpty { return CheckReport() }
+                    log.debug("checking", metadata: ["due": "\(due.count)"])
+                    let report = await runner.run(due)
+                    try? store.packIfNeeded()
+                    return report
+                }
+                for event in report.events {
+                    switch event {
+                    case .new(let watch, let version, _): log.info("new", metadata: ["watch": "\(watch.name)", "version": "\(version.number)"])
+                    case .changed(let watch, let change): log.notice("changed: \(change.summary)", metadata: ["watch": "\(watch.name)", "version": "\(change.new.number)"])
+                    case .failed(let watch, let reason): log.warning("failed: \(reason)", metadata: ["watch": "\(watch.name)"])
+                    case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
+                    }
+                }
+                for delivery in report.deliveries where !delivery.delivered { log.warning("alert not delivered yet: \(delivery.error ?? "")") }
+                for problem in report.storeErrors { log.error("\(problem)") }
+            } catch {
+                log.error("check skipped: \(error)")
+            }
+            // Sleep until the next due time (or a signal, or --max-sleep).
+            let states = (try? store.states()) ?? [:]
+            let next = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date().addingTimeInterval(maxSleep)
+            let wake = min(next, Date().addingTimeInterval(maxSleep))
+            while Date() < wake && !signals.stopRequested && !signals.reloadPending {
+                try? await Task.sleep(nanoseconds: 200_000_000)
+            }
+        }
+        log.info("stopped")
+    }
+}
+
+/// SIGTERM/SIGINT ask for a clean stop, SIGHUP for a reload; read between checks.
+final class SignalFlags: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stop = false
+    private var reload = false
+    private var sources: [DispatchSourceSignal] = []
+
+    var stopRequested: Bool { lock.lock(); defer { lock.unlock() }; return stop }
+    var reloadPending: Bool { lock.lock(); defer { lock.unlock() }; return reload }
+
+    func takeReload() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = reload
+        reload = false
+        return value
+    }
+
+    func install() {
+        for number in [SIGTERM, SIGINT, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                if number == SIGHUP { self.reload = true } else { self.stop = true }
+                self.lock.unlock()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        // Threads spawned by a test runner may start with these blocked; make sure they arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, number) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}
