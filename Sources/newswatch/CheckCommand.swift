@@ -31,6 +31,8 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per event (new, changed, unchanged, not-modified, failed) instead of diffs.")
     var json = false
 
+    @OptionGroup var fetch: FetchOptions
+
     @OptionGroup var display: DisplayOptions
 
     func run() async throws {
@@ -51,7 +53,7 @@ struct CheckCommand: AsyncParsableCommand {
                 }
             }
             let store = global.openStore()
-            let runner = CheckRunner(store: store, outbox: Outbox(storeRoot: store.root))
+            let runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
             let showProgress = Terminal.stderrIsTerminal && !json
             let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in
                 let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: Date())

@@ -121,3 +121,18 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(1)
     }
 }
+
+/// Politeness: how many pages are fetched at once, overall and per site.
+struct FetchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Pages fetched at once, overall.", valueName: "n"))
+    var concurrency: Int = 16
+
+    @Option(help: ArgumentHelp("Pages fetched at once from one host (be kind to news sites).", valueName: "n"))
+    var perHost: Int = 2
+
+    func validate() throws {
+        if concurrency < 1 || perHost < 1 { throw ValidationError("--concurrency and --per-host must be at least 1") }
+    }
+
+    var fetcher: CurlFetcher { CurlFetcher(maxConcurrent: concurrency, maxPerHost: perHost) }
+}

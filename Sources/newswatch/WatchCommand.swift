@@ -19,6 +19,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var fetch: FetchOptions
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -40,7 +42,7 @@ struct WatchCommand: AsyncParsableCommand {
         let signals = SignalFlags()
         signals.install()
         let store = global.openStore()
-        let runner = CheckRunner(store: store, outbox: Outbox(storeRoot: store.root))
+        let runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
         var watchlist: Watchlist?
         var fingerprint: [String: String] = [:]
         log.info("watching", metadata: ["watchlists": "\(global.watchlists)", "store": "\(global.store)"])
