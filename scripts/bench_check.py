@@ -30,6 +30,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--newswatch", default=os.path.join(ROOT, ".build/release/newswatch"))
     parser.add_argument("--skip-urlwatch", action="store_true")
+    parser.add_argument("--per-host", type=int, default=2, help="newswatch --per-host (urlwatch always uses 10 workers)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="newswatch-bench-")
     sim = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/news_site_simulator.py"), "--pages", str(args.pages),
@@ -42,7 +43,7 @@ def main():
         # newswatch
         with open(os.path.join(work, "w.yaml"), "w") as f:
             f.write("watches:\n" + "".join("  - { name: story-%d, url: \"%s\" }\n" % (i, u) for i, u in enumerate(urls)))
-        nw = [args.newswatch, "check", "--all", "--watchlists", os.path.join(work, "w.yaml"), "--store", os.path.join(work, "store")]
+        nw = [args.newswatch, "check", "--all", "--per-host", str(args.per_host), "--watchlists", os.path.join(work, "w.yaml"), "--store", os.path.join(work, "store")]
         first = timed(nw)
         edited = urllib.request.urlopen(base + "/edit?fraction=0.1").read().decode().split(",")
         second = timed(nw)

@@ -20,6 +20,9 @@ public struct CheckRunner: Sendable {
         self.outbox = outbox
     }
 
+    /// Pages fetched, extracted and stored per slice of a run.
+    static let sliceSize = 96
+
     /// Watches whose next due time has passed (never-checked watches are due).
     public func dueWatches(_ watches: [Watch], now: Date) -> [Watch] {
         let states = (try? store.states()) ?? [:]
@@ -48,10 +51,22 @@ public struct CheckRunner: Sendable {
                                          etag: hasVersion ? state.etag : nil,
                                          lastModified: hasVersion ? state.lastModified : nil, limits: limits))
         }
-        let results = await fetcher.fetch(requests)
-        for (watch, result) in zip(watches, results) {
+        // In slices, so memory holds a slice of pages, not the whole watchlist's.
+        // The next slice is fetched while this one is extracted and stored.
+        let slices = stride(from: 0, to: watches.count, by: Self.sliceSize).map { $0..<min($0 + Self.sliceSize, watches.count) }
+        let fetcher = self.fetcher
+        let allRequests = requests
+        var pending: Task<[Result<FetchResult, FetchError>], Never>? = slices.first.map { first in
+            Task { await fetcher.fetch(Array(allRequests[first])) }
+        }
+        for (number, range) in slices.enumerated() {
+        let sliceWatches = Array(watches[range])
+        let results = await pending!.value
+        pending = number + 1 < slices.count ? Task { [next = slices[number + 1]] in await fetcher.fetch(Array(allRequests[next])) } : nil
+        let extracted = await extractAll(sliceWatches, results)
+        for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             var state = states[watch.name] ?? WatchState()
-            let event = process(watch, result, state: &state, now: now)
+            let event = commit(watch, extracted[index], state: &state, now: now)
             state.lastChecked = now
             state.firstChecked = state.firstChecked ?? now
             // Servers that say when to come back (429/503 Retry-After) are taken at their word.
@@ -80,6 +95,7 @@ public struct CheckRunner: Sendable {
             } else if let alert, !hooks.isEmpty {
                 report.deliveries += await notifier.deliver(alert, to: hooks)
             }
+        }
         }
         if let outbox {
             let hooks = Array(Set(watches.flatMap(\.webhooks)))
@@ -134,22 +150,52 @@ public struct CheckRunner: Sendable {
         }
     }
 
-    private func process(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: inout WatchState, now: Date) -> CheckEvent {
+    /// The extract stage's outcome for one watch: CPU-only, so it runs on all cores at once.
+    enum Extracted: Sendable {
+        case article(FetchResult, Article)
+        case event(CheckEvent)
+    }
+
+    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>) -> Extracted {
         let response: FetchResult
         switch result {
-        case .failure(let error): return .failed(watch: watch, reason: "\(error)")
+        case .failure(let error): return .event(.failed(watch: watch, reason: "\(error)"))
         case .success(let value): response = value
         }
-        if response.isNotModified { return .notModified(watch: watch) }
-        guard response.isSuccess else { return .failed(watch: watch, reason: "HTTP \(response.status) from \(response.finalURL)") }
-        let article: Article
+        if response.isNotModified { return .event(.notModified(watch: watch)) }
+        guard response.isSuccess else { return .event(.failed(watch: watch, reason: "HTTP \(response.status) from \(response.finalURL)")) }
         do {
-            article = try extractor.extract(ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
-                                                            select: watch.select, remove: watch.remove))
+            let article = try extractor.extract(ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
+                                                                select: watch.select, remove: watch.remove))
+            guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
+            return .article(response, article)
         } catch {
-            return .failed(watch: watch, reason: "extraction failed: \(error)")
+            return .event(.failed(watch: watch, reason: "extraction failed: \(error)"))
         }
-        guard !article.blocks.isEmpty else { return .failed(watch: watch, reason: "no article text found in the page (nothing stored)") }
+    }
+
+    /// Extracts every fetched page, spreading the work over the machine's cores.
+    func extractAll(_ watches: [Watch], _ results: [Result<FetchResult, FetchError>]) async -> [Extracted] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let jobs = Array(zip(watches, results))
+        var output = [Extracted?](repeating: nil, count: jobs.count)
+        await withTaskGroup(of: [(Int, Extracted)].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    stride(from: worker, to: jobs.count, by: workers).map { ($0, self.extract(jobs[$0].0, jobs[$0].1)) }
+                }
+            }
+            for await batch in group { for (index, extracted) in batch { output[index] = extracted } }
+        }
+        return output.map { $0! }
+    }
+
+    /// The store stage for one watch: a new version when the story changed.
+    private func commit(_ watch: Watch, _ extracted: Extracted, state: inout WatchState, now: Date) -> CheckEvent {
+        guard case .article(let response, let article) = extracted else {
+            if case .event(let event) = extracted { return event }
+            fatalError("unreachable")
+        }
         state.etag = response.etag
         state.lastModified = response.lastModified
         do {

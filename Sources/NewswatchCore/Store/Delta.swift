@@ -21,45 +21,85 @@ public enum Delta {
         var out = Data()
         appendVarint(b.count, to: &out)
         appendVarint(t.count, to: &out)
-        // Index every block-aligned 16-byte window of the base (the last few occurrences).
-        var index: [UInt64: [Int]] = [:]
+        // Index every block-aligned 16-byte window of the base in a flat open-addressing table
+        // (a Dictionary of arrays allocated per key and cost more than everything else).
+        var size = 1024
+        while size < (b.count / block) * 2 { size <<= 1 }
+        let mask = size - 1
+        var table = [Int32](repeating: -1, count: size)
+        var keys = [UInt32](repeating: 0, count: size)
         if b.count >= block {
-            index.reserveCapacity(b.count / block)
             var position = 0
             while position + block <= b.count {
-                let key = hash(b, position)
-                index[key, default: []].append(position)
+                let key = window(b, position)
+                var slot = Int(key &* 2654435761) & mask
+                var probes = 0
+                while table[slot] >= 0 && keys[slot] != key && probes < 8 { slot = (slot + 1) & mask; probes += 1 }
+                table[slot] = Int32(position)  // the latest occurrence wins
+                keys[slot] = key
                 position += block
             }
         }
         var pendingStart = 0  // start of bytes not yet emitted
         var i = 0
-        while i + block <= t.count {
-            var best = (offset: 0, length: 0, backward: 0)
-            if let candidates = index[hash(t, i)] {
-                for candidate in candidates.suffix(8) {
-                    var length = 0
-                    while candidate + length < b.count, i + length < t.count, b[candidate + length] == t[i + length] { length += 1 }
-                    guard length >= block else { continue }
-                    var backward = 0
-                    while backward < i - pendingStart, backward < candidate, b[candidate - backward - 1] == t[i - backward - 1] { backward += 1 }
-                    if length + backward > best.length + best.backward { best = (candidate, length, backward) }
+        if b.count >= block {
+            // A rolling hash over the target's 16-byte windows: O(1) per position.
+            var rolling: UInt32 = i + block <= t.count ? window(t, 0) : 0
+            while i + block <= t.count {
+                var best = (offset: 0, length: 0, backward: 0)
+                var slot = Int(rolling &* 2654435761) & mask
+                var probes = 0
+                while table[slot] >= 0 && probes < 8 {
+                    if keys[slot] == rolling {
+                        let candidate = Int(table[slot])
+                        var length = 0
+                        while candidate + length < b.count, i + length < t.count, b[candidate + length] == t[i + length] { length += 1 }
+                        if length >= block {
+                            var backward = 0
+                            while backward < i - pendingStart, backward < candidate, b[candidate - backward - 1] == t[i - backward - 1] { backward += 1 }
+                            if length + backward > best.length + best.backward { best = (candidate, length, backward) }
+                        }
+                    }
+                    slot = (slot + 1) & mask
+                    probes += 1
                 }
-            }
-            if best.length >= block {
-                let start = i - best.backward
-                emitInsert(t, pendingStart, start, to: &out)
-                out.append(0x01)
-                appendVarint(best.offset - best.backward, to: &out)
-                appendVarint(best.length + best.backward, to: &out)
-                i += best.length
-                pendingStart = i
-            } else {
-                i += 1
+                if best.length >= block {
+                    let start = i - best.backward
+                    emitInsert(t, pendingStart, start, to: &out)
+                    out.append(0x01)
+                    appendVarint(best.offset - best.backward, to: &out)
+                    appendVarint(best.length + best.backward, to: &out)
+                    i += best.length
+                    pendingStart = i
+                    if i + block <= t.count { rolling = window(t, i) }
+                } else {
+                    if i + block < t.count { rolling = roll(rolling, out: t[i], in: t[i + block]) }
+                    i += 1
+                }
             }
         }
         emitInsert(t, pendingStart, t.count, to: &out)
         return out
+    }
+
+    // Rabin-Karp style polynomial hash of a 16-byte window, updatable one byte at a time.
+    private static let multiplier: UInt32 = 257
+    private static let outFactor: UInt32 = {
+        var f: UInt32 = 1
+        for _ in 0..<(block - 1) { f = f &* multiplier }
+        return f
+    }()
+
+    @inline(__always)
+    private static func window(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        var h: UInt32 = 0
+        for k in at..<(at + block) { h = h &* multiplier &+ UInt32(bytes[k]) }
+        return h
+    }
+
+    @inline(__always)
+    private static func roll(_ h: UInt32, out: UInt8, in next: UInt8) -> UInt32 {
+        (h &- UInt32(out) &* outFactor) &* multiplier &+ UInt32(next)
     }
 
     public static func apply(_ delta: Data, to base: Data) throws -> Data {
@@ -92,13 +132,6 @@ public enum Delta {
         }
         guard out.count == targetLength else { throw Error.malformed("output is \(out.count) bytes, expected \(targetLength)") }
         return out
-    }
-
-    @inline(__always)
-    private static func hash(_ bytes: [UInt8], _ at: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for k in at..<(at + block) { h = (h ^ UInt64(bytes[k])) &* 0x100000001b3 }
-        return h
     }
 
     private static func emitInsert(_ t: [UInt8], _ from: Int, _ to: Int, to out: inout Data) {

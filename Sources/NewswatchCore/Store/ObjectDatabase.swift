@@ -120,7 +120,7 @@ final class ObjectDatabase: @unchecked Sendable {
         let id = Digest.sha256(content).hexString
         if exists(id) { return id }
         var encoded = Data([Self.fullTag])
-        encoded.append(try Zlib.compress(content, level: 9))
+        encoded.append(try Zlib.compress(content, level: 6))
         if let base, base != id, let baseHeader = try? header(base), baseHeader.depth < maxChain,
            let baseContent = try? get(base) {
             let delta = try Zlib.compress(Delta.encode(base: baseContent, target: content), level: 9)
@@ -133,6 +133,7 @@ final class ObjectDatabase: @unchecked Sendable {
         let target = loosePath(id)
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AtomicFile.write(encoded, to: target, temporaryDirectory: temporaryDirectory)
+        remember(id, content)
         return id
     }
 
@@ -199,9 +200,36 @@ final class ObjectDatabase: @unchecked Sendable {
         }
     }
 
-    /// The content of an object, checked against its name.
-    func get(_ id: String) throws -> Data {
-        try get(id, depth: 0)
+    /// Recently read or written contents: a new version's delta base is usually the object
+    /// stored or read just before it, and rebuilding it through its chain each time is waste.
+    private var cache: [String: Data] = [:]
+    private var cacheOrder: [String] = []
+    private let cacheLock = NSLock()
+
+    private func remember(_ id: String, _ content: Data) {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if cache[id] == nil {
+            cacheOrder.append(id)
+            if cacheOrder.count > 32 { cache.removeValue(forKey: cacheOrder.removeFirst()) }
+        }
+        cache[id] = content
+    }
+
+    private func cached(_ id: String) -> Data? {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        return cache[id]
+    }
+
+    /// The content of an object, checked against its name. `verify` passes `fromDisk` so a
+    /// damaged file is never hidden by a cached copy.
+    func get(_ id: String, fromDisk: Bool = false) throws -> Data {
+        if fromDisk { return try get(id, depth: 0) }
+        if let content = cached(id) { return content }
+        let content = try get(id, depth: 0)
+        remember(id, content)
+        return content
     }
 
     private func get(_ id: String, depth: Int) throws -> Data {
