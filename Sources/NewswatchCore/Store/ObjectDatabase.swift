@@ -122,7 +122,7 @@ final class ObjectDatabase: @unchecked Sendable {
         var encoded = Data([Self.fullTag])
         encoded.append(try Zlib.compress(content, level: 6))
         if let base, base != id, let baseHeader = try? header(base), baseHeader.depth < maxChain,
-           let baseContent = try? get(base) {
+           let baseContent = try? self.base(base) {
             let delta = try Zlib.compress(Delta.encode(base: baseContent, target: content), level: 9)
             if delta.count + 34 < encoded.count {
                 encoded = Data([Self.deltaTag, UInt8(baseHeader.depth + 1)])
@@ -222,10 +222,14 @@ final class ObjectDatabase: @unchecked Sendable {
         return cache[id]
     }
 
-    /// The content of an object, checked against its name. `verify` passes `fromDisk` so a
-    /// damaged file is never hidden by a cached copy.
-    func get(_ id: String, fromDisk: Bool = false) throws -> Data {
-        if fromDisk { return try get(id, depth: 0) }
+    /// The content of an object, read from disk and checked against its name, so damage is
+    /// always seen.
+    func get(_ id: String, fromDisk: Bool = true) throws -> Data {
+        try get(id, depth: 0)
+    }
+
+    /// The content of a delta base: from the cache when it was just written or read.
+    private func base(_ id: String) throws -> Data {
         if let content = cached(id) { return content }
         let content = try get(id, depth: 0)
         remember(id, content)
