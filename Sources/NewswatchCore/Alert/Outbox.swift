@@ -35,18 +35,8 @@ public final class Outbox: @unchecked Sendable {
         temporaryDirectory = (storeRoot as NSString).appendingPathComponent("tmp")
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static var encoder: JSONEncoder { JSONCoding.encoder }
+    static var decoder: JSONDecoder { JSONCoding.decoder }
 
     private func ensure() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -11,12 +11,7 @@ public struct WebhookNotifier: Notifier {
         self.timeout = timeout
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static var encoder: JSONEncoder { JSONCoding.encoder }
 
     public static func body(for alert: Alert, format: WebhookConfig.Format) throws -> Data {
         let headline = "[newswatch] \(alert.watch): \(alert.summary)"
@@ -89,39 +84,13 @@ public struct WebhookNotifier: Notifier {
         return FetchRequest(url: hook.url, method: "POST", headers: headers, body: body, limits: limits)
     }
 
+    /// Sends once to each hook (the direct path, when no outbox is kept).
     public func deliver(_ alert: Alert, to hooks: [WebhookConfig]) async -> [DeliveryOutcome] {
-        var requests: [FetchRequest] = []
-        var outcomes: [DeliveryOutcome?] = []
+        var outcomes: [DeliveryOutcome] = []
         for hook in hooks {
-            do {
-                let body = try Self.body(for: alert, format: hook.format)
-                var headers = hook.headers
-                headers["Content-Type"] = "application/json"
-                headers["X-Newswatch-Event"] = alert.type.rawValue
-                headers["X-Newswatch-Event-Id"] = alert.id
-                if let secret = hook.secret {
-                    headers["X-Newswatch-Signature"] = Self.signature(secret: secret, timestamp: Int(Date().timeIntervalSince1970), body: body)
-                }
-                var limits = FetchLimits()
-                limits.totalTimeout = timeout
-                limits.maxBodyBytes = 64 * 1024
-                requests.append(FetchRequest(url: hook.url, method: "POST", headers: headers, body: body, limits: limits))
-                outcomes.append(nil)
-            } catch {
-                outcomes.append(DeliveryOutcome(hook: hook, alertID: alert.id, error: "cannot encode payload: \(error)"))
-            }
+            let result = await send(alert, to: hook)
+            outcomes.append(DeliveryOutcome(hook: hook, alertID: alert.id, error: result.error))
         }
-        var results = await fetcher.fetch(requests).makeIterator()
-        return zip(hooks, outcomes).map { hook, prepared in
-            if let prepared { return prepared }
-            switch results.next()! {
-            case .success(let response) where response.isSuccess:
-                return DeliveryOutcome(hook: hook, alertID: alert.id, error: nil)
-            case .success(let response):
-                return DeliveryOutcome(hook: hook, alertID: alert.id, error: "HTTP \(response.status) from \(hook.url)")
-            case .failure(let error):
-                return DeliveryOutcome(hook: hook, alertID: alert.id, error: "\(hook.url): \(error)")
-            }
-        }
+        return outcomes
     }
 }

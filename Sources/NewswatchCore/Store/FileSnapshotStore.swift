@@ -57,18 +57,8 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
 
     // MARK: History
 
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    public static var encoder: JSONEncoder { JSONCoding.encoder }
+    static var decoder: JSONDecoder { JSONCoding.decoder }
 
     public func versions(of watch: String) throws -> [VersionRecord] {
         let file = try logPath(watch)
