@@ -23,6 +23,10 @@ struct ReportPrinter {
                 Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style))
             case .failed(let watch, let reason):
                 Terminal.error("\(watch.name): \(reason)")
+            case .held(let watch, let reason):
+                Terminal.error("\(watch.name): held: \(reason)")
+            case .removed(let watch, let status):
+                Terminal.write(style.bold("removed: \(watch.name)") + ": the page now answers HTTP \(status) \(watch.url)\n")
             case .unchanged, .notModified:
                 break
             }
@@ -55,6 +59,12 @@ struct ReportPrinter {
         case .failed(_, let reason):
             object["event"] = "failed"
             object["reason"] = reason
+        case .held(_, let reason):
+            object["event"] = "held"
+            object["reason"] = reason
+        case .removed(_, let status):
+            object["event"] = "removed"
+            object["status"] = status
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

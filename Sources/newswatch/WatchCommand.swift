@@ -77,6 +77,8 @@ struct WatchCommand: AsyncParsableCommand {
                     case .new(let watch, let version, _): log.info("new", metadata: ["watch": "\(watch.name)", "version": "\(version.number)"])
                     case .changed(let watch, let change): log.notice("changed: \(change.summary)", metadata: ["watch": "\(watch.name)", "version": "\(change.new.number)"])
                     case .failed(let watch, let reason): log.warning("failed: \(reason)", metadata: ["watch": "\(watch.name)"])
+                    case .held(let watch, let reason): log.notice("held: \(reason)", metadata: ["watch": "\(watch.name)"])
+                    case .removed(let watch, let status): log.notice("removed (HTTP \(status))", metadata: ["watch": "\(watch.name)"])
                     case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
                     }
                 }

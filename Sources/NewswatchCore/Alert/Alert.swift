@@ -43,6 +43,13 @@ public struct Alert: Sendable, Codable {
               addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
     }
 
+    public static func removed(watch: String, url: String, last: VersionRecord, status: Int, at date: Date = Date()) -> Alert {
+        Alert(id: eventID(watch, "removed", last.storyHash, "\(last.number)"), type: .removed, watch: watch, url: url,
+              finalURL: last.finalURL, title: last.title, oldVersion: ref(last), newVersion: nil,
+              summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
+              change: nil, createdAt: date)
+    }
+
     static func ref(_ version: VersionRecord) -> VersionRef {
         VersionRef(number: version.number, id: version.article, fetchedAt: version.fetchedAt)
     }

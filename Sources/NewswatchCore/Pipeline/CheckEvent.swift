@@ -12,6 +12,11 @@ public enum CheckEvent: Sendable {
     case notModified(watch: Watch)
     /// Nothing was stored; the reason is one line.
     case failed(watch: Watch, reason: String)
+    /// A suspicious answer (an error or consent page, a collapsed story, a first 404) held
+    /// back; it becomes a version or a removal only if the next check sees it again.
+    case held(watch: Watch, reason: String)
+    /// The story answered 404/410 twice in a row: it was taken down.
+    case removed(watch: Watch, status: Int)
 
     /// The version this event stored, if it stored one.
     public var storedVersion: Int? {
@@ -24,7 +29,8 @@ public enum CheckEvent: Sendable {
 
     public var watch: Watch {
         switch self {
-        case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _):
+        case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _),
+             .held(let watch, _), .removed(let watch, _):
             return watch
         }
     }

@@ -66,7 +66,7 @@ public struct CheckRunner: Sendable {
         let extracted = await extractAll(sliceWatches, results)
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             var state = states[watch.name] ?? WatchState()
-            let event = commit(watch, extracted[index], state: &state, now: now)
+            let event = commit(watch, extracted[index], result, state: &state, now: now)
             state.lastChecked = now
             state.firstChecked = state.firstChecked ?? now
             // Servers that say when to come back (429/503 Retry-After) are taken at their word.
@@ -77,6 +77,8 @@ public struct CheckRunner: Sendable {
             if case .failed(_, let reason) = event {
                 state.lastError = reason
                 state.consecutiveFailures += 1
+            } else if case .held(_, let reason) = event {
+                state.lastError = "held: " + reason
             } else {
                 state.lastError = nil
                 state.consecutiveFailures = 0
@@ -142,6 +144,9 @@ public struct CheckRunner: Sendable {
     private func alert(for event: CheckEvent, now: Date) -> Alert? {
         switch event {
         case .new(let watch, let version, let article): return Alert.new(watch: watch.name, url: watch.url, version: version, article: article, at: now)
+        case .removed(let watch, let status):
+            guard let last = (try? store.latestVersion(of: watch.name)) ?? nil else { return nil }
+            return Alert.removed(watch: watch.name, url: watch.url, last: last, status: status, at: now)
         case .changed(let watch, let change):
             // Every version is stored; only real wording changes are worth waking someone for.
             guard change.summary.isSubstantive || watch.alertOn == .any else { return nil }
@@ -174,6 +179,27 @@ public struct CheckRunner: Sendable {
         }
     }
 
+    static let errorPagePhrases = [
+        "page not found", "404 not found", "page cannot be found", "access denied", "forbidden", "service unavailable",
+        "temporarily unavailable", "under maintenance", "subscribe to continue", "subscribe to read", "sign in to continue",
+        "log in to continue", "enable javascript", "please enable cookies", "we value your privacy", "accept cookies",
+        "are you a robot", "captcha", "too many requests", "something went wrong",
+    ]
+
+    /// Why a page looks like a soft failure rather than a new version of the story, if it does.
+    static func suspicion(_ article: Article, previousLength: Int?) -> String? {
+        let text = article.storyText
+        let length = text.utf8.count
+        if let previousLength, previousLength > 0, length * 5 < previousLength {
+            return "the story shrank to \(length * 100 / previousLength)% of its last version"
+        }
+        if length < 2_000 {
+            let lower = text.lowercased()
+            if let phrase = errorPagePhrases.first(where: lower.contains) { return "the page looks like an error or consent page (\"\(phrase)\")" }
+        }
+        return nil
+    }
+
     /// Extracts every fetched page, spreading the work over the machine's cores.
     func extractAll(_ watches: [Watch], _ results: [Result<FetchResult, FetchError>]) async -> [Extracted] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -191,18 +217,44 @@ public struct CheckRunner: Sendable {
     }
 
     /// The store stage for one watch: a new version when the story changed.
-    private func commit(_ watch: Watch, _ extracted: Extracted, state: inout WatchState, now: Date) -> CheckEvent {
+    private func commit(_ watch: Watch, _ extracted: Extracted, _ result: Result<FetchResult, FetchError>,
+                        state: inout WatchState, now: Date) -> CheckEvent {
+        // A story that existed and now answers 404/410: announced once, after a second look.
+        if case .success(let response) = result, response.status == 404 || response.status == 410,
+           (try? store.latestVersion(of: watch.name)) ?? nil != nil {
+            if state.removalAnnounced == true { return .failed(watch: watch, reason: "HTTP \(response.status): removed (already announced)") }
+            if state.goneSince == nil {
+                state.goneSince = now
+                return .held(watch: watch, reason: "HTTP \(response.status); a removal is announced if the next check confirms it")
+            }
+            state.removalAnnounced = true
+            return .removed(watch: watch, status: response.status)
+        }
         guard case .article(let response, let article) = extracted else {
             if case .event(let event) = extracted { return event }
             fatalError("unreachable")
         }
-        state.etag = response.etag
-        state.lastModified = response.lastModified
+        state.goneSince = nil
+        state.removalAnnounced = nil
         do {
             let previous = try store.latestVersion(of: watch.name)
-            if let previous, previous.storyHash == FileSnapshotStore.storyHash(article) {
+            let hash = FileSnapshotStore.storyHash(article)
+            if let previous, previous.storyHash == hash {
+                state.suspectHash = nil
+                state.etag = response.etag
+                state.lastModified = response.lastModified
                 return .unchanged(watch: watch)
             }
+            // An error page served with 200, a consent wall, or a story that collapsed to a
+            // fraction of itself is held until the next check shows the same thing again.
+            if let previous, let reason = Self.suspicion(article, previousLength: previous.storyLength), state.suspectHash != hash {
+                // Validators are not kept either, so the next check really fetches the page again.
+                state.suspectHash = hash
+                return .held(watch: watch, reason: reason + "; stored only if the next check sees it again")
+            }
+            state.suspectHash = nil
+            state.etag = response.etag
+            state.lastModified = response.lastModified
             let snapshot = Snapshot(fetchedAt: now, requestedURL: watch.url, finalURL: response.finalURL, status: response.status,
                                     etag: response.etag, lastModified: response.lastModified, contentType: response.contentType,
                                     charset: response.charset, extractorVersion: extractor.version, article: article, html: response.body)

@@ -109,12 +109,13 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         let siteBase = previous == nil ? host.flatMap { siteReferences()[$0] }.flatMap { objects.exists($0) ? $0 : nil } : nil
         let articleID = try objects.put(try Self.encoder.encode(snapshot.article), base: previous?.article)
         let htmlID = try objects.put(snapshot.html, base: previous?.html ?? siteBase)
-        let record = VersionRecord(
+        var record = VersionRecord(
             number: (previous?.number ?? 0) + 1, fetchedAt: snapshot.fetchedAt,
             requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL, status: snapshot.status,
             etag: snapshot.etag, lastModified: snapshot.lastModified, contentType: snapshot.contentType,
             charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: articleID,
             html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
+        record.storyLength = snapshot.article.storyText.utf8.count
         try writeLog(existing + [record], for: watch)
         if let host { try? saveSiteReference(htmlID, for: host) }
         return record

@@ -52,6 +52,8 @@ public struct VersionRecord: Codable, Sendable, Hashable {
     /// SHA-256 of the article's story text: equal hashes mean an unchanged story.
     public var storyHash: String
     public var title: String?
+    /// Bytes of the story text, to notice a page that collapsed (absent in old records).
+    public var storyLength: Int?
 
     public init(number: Int, fetchedAt: Date, requestedURL: String, finalURL: String, status: Int, etag: String? = nil,
                 lastModified: String? = nil, contentType: String? = nil, charset: String? = nil, extractorVersion: String,
@@ -82,6 +84,11 @@ public struct WatchState: Codable, Sendable, Hashable {
     public var lastModified: String?
     public var lastError: String?
     public var consecutiveFailures: Int = 0
+    /// Story hash of a suspicious page (collapsed, error-like) held back until seen twice.
+    public var suspectHash: String?
+    /// When the page started answering 404/410, and whether its removal was announced.
+    public var goneSince: Date?
+    public var removalAnnounced: Bool?
     public var nextDue: Date?
 
     public init() {}
