@@ -26,4 +26,55 @@ static inline CURL *nw_msg_easy(CURLMsg *m) { return m->easy_handle; }
 static inline int nw_msg_is_done(CURLMsg *m) { return m->msg == CURLMSG_DONE; }
 static inline CURLcode nw_msg_result(CURLMsg *m) { return m->data.result; }
 
+
+/* block_private_networks: libcurl calls this for every connection it opens, after DNS
+   resolution and again on each redirect to a new host, so the check sees the real address.
+   Loopback, private, link-local (metadata 169.254.169.254 included), CGNAT, unique-local,
+   multicast and unspecified addresses are refused; *blocked records why the transfer failed. */
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <string.h>
+
+static inline int nw_is_private_address(const struct curl_sockaddr *address) {
+    if (address->family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&address->addr;
+        unsigned long a = ntohl(in->sin_addr.s_addr);
+        unsigned int b0 = a >> 24, b1 = (a >> 16) & 0xFF;
+        return b0 == 0 || b0 == 10 || b0 == 127 || (b0 == 169 && b1 == 254) || (b0 == 172 && (b1 & 0xF0) == 16)
+            || (b0 == 192 && b1 == 168) || (b0 == 100 && (b1 & 0xC0) == 64) || b0 >= 224;
+    }
+    if (address->family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&address->addr;
+        const unsigned char *x = in6->sin6_addr.s6_addr;
+        static const unsigned char loopback[16] = {0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1};
+        static const unsigned char unspecified[16] = {0};
+        static const unsigned char mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xFF,0xFF};
+        if (memcmp(x, loopback, 16) == 0 || memcmp(x, unspecified, 16) == 0) return 1;
+        if ((x[0] & 0xFE) == 0xFC) return 1;                 /* fc00::/7 unique local */
+        if (x[0] == 0xFE && (x[1] & 0xC0) == 0x80) return 1; /* fe80::/10 link local */
+        if (x[0] == 0xFF) return 1;                          /* multicast */
+        if (memcmp(x, mapped, 12) == 0) {                    /* ::ffff:a.b.c.d */
+            unsigned int b0 = x[12], b1 = x[13];
+            return b0 == 0 || b0 == 10 || b0 == 127 || (b0 == 169 && b1 == 254) || (b0 == 172 && (b1 & 0xF0) == 16)
+                || (b0 == 192 && b1 == 168) || (b0 == 100 && (b1 & 0xC0) == 64) || b0 >= 224;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static curl_socket_t nw_open_public_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)purpose;
+    if (nw_is_private_address(address)) {
+        *(int *)clientp = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+static inline CURLcode nw_easy_block_private_networks(CURL *h, int *blocked) {
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, nw_open_public_socket);
+    return curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, (void *)blocked);
+}
+
 #endif

@@ -74,10 +74,16 @@ struct CLIResult {
     var stderr: String
 }
 
-func runCLI(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> CLIResult {
+/// `raw`: `arguments[0]` is the program to run (e.g. /usr/bin/time wrapping newswatch).
+func runCLI(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil, raw: Bool = false) throws -> CLIResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
-    process.arguments = arguments
+    if raw {
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+    } else {
+        process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
+        process.arguments = arguments
+    }
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { _, new in new }
     process.environment = env

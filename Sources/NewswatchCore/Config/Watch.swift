@@ -20,6 +20,8 @@ public struct Watch: Sendable, Hashable {
     public var ignoreLines: [String] = []
     /// `substantive` (default): alert only on real wording changes; `any`: on every new version.
     public var alertOn: AlertPolicy = .substantive
+    /// Refuse pages on loopback, private, link-local or metadata addresses.
+    public var blockPrivateNetworks = false
     /// Where the watch was defined, for error messages.
     public var source: SourceLocation
 

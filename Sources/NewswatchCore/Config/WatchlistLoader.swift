@@ -17,8 +17,8 @@ public struct WatchlistLoader: Sendable {
     }
 
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
-    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop"]
-    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop"]
+    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
+    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
     static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -77,6 +77,7 @@ public struct WatchlistLoader: Sendable {
         var alertOn = Watch.AlertPolicy.substantive
         var adaptive = false
         var adaptiveStop = Interval(seconds: 7 * 86400)
+        var blockPrivate = false
     }
 
     private func parse(text: String, file: String, into state: inout LoadState) {
@@ -108,6 +109,8 @@ public struct WatchlistLoader: Sendable {
                         if v.string == "adaptive" { defaults.adaptive = true } else if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every }
                     case "adaptive_stop":
                         if let stop = context.interval(v, field: "defaults.adaptive_stop", &state) { defaults.adaptiveStop = stop }
+                    case "block_private_networks":
+                        defaults.blockPrivate = context.bool(v, field: "defaults.block_private_networks", &state) ?? false
                     case "headers": defaults.headers = context.stringMap(v, field: "defaults.headers", &state)
                     case "select": defaults.select = context.selector(v, field: "defaults.select", &state)
                     case "remove": defaults.remove = context.selectors(v, field: "defaults.remove", &state)
@@ -147,6 +150,7 @@ public struct WatchlistLoader: Sendable {
             watch.alertOn = defaults.alertOn
             watch.adaptive = defaults.adaptive
             watch.adaptiveStop = defaults.adaptiveStop
+            watch.blockPrivateNetworks = defaults.blockPrivate
             var ownHooks: [WebhookConfig]?
             for (k, v) in map {
                 let key = k.string ?? ""
@@ -171,6 +175,8 @@ public struct WatchlistLoader: Sendable {
                     }
                 case "adaptive_stop":
                     if let stop = context.interval(v, field: field, &state) { watch.adaptiveStop = stop }
+                case "block_private_networks":
+                    watch.blockPrivateNetworks = context.bool(v, field: field, &state) ?? watch.blockPrivateNetworks
                 case "headers":
                     watch.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
                 case "select":
@@ -261,6 +267,17 @@ public struct WatchlistLoader: Sendable {
                 return nil
             }
             return interval
+        }
+
+        func bool(_ node: Node, field: String, _ state: inout LoadState) -> Bool? {
+            guard let text = scalar(node, field: field, &state) else { return nil }
+            switch text.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default:
+                error(field, node, "'\(text)' is not true or false", &state)
+                return nil
+            }
         }
 
         func intervalAllowingShort(_ node: Node, field: String, _ state: inout LoadState) -> Interval? {

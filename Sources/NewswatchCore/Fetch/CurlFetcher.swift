@@ -42,13 +42,19 @@ private final class Transfer {
     var headers: [String: String] = [:]
     var exceededLimit = false
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Set by the C socket callback when it refused a private address.
+    let blocked = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
     init(index: Int, request: FetchRequest) {
         self.index = index
         self.request = request
+        blocked.pointee = 0
     }
 
-    deinit { curl_slist_free_all(headerList) }
+    deinit {
+        curl_slist_free_all(headerList)
+        blocked.deallocate()
+    }
 }
 
 private let writeCallback: nw_data_callback = { pointer, size, count, userdata in
@@ -151,6 +157,7 @@ private struct CurlMultiSession {
         nw_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBodyBytes))
         nw_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         nw_easy_setopt_string(easy, CURLOPT_USERAGENT, config.userAgent)
+        if limits.blockPrivateNetworks { nw_easy_block_private_networks(easy, transfer.blocked) }
 
         var headerLines = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
         if let etag = request.etag { headerLines.append("If-None-Match: \(etag)") }
@@ -181,10 +188,11 @@ private struct CurlMultiSession {
         if transfer.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(.bodyTooLarge(limit: request.limits.maxBodyBytes))
         }
+        if transfer.blocked.pointee != 0 { return .failure(.blockedAddress(request.url)) }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT { return .failure(.timedOut("\(message) after \(request.limits.totalTimeout)s")) }
-            if code == CURLE_UNSUPPORTED_PROTOCOL { return .failure(.schemeNotAllowed("redirect to a scheme other than http/https")) }
+            if code == CURLE_UNSUPPORTED_PROTOCOL { return .failure(.redirectRefused) }
             return .failure(.transport(code: Int(code.rawValue), message: message))
         }
         var status = 0

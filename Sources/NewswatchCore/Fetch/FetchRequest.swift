@@ -34,6 +34,8 @@ public struct FetchLimits: Sendable, Hashable {
     public var maxRedirects: Int = 5
     /// `file://` is only ever fetched when a watch names it itself; redirects never reach it.
     public var allowFileScheme: Bool = false
+    /// Refuse loopback, private, link-local and metadata addresses (after DNS, on every redirect).
+    public var blockPrivateNetworks: Bool = false
 
     public init() {}
 }

@@ -27,6 +27,19 @@ public struct FetchResult: Sendable {
     public var contentType: String? { headers["content-type"] }
 
     /// The charset parameter of Content-Type, lower-cased, if the server sent one.
+    /// What the body is when it is plainly not HTML, whatever Content-Type says.
+    public var binaryKind: String? {
+        let head = [UInt8](body.prefix(512))
+        if head.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "a PNG image" }
+        if head.starts(with: Array("GIF8".utf8)) { return "a GIF image" }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a ZIP archive" }
+        if head.starts(with: [0x1F, 0x8B]) { return "gzip data" }
+        let controls = head.filter { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) }.count
+        return head.count >= 64 && controls * 10 > head.count ? "binary data" : nil
+    }
+
     public var charset: String? {
         guard let contentType else { return nil }
         for part in contentType.split(separator: ";").dropFirst() {
@@ -44,6 +57,8 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
     case schemeNotAllowed(String)
     case bodyTooLarge(limit: Int)
     case timedOut(String)
+    case blockedAddress(String)
+    case redirectRefused
     case transport(code: Int, message: String)
 
     public var description: String {
@@ -52,6 +67,8 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
         case .schemeNotAllowed(let scheme): return "scheme '\(scheme)' is not allowed (http and https only)"
         case .bodyTooLarge(let limit): return "response body exceeds the limit of \(limit) bytes"
         case .timedOut(let message): return "timed out: \(message)"
+        case .redirectRefused: return "redirect to a scheme other than http or https refused"
+        case .blockedAddress(let url): return "blocked: \(url) resolves to a private, loopback or link-local address (block_private_networks)"
         case .transport(_, let message): return message
         }
     }

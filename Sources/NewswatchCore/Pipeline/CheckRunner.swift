@@ -45,6 +45,7 @@ public struct CheckRunner: Sendable {
             states[watch.name] = state
             var limits = FetchLimits()
             limits.allowFileScheme = watch.isFileURL
+            limits.blockPrivateNetworks = watch.blockPrivateNetworks
             // Validators only make sense when a version exists to fall back on.
             let hasVersion = ((try? store.latestVersion(of: watch.name)) ?? nil) != nil
             requests.append(FetchRequest(url: watch.url, headers: watch.headers,
@@ -169,6 +170,9 @@ public struct CheckRunner: Sendable {
         }
         if response.isNotModified { return .event(.notModified(watch: watch)) }
         guard response.isSuccess else { return .event(.failed(watch: watch, reason: "HTTP \(response.status) from \(response.finalURL)")) }
+        if let kind = response.binaryKind {
+            return .event(.failed(watch: watch, reason: "not an HTML page: the server sent \(kind) (as \(response.contentType ?? "no type"))"))
+        }
         do {
             let article = try extractor.extract(ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
                                                                 select: watch.select, remove: watch.remove))

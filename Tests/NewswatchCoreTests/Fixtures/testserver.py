@@ -88,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/delay":
             time.sleep(0.3)
             return self.send(200, b"<html><body><p>delayed</p></body></html>")
+        if path.startswith("/hostile/"):
+            return self.hostile(path[len("/hostile/"):])
         if path == "/webhook-log":
             with lock:
                 body = json.dumps(webhooks).encode()
@@ -98,6 +100,82 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/connections":
             return self.send(200, str(peak).encode(), {"Content-Type": "text/plain"})
         return self.send(404, b"no route")
+
+    def hostile(self, case):
+        """Servers that misbehave the ways real news sites do."""
+        story = b"<html><head><meta charset=utf-8><title>T</title></head><body><article>" + b"<p>A story paragraph, long enough, with commas, to count as the article text.</p>" * 5 + b"</article></body></html>"
+        w = self.wfile
+        def head(status, headers):
+            w.write(("HTTP/1.1 %d X\r\n" % status).encode())
+            for k, v in headers.items():
+                w.write(("%s: %s\r\n" % (k, v)).encode())
+            w.write(b"\r\n")
+            w.flush()
+        if case == "trickle":
+            head(200, {"Content-Type": "text/html", "Content-Length": "100000"})
+            for _ in range(100000):
+                w.write(b"x"); w.flush(); time.sleep(1)
+        elif case == "endless":
+            head(200, {"Content-Type": "text/html"})
+            while True:
+                w.write(b"<p>more and more and more</p>" * 1000)
+        elif case == "gzip-bomb":
+            import gzip as g, io
+            buf = io.BytesIO()
+            with g.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as z:
+                chunk = b"\0" * (1 << 20)
+                for _ in range(1024):
+                    z.write(chunk)
+            body = buf.getvalue()
+            head(200, {"Content-Type": "text/html", "Content-Encoding": "gzip", "Content-Length": str(len(body))})
+            w.write(body)
+        elif case == "length-longer":
+            head(200, {"Content-Type": "text/html", "Content-Length": str(len(story) + 5000)})
+            w.write(story); w.flush()
+            self.close_connection = True
+        elif case == "length-shorter":
+            head(200, {"Content-Type": "text/html", "Content-Length": "40"})
+            w.write(story)
+            self.close_connection = True
+        elif case == "redirect-ftp":
+            head(302, {"Location": "ftp://127.0.0.1/x", "Content-Length": "0"})
+        elif case == "redirect-gopher":
+            head(302, {"Location": "gopher://127.0.0.1/x", "Content-Length": "0"})
+        elif case == "no-location":
+            head(302, {"Content-Length": "0"})
+        elif case == "invalid-utf8":
+            body = story.replace(b"commas", b"comm\xff\xfe\xc3as")
+            head(200, {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))}); w.write(body)
+        elif case == "wrong-charset":
+            body = story.replace(b"commas", "commas, İstanbul şehri".encode("windows-1254"))
+            head(200, {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(body))}); w.write(body)
+        elif case == "windows-1254" or case == "iso-8859-9":
+            body = story.replace(b"commas", "commas, İstanbul'da yağış".encode(case)).replace(b"charset=utf-8", ("charset=" + case).encode())
+            head(200, {"Content-Type": "text/html; charset=" + case, "Content-Length": str(len(body))}); w.write(body)
+        elif case == "pdf" or case == "jpeg":
+            body = (b"%PDF-1.4\n" if case == "pdf" else b"\xff\xd8\xff\xe0") + bytes(range(256)) * 200
+            head(200, {"Content-Type": "text/html", "Content-Length": str(len(body))}); w.write(body)
+        elif case == "50mb":
+            body = b"<html><body><article>" + b"<p>Huge page text, with commas.</p>" * (50 * 1024 * 1024 // 36) + b"</article></body></html>"
+            head(200, {"Content-Type": "text/html", "Content-Length": str(len(body))}); w.write(body)
+        elif case == "deep":
+            body = b"<div>" * 100000 + b"deep" + b"</div>" * 100000
+            head(200, {"Content-Type": "text/html", "Content-Length": str(len(body))}); w.write(body)
+        elif case in ("404", "410"):
+            head(int(case), {"Content-Type": "text/html", "Content-Length": "9"}); w.write(b"not found")
+        elif case in ("429", "503"):
+            head(int(case), {"Retry-After": "120", "Content-Length": "4"}); w.write(b"busy")
+        elif case == "reset":
+            head(200, {"Content-Type": "text/html", "Content-Length": "100000"})
+            w.write(story[:200]); w.flush()
+            import socket, struct
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        elif case == "silent":
+            time.sleep(3600)
+        else:
+            head(404, {"Content-Length": "0"})
+        self.close_connection = True
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
