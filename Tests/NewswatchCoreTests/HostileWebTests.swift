@@ -55,3 +55,25 @@ struct HostileWebTests {
         print("case             outcome     time    peak  reason\n" + rows.joined(separator: "\n"))
     }
 }
+
+@Suite("Secrets stay secret")
+struct SecretTests {
+    @Test func secretsAndAuthorizationNeverAppearInOutput() throws {
+        let work = Fixtures.temporaryDirectory()
+        try """
+        webhooks: [ { url: "http://127.0.0.1:9/hook", secret: "${HOOK_SECRET}", on: [new, changed] } ]
+        watches:
+          - { name: a, url: "http://127.0.0.1:9/page", headers: { Authorization: "Bearer TOKEN-123-SECRET" } }
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let environment = ["HOOK_SECRET": "HOOK-SECRET-456"]
+        var outputs: [String] = []
+        for arguments in [["check", "--json"], ["check"], ["list", "--json"], ["list"], ["alerts"]] {
+            let result = try runCLI(arguments + ["--watchlists", work + "/w.yaml", "--store", work + "/store"], environment: environment)
+            outputs.append(result.stdout + result.stderr)
+        }
+        let all = outputs.joined()
+        #expect(!all.contains("TOKEN-123-SECRET"))
+        #expect(!all.contains("HOOK-SECRET-456"))
+        #expect(all.contains("http://127.0.0.1:9/page: Couldn't connect"), "the failure itself is reported, naming the URL")
+    }
+}

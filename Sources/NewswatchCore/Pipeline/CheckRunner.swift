@@ -165,7 +165,7 @@ public struct CheckRunner: Sendable {
     func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>) -> Extracted {
         let response: FetchResult
         switch result {
-        case .failure(let error): return .event(.failed(watch: watch, reason: "\(error)"))
+        case .failure(let error): return .event(.failed(watch: watch, reason: "\(watch.url): \(error)"))
         case .success(let value): response = value
         }
         if response.isNotModified { return .event(.notModified(watch: watch)) }
