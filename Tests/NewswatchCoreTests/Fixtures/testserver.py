@@ -215,6 +215,8 @@ def main():
     args = parser.parse_args()
     hook_mode["mode"] = args.hook_mode
     ThreadingHTTPServer.allow_reuse_address = True
+    # Clients hang up on the hostile cases on purpose; their tracebacks are noise.
+    ThreadingHTTPServer.handle_error = lambda self, request, client_address: None
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.hook_log = args.hook_log
     server.daemon_threads = True
