@@ -28,14 +28,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var storyBlocks = blocks[...]
         if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { BoilerplateLines.endsStory($0.text) }) {
             storyBlocks = blocks[..<end]
-            if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("truncated at: \(blocks[end].text) (\(blocks.count - end) blocks)\n".utf8)) }
         }
         article.blocks = storyBlocks.enumerated().compactMap { index, block in
             let inTable = ["td", "th", "li", "dd", "dt"].contains(block.owner.name)
-            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: inTable) {
-                if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("dropped: \(block.text.prefix(100))\n".utf8)) }
-                return nil
-            }
+            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: inTable) { return nil }
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
@@ -50,7 +46,6 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var scorer = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .furniture))
         let first = scorer.articleBlocks()
         let length = first.reduce(0) { $0 + $1.characters }
-        if ProcessInfo.processInfo.environment["NW_DEBUG"] != nil { FileHandle.standardError.write(Data("first pass: \(first.count) blocks, \(length) chars\n".utf8)) }
         guard length < minimumStoryCharacters else { return first }
         var retry = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .tagsOnly))
         let second = retry.articleBlocks()
