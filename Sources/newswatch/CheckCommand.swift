@@ -78,24 +78,6 @@ struct CheckCommand: AsyncParsableCommand {
 
 func unknownWatch(_ name: String, in list: Watchlist) -> CLIError {
     var message = "no watch named '\(name)' in \(list.files.joined(separator: ", "))"
-    let names = list.watches.map(\.name)
-    if let suggestion = names.min(by: { levenshtein($0, name) < levenshtein($1, name) }), levenshtein(suggestion, name) <= 3 {
-        message += "; did you mean '\(suggestion)'?"
-    }
+    if let suggestion = closest(to: name, in: list.watches.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
     return CLIError(message)
-}
-
-func levenshtein(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var row = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var previous = row[0]
-        row[0] = i
-        for j in stride(from: 1, through: b.count, by: 1) {
-            let current = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-            previous = current
-        }
-    }
-    return a.isEmpty ? b.count : row[b.count]
 }

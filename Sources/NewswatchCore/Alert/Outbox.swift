@@ -69,8 +69,9 @@ public final class Outbox: @unchecked Sendable {
     /// receivers drop the duplicate).
     public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], watch: String, version: Int, now: Date) throws {
         if let alert, !hooks.isEmpty {
-            var sequence = (entries().map(\.sequence).max() ?? 0) + 1
-            let existing = Set(entries().map(\.id))
+            let current = entries()
+            var sequence = (current.map(\.sequence).max() ?? 0) + 1
+            let existing = Set(current.map(\.id))
             for hook in hooks {
                 let entry = OutboxEntry(sequence: sequence, alert: alert, hookURL: hook.url, format: hook.format, status: .pending,
                                         attempts: 0, createdAt: now, nextAttempt: now)
@@ -89,7 +90,7 @@ public final class Outbox: @unchecked Sendable {
     /// Sends what is due, oldest first; a watch's later alerts to a hook wait while an
     /// earlier one to that hook is still failing, so receivers see each story's events in
     /// order. Failures back off exponentially (honouring Retry-After) until `maxAge`.
-    public func deliver(hooks: [WebhookConfig], notifier: WebhookNotifier, now: Date = Date(), force: Bool = false,
+    public func deliver(hooks: [WebhookConfig], notifier: any Notifier, now: Date = Date(), force: Bool = false,
                         quickRetries: Int = 2) async -> [DeliveryOutcome] {
         var outcomes: [DeliveryOutcome] = []
         var blocked = Set<String>()  // "watch|hook" with an earlier entry still pending

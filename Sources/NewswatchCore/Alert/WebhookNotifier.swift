@@ -33,29 +33,22 @@ public struct WebhookNotifier: Notifier {
         return "t=\(timestamp),v1=" + Digest.hmacSHA256(key: Data(secret.utf8), message: message).hexString
     }
 
-    public struct SendResult: Sendable {
-        public var delivered: Bool
-        public var error: String?
-        /// Seconds the receiver asked us to wait (Retry-After on 429/503).
-        public var retryAfter: TimeInterval?
-    }
-
     /// One POST of one alert to one hook.
-    public func send(_ alert: Alert, to hook: WebhookConfig) async -> SendResult {
+    public func send(_ alert: Alert, to hook: WebhookConfig) async -> NotifierResult {
         let request: FetchRequest
         do {
             request = try makeRequest(alert, hook)
         } catch {
-            return SendResult(delivered: false, error: "cannot encode payload: \(error)")
+            return NotifierResult(delivered: false, error: "cannot encode payload: \(error)")
         }
         switch await fetcher.fetch(request) {
         case .success(let response) where response.isSuccess:
-            return SendResult(delivered: true)
+            return NotifierResult(delivered: true)
         case .success(let response):
-            return SendResult(delivered: false, error: "HTTP \(response.status) from \(hook.url)",
+            return NotifierResult(delivered: false, error: "HTTP \(response.status) from \(hook.url)",
                               retryAfter: response.headers["retry-after"].flatMap(Self.parseRetryAfter))
         case .failure(let error):
-            return SendResult(delivered: false, error: "\(hook.url): \(error)")
+            return NotifierResult(delivered: false, error: "\(hook.url): \(error)")
         }
     }
 
@@ -82,15 +75,5 @@ public struct WebhookNotifier: Notifier {
         limits.connectTimeout = min(limits.connectTimeout, limits.totalTimeout)
         limits.maxBodyBytes = 64 * 1024
         return FetchRequest(url: hook.url, method: "POST", headers: headers, body: body, limits: limits)
-    }
-
-    /// Sends once to each hook (the direct path, when no outbox is kept).
-    public func deliver(_ alert: Alert, to hooks: [WebhookConfig]) async -> [DeliveryOutcome] {
-        var outcomes: [DeliveryOutcome] = []
-        for hook in hooks {
-            let result = await send(alert, to: hook)
-            outcomes.append(DeliveryOutcome(hook: hook, alertID: alert.id, error: result.error))
-        }
-        return outcomes
     }
 }

@@ -430,7 +430,7 @@ public struct WatchlistLoader: Sendable {
 }
 
 /// The known word nearest to a mistyped one, if any is close enough to be a likely typo.
-func closest(to word: String, in candidates: [String]) -> String? {
+public func closest(to word: String, in candidates: [String]) -> String? {
     let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
     guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
     return best

@@ -24,12 +24,10 @@ public struct DiffRenderer: Sendable {
         for (index, operation) in operations.enumerated() {
             switch operation {
             case .equal(let old, _):
-                let lines = Array(story.oldLines[old])
-                let showHead = index > 0 ? min(context, lines.count) : 0
-                let showTail = index < operations.count - 1 ? min(context, lines.count - showHead) : 0
-                for line in lines.prefix(showHead) { out += style.dim(line) + "\n" }
-                if lines.count > showHead + showTail { out += style.hunk("  … \(lines.count - showHead - showTail) unchanged paragraph(s)") + "\n" }
-                for line in lines.suffix(showTail) { out += style.dim(line) + "\n" }
+                let shown = unchangedContext(old, at: index)
+                for line in shown.before { out += style.dim(line) + "\n" }
+                if shown.elided > 0 { out += style.hunk("  … \(shown.elided) unchanged paragraph(s)") + "\n" }
+                for line in shown.after { out += style.dim(line) + "\n" }
             case .delete(let range, _):
                 for i in range { out += deleted(story.oldLines[i]) + "\n" }
             case .insert(let range, _):
@@ -45,6 +43,15 @@ public struct DiffRenderer: Sendable {
             }
         }
         return out
+    }
+
+    /// Of an unchanged run (operation `index`), the `context` lines that follow the change
+    /// before it, the `context` lines that lead into the change after it, and how many go unshown.
+    private func unchangedContext(_ range: Range<Int>, at index: Int) -> (before: ArraySlice<String>, after: ArraySlice<String>, elided: Int) {
+        let lines = Array(story.oldLines[range])
+        let head = index > 0 ? min(context, lines.count) : 0
+        let tail = index < story.operations.count - 1 ? min(context, lines.count - head) : 0
+        return (lines.prefix(head), lines.suffix(tail), lines.count - head - tail)
     }
 
     private func deleted(_ text: String) -> String {
@@ -73,12 +80,10 @@ public struct DiffRenderer: Sendable {
         for (index, operation) in operations.enumerated() {
             switch operation {
             case .equal(let old, _):
-                let lines = Array(story.oldLines[old])
-                let head = index > 0 ? min(context, lines.count) : 0
-                let tail = index < operations.count - 1 ? min(context, lines.count - head) : 0
-                for line in lines.prefix(head) { row(line, line, " ", leftStyle: style.dim, rightStyle: style.dim) }
-                if lines.count > head + tail { out += style.hunk("… \(lines.count - head - tail) unchanged") + "\n" }
-                for line in lines.suffix(tail) { row(line, line, " ", leftStyle: style.dim, rightStyle: style.dim) }
+                let shown = unchangedContext(old, at: index)
+                for line in shown.before { row(line, line, " ", leftStyle: style.dim, rightStyle: style.dim) }
+                if shown.elided > 0 { out += style.hunk("… \(shown.elided) unchanged") + "\n" }
+                for line in shown.after { row(line, line, " ", leftStyle: style.dim, rightStyle: style.dim) }
             case .delete(let range, _):
                 for i in range { row(story.oldLines[i], "", "<", leftStyle: style.deleted, rightStyle: { $0 }) }
             case .insert(let range, _):

@@ -91,7 +91,7 @@ public struct StoryDiff: Sendable {
     public var edited: Int { operations.reduce(0) { if case .edit = $1 { return $0 + 1 }; return $0 } }
 
     /// The most substantive kind of change present; `none` when nothing changed.
-    public func classification(ignoring ignored: Set<Int> = []) -> Classification {
+    public func classification() -> Classification {
         var worst = Classification.none
         func note(_ c: Classification) { if c > worst { worst = c } }
         for operation in operations {

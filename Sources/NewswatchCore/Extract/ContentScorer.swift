@@ -140,7 +140,7 @@ struct ContentScorer {
 
     private func topCandidate() -> HTMLNode? {
         let candidates = stats.filter { $0.value.scored }.map { ($0.key, finalScore($0.key)) }.sorted { $0.1 > $1.1 }
-        guard var (top, topScore) = candidates.first, topScore > 0 else { return nil }
+        guard case (var top, let topScore)? = candidates.first, topScore > 0 else { return nil }
         // When several strong candidates sit under one ancestor, the story spans them.
         let alternatives = candidates.dropFirst().prefix(4).filter { $0.1 / topScore >= 0.75 }.map(\.0)
         if alternatives.count >= 2 {
@@ -173,8 +173,6 @@ struct ContentScorer {
         while let parent = top.parent, !parent.hasName("body"), parent.children.filter(\.isElement).count == 1 {
             top = parent
         }
-        topScore = max(finalScore(top), topScore)
-        _ = topScore
         return top
     }
 

@@ -6,12 +6,12 @@ public struct CheckRunner: Sendable {
     public var store: any SnapshotStore
     public var fetcher: any Fetcher
     public var extractor: any ArticleExtractor
-    public var notifier: WebhookNotifier
+    public var notifier: any Notifier
     /// Where alerts wait until delivered; without one, alerts are sent once, directly.
     public var outbox: Outbox?
 
     public init(store: any SnapshotStore, fetcher: any Fetcher = CurlFetcher(),
-                extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: WebhookNotifier = WebhookNotifier(),
+                extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: any Notifier = WebhookNotifier(),
                 outbox: Outbox? = nil) {
         self.store = store
         self.fetcher = fetcher

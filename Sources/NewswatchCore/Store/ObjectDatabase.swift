@@ -224,7 +224,7 @@ final class ObjectDatabase: @unchecked Sendable {
 
     /// The content of an object, read from disk and checked against its name, so damage is
     /// always seen.
-    func get(_ id: String, fromDisk: Bool = true) throws -> Data {
+    func get(_ id: String) throws -> Data {
         try get(id, depth: 0)
     }
 

@@ -81,7 +81,7 @@ extension FileSnapshotStore: MaintainableStore {
         for id in objects.allIDs() {
             report.objectsChecked += 1
             do {
-                _ = try objects.get(id, fromDisk: true)
+                _ = try objects.get(id)
             } catch {
                 let reason = "\(error)"
                 bad[id] = reason
