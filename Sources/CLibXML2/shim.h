@@ -11,6 +11,8 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlerror.h>
+#include <libxml/parserInternals.h>
+#include <string.h>
 
 /* xmlFree is a mutable global function pointer; Swift 6 rejects touching it directly. */
 static inline void nw_xml_free(void *p) { xmlFree(p); }
@@ -22,5 +24,33 @@ static void nw_xml_ignore_structured(void *ctx, xmlErrorPtr error) { (void)ctx; 
 static inline void nw_xml_silence_errors(void) {
     xmlSetGenericErrorFunc(NULL, nw_xml_ignore_generic);
     xmlSetStructuredErrorFunc(NULL, nw_xml_ignore_structured);
+}
+/* Streams a UTF-8 page through the HTML parser's SAX interface: the same tokeniser and
+   tree-construction rules as htmlReadMemory, but no tree is built (about a third less
+   time). The input is declared UTF-8 the way htmlReadMemory(..., "UTF-8", ...) does,
+   so a <meta charset> in the page cannot switch decoding half-way. Returns 0 on success. */
+static inline int nw_html_stream(const char *buffer, int size, int options, void *context,
+                                 startElementSAXFunc start, endElementSAXFunc end,
+                                 charactersSAXFunc text) {
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(buffer, size);
+    if (ctxt == NULL) return -1;
+    htmlSAXHandler *sax = (htmlSAXHandler *) ctxt->sax;  /* owned and freed by ctxt */
+    memset(sax, 0, sizeof(*sax));
+    sax->startElement = start;
+    sax->endElement = end;
+    sax->characters = text;
+    sax->ignorableWhitespace = text;  /* the tree builder keeps blanks too */
+    sax->cdataBlock = text;
+    ctxt->userData = context;
+    htmlCtxtUseOptions(ctxt, options);
+    xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+    if (utf8 != NULL) {
+        xmlSwitchToEncoding(ctxt, utf8);
+        if (ctxt->input != NULL && ctxt->input->encoding == NULL)
+            ctxt->input->encoding = xmlStrdup((const xmlChar *) "UTF-8");
+    }
+    htmlParseDocument(ctxt);
+    htmlFreeParserCtxt(ctxt);
+    return 0;
 }
 #endif

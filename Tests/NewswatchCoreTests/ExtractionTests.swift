@@ -133,4 +133,42 @@ struct ExtractionTests {
         let article = try extract(html)
         #expect(article.blocks.map(\.text) == (1...5).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." })
     }
+
+    /// Pages without selectors are read by streaming the parser's events; pages with
+    /// selectors go through libxml2's tree and are replayed. Both must give the same article,
+    /// so the tree (what libxml2 builds) checks the streaming reader, page by page.
+    @Test func streamingReaderMatchesTheTree() throws {
+        var pages = [DemoStory.page(version: 2, date: Date(timeIntervalSince1970: 1_718_790_000), request: 5)]
+        let site = SyntheticNewsSite(pages: 12)
+        pages += (0..<12).map { site.html(story: $0, fetch: $0) }
+        let prose = "Officials said on Tuesday that the plan, which had been debated for months, would go ahead in spring."
+        pages += [
+            // A story container named like furniture (the class-blind retry), tables, lists and quotes.
+            "<html><body><div class=\"sidebar-story\"><p>\(prose)</p><p>\(prose) Again.</p></div><aside>Aside</aside></body></html>",
+            "<html lang=\"de\"><body><article><h2>Sub</h2><p>\(prose)</p><ul><li>One &amp; two</li><li><a href=\"/x\">link</a> text</li></ul>"
+                + "<table><tr><td>12</td><td>May 3, 2024</td></tr></table><blockquote>\(prose)</blockquote><pre>  code\n  block</pre></article></body></html>",
+            // Hidden elements, roles, nested teaser articles, javascript: links, entities, CDATA-ish script text.
+            "<html><body><main><article><p style=\"display: none\">hidden</p><p aria-hidden=\"true\">also hidden</p><div role=\"navigation\">Menu</div>"
+                + "<p>\(prose) <a href=\"javascript:void(0)\">widget</a> caf&eacute;&nbsp;bar</p><article><p>Teaser, short.</p></article>"
+                + "<p>\(prose)<br>after a break<img src=x alt=y></p><script>var x = \"<p>not text</p>\";</script></article></main></body></html>",
+            // Unclosed tags the parser has to close, text after </html>, and stray end tags.
+            "<html><body><div id=content><p>\(prose)<p>\(prose) Second.<div><span>\(prose)</div></span></div></body></html>trailing",
+            "",
+            "<p>\(prose)</p>",
+        ]
+        for (number, page) in pages.enumerated() {
+            let streamed = try extract(page)
+            let viaTree = try extract(page, remove: ["xpath://no-such-element"])
+            #expect(streamed == viaTree, "page \(number): streaming and tree readings differ")
+        }
+        #expect(try extract(pages[0]).blocks.count == 9, "the demo story itself was read")
+    }
+
+    @Test func canonicalURLComesOnlyFromCanonicalLinks() throws {
+        let body = "<body><article><p>\(String(repeating: "A story sentence, with commas, that reads like prose. ", count: 6))</p></article></body>"
+        let withAuthorLink = try extract("<html><head><link rel=\"author\" href=\"/humans.txt\"><link rel=\"canonical\" href=\"https://example.org/story\"></head>\(body)</html>")
+        #expect(withAuthorLink.canonicalURL == "https://example.org/story")
+        let onlyAuthorLink = try extract("<html><head><link rel=\"author\" href=\"/humans.txt\"></head>\(body)</html>")
+        #expect(onlyAuthorLink.canonicalURL == nil)
+    }
 }

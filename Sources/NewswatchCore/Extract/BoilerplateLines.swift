@@ -49,7 +49,7 @@ enum BoilerplateLines {
     ]
 
     static func endsStory(_ text: String) -> Bool {
-        guard text.count <= 40 else { return false }
+        guard text.utf8.count <= 160, text.count <= 40 else { return false }
         var lower = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:…!"))
         if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
         while lower.hasSuffix(".") { lower.removeLast() }
@@ -84,23 +84,7 @@ enum BoilerplateLines {
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count, !needle.isEmpty else { return needle.isEmpty }
-        return haystack.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                // memchr to each candidate first byte, memcmp for the rest: both vectorised in libc.
-                let base = h.baseAddress!
-                var offset = 0
-                let last = h.count - n.count
-                let first = Int32(n[0])
-                while offset <= last {
-                    guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
-                    let position = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hit, n.baseAddress!, n.count) == 0 { return true }
-                    offset = position + 1
-                }
-                return false
-            }
-        }
+        haystack.withUnsafeBytes { h in needle.withUnsafeBytes { n in ByteSearch.contains(h, n) } }
     }
 
     /// A line made only of date and time words and numbers, such as "October 12, 2017" or

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Picks the blocks that form the story from all of a page's text blocks.
+/// Picks the blocks that form the story from all of a page's text blocks, scoring the
+/// ancestors of every paragraph by text and comma density the way Readability does, then
+/// keeping the best container and the siblings that belong with it.
 struct ContentScorer {
     struct Stats {
         var score: Double = 0
@@ -11,11 +13,16 @@ struct ContentScorer {
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
 
+    let tree: PageTree
     let blocks: [TextBlock]
-    private var stats: [HTMLNode: Stats] = [:]
+    private var stats: [Stats]
+    private var classWeights: [Double?]
 
-    init(blocks: [TextBlock]) {
+    init(tree: PageTree, blocks: [TextBlock]) {
+        self.tree = tree
         self.blocks = blocks
+        stats = Array(repeating: Stats(), count: tree.count)
+        classWeights = Array(repeating: nil, count: tree.count)
     }
 
     mutating func articleBlocks() -> [TextBlock] {
@@ -24,17 +31,17 @@ struct ContentScorer {
         scoreParagraphs()
         guard let top = topCandidate() else { return blocks.filter { $0.linkDensity <= 0.5 } }
         let roots = Set(contentRoots(around: top))
-        var topAndAncestors = Set<HTMLNode>()
-        var walker: HTMLNode? = top
-        while let current = walker { topAndAncestors.insert(current); walker = current.parent }
+        var topAndAncestors = Set<PageTree.NodeID>()
+        var walker: PageTree.NodeID? = top
+        while let current = walker { topAndAncestors.insert(current); walker = tree.parent(of: current) }
         return blocks.filter { block in
-            var node: HTMLNode? = block.owner
+            var node: PageTree.NodeID? = block.owner
             while let current = node {
                 if roots.contains(current) { return true }
                 if isLinkBox(current) { return false }
                 // An <article> nested in the story is another story: a teaser, a comment, an embed.
-                if current.hasName("article") && !topAndAncestors.contains(current) && hasArticleAncestor(current) { return false }
-                node = current.parent
+                if tree[current].tag.isArticle && !topAndAncestors.contains(current) && tree.hasArticleAncestor(current) { return false }
+                node = tree.parent(of: current)
             }
             return false
         }
@@ -43,61 +50,56 @@ struct ContentScorer {
     private mutating func accumulateText() {
         for block in blocks {
             let commas = Self.commas(in: block.text)
-            var node: HTMLNode? = block.owner
+            var node: PageTree.NodeID? = block.owner
             while let current = node {
-                stats[current, default: Stats()].characters += block.characters
-                stats[current, default: Stats()].linkCharacters += block.linkCharacters
-                stats[current, default: Stats()].commas += commas
-                node = current.parent
+                let i = Int(current)
+                stats[i].characters += block.characters
+                stats[i].linkCharacters += block.linkCharacters
+                stats[i].commas += commas
+                node = tree.parent(of: current)
             }
         }
     }
 
     /// Readability's conditional cleaning, for the link case: a box inside the story with
     /// few commas (not prose) whose text is mostly links is a related/more-stories box.
-    private func isLinkBox(_ node: HTMLNode) -> Bool {
-        switch node.name {
-        case "div", "section", "ul", "ol", "dl", "table", "form", "fieldset", "aside", "nav": break
-        default: return false
-        }
-        guard let s = stats[node], s.characters > 0, s.commas < 10 else { return false }
+    private mutating func isLinkBox(_ node: PageTree.NodeID) -> Bool {
+        let tag = tree[node].tag
+        guard tag.mayBeLinkBox else { return false }
+        let s = stats[Int(node)]
+        guard s.characters > 0, s.commas < 10 else { return false }
         // Lists of links can be the story (release notes, timelines); only mostly-link lists go.
-        let isList = node.hasName("ul") || node.hasName("ol")
-        let limit = isList || Self.classWeight(node) >= 25 ? 0.5 : 0.2
+        let limit = tag.isList || classWeight(node) >= 25 ? 0.5 : 0.2
         return s.linkDensity > limit
     }
 
     static func commas(in text: String) -> Int {
         var count = 0
-        for scalar in text.unicodeScalars where scalar == "," || scalar == "，" || scalar == "、" { count += 1 }
+        for byte in text.utf8 where byte == 0x2C { count += 1 }
+        // "，" (EF BC 8C) and "、" (E3 80 81): CJK commas.
+        if text.utf8.contains(where: { $0 >= 0xE3 }) {
+            for scalar in text.unicodeScalars where scalar == "，" || scalar == "、" { count += 1 }
+        }
         return count
     }
 
-    private static func initialScore(_ node: HTMLNode) -> Double {
-        var score: Double
-        switch node.name {
-        case "div", "article", "main", "section": score = 5
-        case "pre", "td", "blockquote": score = 3
-        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": score = -3
-        case "h1", "h2", "h3", "h4", "h5", "h6", "th": score = -5
-        default: score = 0
-        }
-        if node.name == "article" { score += 10 }
-        return score + classWeight(node)
+    private mutating func initialScore(_ node: PageTree.NodeID) -> Double {
+        tree[node].tag.initialScore + classWeight(node)
     }
 
     /// +25 per class/id that sounds like content, -25 per one that sounds like furniture.
-    static func classWeight(_ node: HTMLNode) -> Double {
-        guard node.hasAttributes else { return 0 }
+    private mutating func classWeight(_ node: PageTree.NodeID) -> Double {
+        if let known = classWeights[Int(node)] { return known }
+        let element = tree[node]
         var weight = 0.0
-        let attributes = node.commonAttributes
-        for value in [attributes.className, attributes.id] {
+        for value in [element.className, element.id] {
             guard let value, !value.isEmpty else { continue }
             let bytes = KeywordSet.signature(value)
-            if ContentFinder.negative.matches(bytes) { weight -= 25 }
-            if ContentFinder.positive.matches(bytes) { weight += 25 }
+            if ClassWords.negative.matches(bytes) { weight -= 25 }
+            if ClassWords.positive.matches(bytes) { weight += 25 }
         }
-        if attributes.itemprop == "articleBody" { weight += 25 }
+        if element.isArticleBody { weight += 25 }
+        classWeights[Int(node)] = weight
         return weight
     }
 
@@ -105,61 +107,59 @@ struct ContentScorer {
         for block in blocks where block.characters >= 25 && block.kind != .heading {
             let commas = Self.commas(in: block.text)
             let contentScore = 1 + Double(commas) + min(Double(block.characters / 100), 3)
-            var node = Self.paragraphLike(block.owner) ? block.owner.parent : block.owner
+            var node = paragraphLike(block.owner) ? tree.parent(of: block.owner) : block.owner
             var level = 0
             while let current = node, level < 5 {
-                if stats[current]?.scored != true {
-                    stats[current, default: Stats()].score = Self.initialScore(current)
-                    stats[current, default: Stats()].scored = true
+                let i = Int(current)
+                if !stats[i].scored {
+                    stats[i].score = initialScore(current)
+                    stats[i].scored = true
                 }
                 let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level * 3)
-                stats[current, default: Stats()].score += contentScore / divider
-                node = current.parent
+                stats[i].score += contentScore / divider
+                node = tree.parent(of: current)
                 level += 1
             }
         }
     }
 
-    private static func paragraphLike(_ node: HTMLNode) -> Bool {
-        switch node.name {
-        case "p", "pre", "td", "li", "blockquote", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "th": return true
-        case "div", "section":
-            var hasBlockChild = false
-            node.forEachChild { child in
-                if child.isElement, ContentFinder.blockTags.contains(child.name), !child.hasName("br") { hasBlockChild = true }
-            }
-            return !hasBlockChild
-        default: return false
-        }
+    private func paragraphLike(_ node: PageTree.NodeID) -> Bool {
+        let element = tree[node]
+        if element.tag.isParagraphTag { return true }
+        return element.tag.isDivOrSection && !element.hasBlockChild
     }
 
-    private func finalScore(_ node: HTMLNode) -> Double {
-        guard let s = stats[node], s.scored else { return 0 }
+    private func finalScore(_ node: PageTree.NodeID) -> Double {
+        let s = stats[Int(node)]
+        guard s.scored else { return 0 }
         return s.score * (1 - s.linkDensity)
     }
 
-    private func topCandidate() -> HTMLNode? {
-        let candidates = stats.filter { $0.value.scored }.map { ($0.key, finalScore($0.key)) }.sorted { $0.1 > $1.1 }
+    private func topCandidate() -> PageTree.NodeID? {
+        // Document order breaks ties, so the same page always gives the same story.
+        var candidates: [(node: PageTree.NodeID, score: Double)] = []
+        for i in stats.indices where stats[i].scored { candidates.append((PageTree.NodeID(i), finalScore(PageTree.NodeID(i)))) }
+        candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.node < $1.node }
         guard case (var top, let topScore)? = candidates.first, topScore > 0 else { return nil }
         // When several strong candidates sit under one ancestor, the story spans them.
-        let alternatives = candidates.dropFirst().prefix(4).filter { $0.1 / topScore >= 0.75 }.map(\.0)
+        let alternatives = candidates.dropFirst().prefix(4).filter { $0.score / topScore >= 0.75 }.map(\.node)
         if alternatives.count >= 2 {
-            var ancestor = top.parent
-            while let current = ancestor, !current.hasName("body") {
-                let contained = alternatives.filter { isDescendant($0, of: current) }.count
+            var ancestor = tree.parent(of: top)
+            while let current = ancestor, !tree[current].tag.isBody {
+                let contained = alternatives.filter { tree.isDescendant($0, of: current) }.count
                 if contained >= 2 {
                     top = current
                     break
                 }
-                ancestor = current.parent
+                ancestor = tree.parent(of: current)
             }
         }
         // Climb while an ancestor scores higher: the story's paragraphs are split over
         // several containers (chunks, columns) that only an ancestor holds together.
         var lastScore = finalScore(top)
-        var ancestor = top.parent
-        while let current = ancestor, !current.hasName("body") {
-            guard stats[current]?.scored == true else { ancestor = current.parent; continue }
+        var ancestor = tree.parent(of: top)
+        while let current = ancestor, !tree[current].tag.isBody {
+            guard stats[Int(current)].scored else { ancestor = tree.parent(of: current); continue }
             let score = finalScore(current)
             if score < lastScore / 3 { break }
             if score > lastScore {
@@ -167,50 +167,32 @@ struct ContentScorer {
                 break
             }
             lastScore = score
-            ancestor = current.parent
+            ancestor = tree.parent(of: current)
         }
         // A lone child carries no more than its parent.
-        while let parent = top.parent, !parent.hasName("body"), parent.children.filter(\.isElement).count == 1 {
+        while let parent = tree.parent(of: top), !tree[parent].tag.isBody, tree[parent].elementChildren == 1 {
             top = parent
         }
         return top
     }
 
-    private func hasArticleAncestor(_ node: HTMLNode) -> Bool {
-        var current = node.parent
-        while let c = current {
-            if c.hasName("article") { return true }
-            current = c.parent
-        }
-        return false
-    }
-
-    private func isDescendant(_ node: HTMLNode, of ancestor: HTMLNode) -> Bool {
-        var current = node.parent
-        while let c = current {
-            if c == ancestor { return true }
-            current = c.parent
-        }
-        return false
-    }
-
     /// The top candidate plus siblings that look like more of the same story.
-    private func contentRoots(around top: HTMLNode) -> [HTMLNode] {
-        guard let parent = top.parent else { return [top] }
+    private func contentRoots(around top: PageTree.NodeID) -> [PageTree.NodeID] {
+        guard let parent = tree.parent(of: top) else { return [top] }
         let topScore = finalScore(top)
         let threshold = max(10, topScore * 0.2)
-        let topClass = top.attribute("class") ?? ""
-        var roots: [HTMLNode] = []
-        parent.forEachChild { sibling in
-            guard sibling.isElement else { return }
+        let topClass = tree[top].className ?? ""
+        var roots: [PageTree.NodeID] = []
+        tree.forEachChild(of: parent) { sibling in
             if sibling == top { roots.append(sibling); return }
             var bonus = 0.0
-            if !topClass.isEmpty, sibling.attribute("class") == topClass { bonus = topScore * 0.2 }
-            if stats[sibling]?.scored == true, finalScore(sibling) + bonus >= threshold {
+            if !topClass.isEmpty, tree[sibling].className == topClass { bonus = topScore * 0.2 }
+            let s = stats[Int(sibling)]
+            if s.scored, finalScore(sibling) + bonus >= threshold {
                 roots.append(sibling)
-            } else if sibling.hasName("p"), let s = stats[sibling] {
+            } else if tree[sibling].tag.name == "p", s.characters > 0 {
                 if s.characters > 80 && s.linkDensity < 0.25 { roots.append(sibling) }
-                else if s.characters > 0 && s.linkDensity == 0 && s.characters < 80 {
+                else if s.linkDensity == 0 && s.characters < 80 {
                     let text = blocks.first { $0.owner == sibling }?.text ?? ""
                     if text.range(of: "\\.( |$)", options: .regularExpression) != nil { roots.append(sibling) }
                 }

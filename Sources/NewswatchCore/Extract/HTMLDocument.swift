@@ -1,12 +1,15 @@
 import CLibXML2
 import Foundation
 
-/// A parsed HTML page. The only file that talks to libxml2; everything else walks
-/// `HTMLNode` values and never sees a pointer.
+/// A parsed HTML page, for the pages whose watch has `select:` or `remove:` selectors
+/// (XPath needs a tree); other pages are streamed (`HTMLStream`). This is the only file that
+/// talks to libxml2: everything else sees `HTMLNode` values and reader events, never a pointer.
 public final class HTMLDocument {
     fileprivate let doc: htmlDocPtr
 
-    private static let setUp: Void = { xmlInitParser() }()
+    fileprivate static let setUp: Void = { xmlInitParser() }()
+    fileprivate static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+        | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
 
     /// The encoding the page was read as.
     public let charset: String
@@ -16,13 +19,11 @@ public final class HTMLDocument {
     public init(data: Data, url: String? = nil, encoding: String? = nil) throws {
         _ = Self.setUp
         nw_xml_silence_errors()  // the handlers are per thread
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
         charset = decoded.charset
         let bytes = decoded.utf8
         let parsed: htmlDocPtr? = bytes.withUnsafeBytes { raw in
-            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, "UTF-8", options)
+            htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, "UTF-8", Self.options)
         }
         guard let parsed else { throw ExtractionError.unparseable("libxml2 returned no document") }
         doc = parsed
@@ -34,8 +35,6 @@ public final class HTMLDocument {
     public static func parseAndDiscard(_ data: Data) -> Bool {
         _ = setUp
         nw_xml_silence_errors()
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let parsed: htmlDocPtr? = data.withUnsafeBytes { raw in
             htmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), nil, nil, options)
         }
@@ -44,7 +43,45 @@ public final class HTMLDocument {
         return true
     }
 
-    public var root: HTMLNode? { xmlDocGetRootElement(doc).map(HTMLNode.init) }
+    /// Feeds the subtrees under `roots` (the whole page when nil) to `reader` as the
+    /// stream parser would: lets a page edited by `remove:` or cut by `select:` go through
+    /// the same reader. Iterative, so any nesting depth is safe.
+    func replay(_ roots: [HTMLNode]? = nil, into reader: PageReader) {
+        let starts = roots.map { $0.map(\.node) } ?? [xmlDocGetRootElement(doc)].compactMap { $0 }
+        for root in starts {
+            var node: xmlNodePtr? = root
+            while let current = node {
+                var descend = false
+                switch current.pointee.type {
+                case XML_ELEMENT_NODE:
+                    if let name = current.pointee.name {
+                        reader.start(ElementName(raw: UnsafeRawPointer(name)), HTMLNode(current).commonAttributes)
+                        descend = true
+                    }
+                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                    if let content = current.pointee.content {
+                        reader.text(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+                    }
+                default:
+                    break
+                }
+                if descend, let child = current.pointee.children {
+                    node = child
+                    continue
+                }
+                // Close this element (if it was one), then climb until a sibling is found.
+                var climbing: xmlNodePtr? = current
+                node = nil
+                while let up = climbing {
+                    if up.pointee.type == XML_ELEMENT_NODE && up.pointee.name != nil { reader.end() }
+                    if up == root { break }
+                    if let next = up.pointee.next { node = next; break }
+                    climbing = up.pointee.parent
+                }
+            }
+            reader.finishRoot()
+        }
+    }
 
     /// Nodes matching an XPath expression, in document order.
     public func select(xpath: String) throws -> [HTMLNode] {
@@ -59,7 +96,8 @@ public final class HTMLDocument {
     }
 }
 
-/// The handful of attributes that decide whether an element is page furniture.
+/// The handful of attributes extraction looks at: what decides whether an element is page
+/// furniture, and where metadata hides (meta, link, time, script and byline elements).
 public struct CommonAttributes {
     public var className: String?
     public var id: String?
@@ -67,8 +105,87 @@ public struct CommonAttributes {
     public var style: String?
     public var role: String?
     public var href: String?
+    public var rel: String?
+    public var name: String?
+    public var property: String?
+    public var content: String?
+    public var httpEquiv: String?
+    public var lang: String?
+    public var datetime: String?
+    public var type: String?
     public var hidden = false
     public var ariaHidden = false
+    public var isEmpty = true
+
+    /// Records one attribute; `value` is only turned into a String for names we keep.
+    fileprivate mutating func read(_ name: UnsafePointer<CChar>, _ value: () -> String) {
+        isEmpty = false
+        switch name.pointee {
+        case 0x63 /* c */:
+            if strcmp(name, "class") == 0 { className = value() } else if strcmp(name, "content") == 0 { content = value() }
+        case 0x69 /* i */:
+            if strcmp(name, "id") == 0 { id = value() } else if strcmp(name, "itemprop") == 0 { itemprop = value() }
+        case 0x73 /* s */ where strcmp(name, "style") == 0: style = value()
+        case 0x72 /* r */:
+            if strcmp(name, "role") == 0 { role = value() } else if strcmp(name, "rel") == 0 { rel = value() }
+        case 0x68 /* h */:
+            if strcmp(name, "href") == 0 { href = value() } else if strcmp(name, "hidden") == 0 { hidden = true }
+            else if strcmp(name, "http-equiv") == 0 { httpEquiv = value() }
+        case 0x61 /* a */ where strcmp(name, "aria-hidden") == 0: ariaHidden = value() == "true"
+        case 0x6E /* n */ where strcmp(name, "name") == 0: self.name = value()
+        case 0x70 /* p */ where strcmp(name, "property") == 0: property = value()
+        case 0x6C /* l */ where strcmp(name, "lang") == 0: lang = value()
+        case 0x64 /* d */ where strcmp(name, "datetime") == 0: datetime = value()
+        case 0x74 /* t */ where strcmp(name, "type") == 0: type = value()
+        default: break
+        }
+    }
+}
+
+/// An element name as the parser interned it: equal names share storage within one parse,
+/// so a reader can look up what it knows about a tag without building a String each time.
+struct ElementName: Hashable {
+    fileprivate let raw: UnsafeRawPointer
+    var string: String { String(cString: raw.assumingMemoryBound(to: CChar.self)) }
+}
+
+/// Streams a page through libxml2's SAX interface: no tree is built, each start tag, end tag
+/// and text run goes straight to a `PageReader`. Same tokeniser and tree-construction rules
+/// as `HTMLDocument`, so the reader sees exactly the elements the tree would hold.
+enum HTMLStream {
+    @discardableResult
+    static func read(_ data: Data, encoding: String?, into reader: PageReader) -> String {
+        _ = HTMLDocument.setUp
+        nw_xml_silence_errors()
+        let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
+        let context = Unmanaged.passUnretained(reader).toOpaque()
+        decoded.utf8.withUnsafeBytes { raw in
+            _ = nw_html_stream(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), HTMLDocument.options, context,
+                { context, name, attributes in
+                    guard let context, let name else { return }
+                    var common = CommonAttributes()
+                    if var pair = attributes {
+                        while let attributeName = pair.pointee {
+                            let value = (pair + 1).pointee
+                            common.read(UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)) {
+                                value.map { String(cString: $0) } ?? ""
+                            }
+                            pair += 2
+                        }
+                    }
+                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().start(ElementName(raw: name), common)
+                },
+                { context, _ in
+                    guard let context else { return }
+                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().end()
+                },
+                { context, text, length in
+                    guard let context, let text, length > 0 else { return }
+                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().text(UnsafeBufferPointer(start: text, count: Int(length)))
+                })
+        }
+        return decoded.charset
+    }
 }
 
 /// A node of an `HTMLDocument`; valid only while its document lives.
@@ -77,110 +194,25 @@ public struct HTMLNode: Hashable {
 
     fileprivate init(_ node: xmlNodePtr) { self.node = node }
 
-    public var isElement: Bool { node.pointee.type == XML_ELEMENT_NODE }
-    public var isText: Bool { node.pointee.type == XML_TEXT_NODE || node.pointee.type == XML_CDATA_SECTION_NODE }
-
-    /// Lower-case tag name for elements (libxml2's HTML parser lower-cases them).
-    public var name: String {
-        guard let name = node.pointee.name else { return "" }
-        return String(cString: name)
-    }
-
-    /// Identifies the tag name without building a String: libxml2 interns names per
-    /// document, so equal names share storage. Valid as a key within one document only.
-    public struct NameID: Hashable {
-        fileprivate let raw: UnsafeRawPointer?
-    }
-
-    public var nameID: NameID { NameID(raw: node.pointee.name.map(UnsafeRawPointer.init)) }
-
-    /// Compares the tag name without building a String.
-    public func hasName(_ candidate: StaticString) -> Bool {
-        guard let name = node.pointee.name else { return false }
-        return strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self),
-                      UnsafeRawPointer(candidate.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
-    }
-
-    public var firstChild: HTMLNode? { node.pointee.children.map(HTMLNode.init) }
-    public var nextSibling: HTMLNode? { node.pointee.next.map(HTMLNode.init) }
     public var parent: HTMLNode? {
         guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
         return HTMLNode(parent)
     }
 
-    public var children: [HTMLNode] {
-        var result: [HTMLNode] = []
-        var child = node.pointee.children
-        while let current = child {
-            result.append(HTMLNode(current))
-            child = current.pointee.next
-        }
-        return result
-    }
-
-    /// Calls `body` for each child, without allocating an array.
-    @inline(__always)
-    public func forEachChild(_ body: (HTMLNode) throws -> Void) rethrows {
-        var child = node.pointee.children
-        while let current = child {
-            try body(HTMLNode(current))
-            child = current.pointee.next
-        }
-    }
-
-    /// The raw text of a text node (nil for elements).
-    public var textContent: String? {
-        guard isText, let content = node.pointee.content else { return nil }
-        return String(cString: content)
-    }
-
-    /// The UTF-8 bytes of a text node, handed to `body` without copying.
-    public func withTextBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard isText, let content = node.pointee.content else { return nil }
-        return body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
-    }
-
-    public func attribute(_ name: String) -> String? {
-        guard isElement, let value = xmlGetProp(node, name) else { return nil }
-        defer { nw_xml_free(value) }
-        return String(cString: value)
-    }
-
-    public var hasAttributes: Bool { node.pointee.properties != nil }
-
     /// The attributes the extractor looks at, read in one pass over the element's
-    /// attribute list (one `xmlGetProp` per name would allocate six times per element).
+    /// attribute list (one `xmlGetProp` per name would allocate once per name).
     public var commonAttributes: CommonAttributes {
         var result = CommonAttributes()
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
             guard let rawName = current.pointee.name else { continue }
-            let name = UnsafeRawPointer(rawName).assumingMemoryBound(to: CChar.self)
-            func value() -> String {
+            result.read(UnsafeRawPointer(rawName).assumingMemoryBound(to: CChar.self)) {
                 guard let child = current.pointee.children, let content = child.pointee.content else { return "" }
                 return String(cString: content)
             }
-            switch name.pointee {
-            case 0x63 /* c */ where strcmp(name, "class") == 0: result.className = value()
-            case 0x69 /* i */ where strcmp(name, "id") == 0: result.id = value()
-            case 0x69 where strcmp(name, "itemprop") == 0: result.itemprop = value()
-            case 0x73 /* s */ where strcmp(name, "style") == 0: result.style = value()
-            case 0x72 /* r */ where strcmp(name, "role") == 0: result.role = value()
-            case 0x68 /* h */ where strcmp(name, "hidden") == 0: result.hidden = true
-            case 0x68 where strcmp(name, "href") == 0: result.href = value()
-            case 0x61 /* a */ where strcmp(name, "aria-hidden") == 0: result.ariaHidden = value() == "true"
-            default: break
-            }
         }
         return result
-    }
-
-    /// All descendant text, concatenated.
-    public var allText: String {
-        guard let content = xmlNodeGetContent(node) else { return "" }
-        defer { nw_xml_free(content) }
-        return String(cString: content)
     }
 
     /// Detaches the node from its document and frees it (used by `remove:` selectors).

@@ -3,56 +3,52 @@ import Foundation
 /// Reads headline, byline, dates and the like from JSON-LD (NewsArticle and friends),
 /// OpenGraph/meta tags, `<time>`, `<h1>` and `<title>`, in that order of trust.
 struct MetadataReader {
-    static let query = "/html | //title | //meta | //link[@rel='canonical'] | //h1 | //time[@datetime] | //script[@type='application/ld+json']"
-        + " | //*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@id,'byline') or contains(@class,'author-name')]"
     static let articleTypes: Set<String> = [
         "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
         "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting", "LiveBlogPosting", "TechArticle",
         "ScholarlyArticle", "SocialMediaPosting", "Report",
     ]
 
-    func read(_ document: HTMLDocument, into article: inout Article) {
-        guard let nodes = try? document.select(xpath: Self.query) else { return }
+    func read(_ elements: [MetadataCollector.Element], into article: inout Article) {
         var meta: [String: String] = [:]
         var titleTag: String?
         var h1s: [String] = []
         var times: [String] = []
         var linked: [String: Any]?
         var domByline: String?
-        for node in nodes {
-            if domByline == nil, node.attribute("rel") == "author" || node.attribute("itemprop") == "author"
-                || (node.attribute("class") ?? "").contains("byline") || (node.attribute("id") ?? "").contains("byline")
-                || (node.attribute("class") ?? "").contains("author-name") {
-                if let text = TextNormalizer.clean(node.allText), text.count < 100 {
+        for element in elements {
+            let attributes = element.attributes
+            if domByline == nil, element.isBylineCandidate {
+                if let text = TextNormalizer.clean(element.text), text.count < 100 {
                     domByline = Self.stripBy(text)
                 }
-                if node.name != "meta" && node.name != "link" { continue }
+                if element.tag != .meta && element.tag != .link { continue }
             }
-            switch node.name {
-            case "html":
-                article.language = article.language ?? TextNormalizer.clean(node.attribute("lang"))
-            case "title":
-                titleTag = titleTag ?? TextNormalizer.clean(node.allText)
-            case "meta":
-                guard let content = TextNormalizer.clean(node.attribute("content")) else { continue }
-                for key in [node.attribute("property"), node.attribute("name"), node.attribute("itemprop")].compactMap({ $0?.lowercased() }) {
+            switch element.tag {
+            case .html:
+                article.language = article.language ?? TextNormalizer.clean(attributes.lang)
+            case .title:
+                titleTag = titleTag ?? TextNormalizer.clean(element.text)
+            case .meta:
+                guard let content = TextNormalizer.clean(attributes.content) else { continue }
+                for key in [attributes.property, attributes.name, attributes.itemprop].compactMap({ $0?.lowercased() }) {
                     if meta[key] == nil { meta[key] = content }
                 }
-                if let equiv = node.attribute("http-equiv")?.lowercased(), equiv == "content-language", meta["content-language"] == nil {
+                if let equiv = attributes.httpEquiv?.lowercased(), equiv == "content-language", meta["content-language"] == nil {
                     meta["content-language"] = content
                 }
-            case "link":
-                article.canonicalURL = article.canonicalURL ?? TextNormalizer.clean(node.attribute("href"))
-            case "h1":
-                if let text = TextNormalizer.clean(node.allText) { h1s.append(text) }
-            case "time":
-                if let value = TextNormalizer.clean(node.attribute("datetime")) { times.append(value) }
-            case "script":
-                if linked == nil, let data = node.allText.data(using: .utf8),
+            case .link:
+                if attributes.rel == "canonical" { article.canonicalURL = article.canonicalURL ?? TextNormalizer.clean(attributes.href) }
+            case .h1:
+                if let text = TextNormalizer.clean(element.text) { h1s.append(text) }
+            case .time:
+                if let value = TextNormalizer.clean(attributes.datetime) { times.append(value) }
+            case .linkedData:
+                if linked == nil, let data = element.text?.data(using: .utf8),
                    let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
                     linked = Self.findArticle(in: json, depth: 0)
                 }
-            default:
+            case .other:
                 break
             }
         }

@@ -1,26 +1,50 @@
 import Foundation
 
 /// The default extractor: article metadata from structured data, the body from
-/// Readability-style scoring of the DOM.
+/// Readability-style scoring of the page's blocks.
+///
+/// A page without per-watch selectors is read in one streaming pass (libxml2's SAX
+/// interface, no tree): metadata and text blocks are collected as the parser goes, which
+/// costs less than building the tree alone would. `select:`/`remove:` need a tree, so such
+/// pages are parsed into an `HTMLDocument` and replayed through the same reader.
 public struct ReadabilityExtractor: ArticleExtractor {
     public let version = "readability/1"
 
     public init() {}
 
     public func extract(_ input: ExtractionInput) throws -> Article {
-        let document = try HTMLDocument(data: input.html, url: input.url, encoding: input.charset)
-        try removeElements(matching: input.remove, in: document)
         var article = Article()
-        MetadataReader().read(document, into: &article)
-
         let blocks: [TextBlock]
-        if let select = input.select {
-            let roots = try document.select(xpath: select.xpath)
-            blocks = ContentFinder.collectBlocks(from: outermost(roots), skip: .nonText)
-        } else if let root = document.root {
-            blocks = Self.findStory(root)
+        if input.select == nil && input.remove.isEmpty {
+            let reader = PageReader(story: .furniture, metadata: true)
+            HTMLStream.read(input.html, encoding: input.charset, into: reader)
+            MetadataReader().read(reader.metadataElements(), into: &article)
+            blocks = Self.findStory(reader.story!) {
+                let retry = PageReader(story: .tagsOnly, metadata: false)
+                HTMLStream.read(input.html, encoding: input.charset, into: retry)
+                return retry.story!
+            }
         } else {
-            blocks = []
+            let document = try HTMLDocument(data: input.html, url: input.url, encoding: input.charset)
+            try removeElements(matching: input.remove, in: document)
+            if let select = input.select {
+                // Metadata comes from the whole page, the body only from what was selected.
+                let whole = PageReader(story: nil, metadata: true)
+                document.replay(into: whole)
+                MetadataReader().read(whole.metadataElements(), into: &article)
+                let chosen = PageReader(story: .nonText, metadata: false)
+                document.replay(outermost(try document.select(xpath: select.xpath)), into: chosen)
+                blocks = chosen.story!.blocks
+            } else {
+                let reader = PageReader(story: .furniture, metadata: true)
+                document.replay(into: reader)
+                MetadataReader().read(reader.metadataElements(), into: &article)
+                blocks = Self.findStory(reader.story!) {
+                    let retry = PageReader(story: .tagsOnly, metadata: false)
+                    document.replay(into: retry)
+                    return retry.story!
+                }
+            }
         }
         // The headline and byline are fields of their own; datelines and teasers are furniture.
         let title = article.title, byline = article.byline
@@ -30,8 +54,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             storyBlocks = blocks[..<end]
         }
         article.blocks = storyBlocks.enumerated().compactMap { index, block in
-            let inTable = ["td", "th", "li", "dd", "dt"].contains(block.owner.name)
-            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: inTable) { return nil }
+            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) { return nil }
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
@@ -42,13 +65,14 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// site named its article container like furniture; try again trusting tags only.
     static let minimumStoryCharacters = 250
 
-    static func findStory(_ root: HTMLNode) -> [TextBlock] {
-        var scorer = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .furniture))
+    static func findStory(_ collected: StoryCollector, retry: () -> StoryCollector) -> [TextBlock] {
+        var scorer = ContentScorer(tree: collected.tree, blocks: collected.blocks)
         let first = scorer.articleBlocks()
         let length = first.reduce(0) { $0 + $1.characters }
         guard length < minimumStoryCharacters else { return first }
-        var retry = ContentScorer(blocks: ContentFinder.collectBlocks(from: [root], skip: .tagsOnly))
-        let second = retry.articleBlocks()
+        let again = retry()
+        var retryScorer = ContentScorer(tree: again.tree, blocks: again.blocks)
+        let second = retryScorer.articleBlocks()
         return second.reduce(0, { $0 + $1.characters }) > length ? second : first
     }
 

@@ -3,10 +3,12 @@ import Foundation
 /// A run of inline text between block boundaries, as found while walking the DOM.
 /// `owner` is the nearest block-level element around it; scoring climbs from there.
 struct TextBlock {
-    var owner: HTMLNode
+    var owner: PageTree.NodeID
     var kind: Article.BlockKind
     var text: String
     var linkCharacters: Int
+    /// Inside a table cell or list item, where dates and numbers are data.
+    var inTable = false
     var characters: Int { text.utf8.count }
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
 }
@@ -48,30 +50,42 @@ struct WhitespaceCollapser {
 enum TextNormalizer {
     /// NFC, non-breaking and zero-width spaces folded, trimmed.
     static func normalize(collapsed text: String) -> String {
-        var result = text
-        if result.utf8.contains(where: { $0 >= 0x80 }) {
-            var needsComposition = false
-            var scalars = String.UnicodeScalarView()
-            for scalar in result.unicodeScalars {
-                switch scalar.value {
-                case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: scalars.append(" ")
-                case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: break
-                default:
-                    // Only combining marks (and Hangul jamo) can change under NFC.
-                    if scalar.value >= 0x300 && !needsComposition
-                        && (scalar.properties.canonicalCombiningClass != .notReordered || (0x1100...0x11FF).contains(scalar.value)) {
-                        needsComposition = true
-                    }
-                    scalars.append(scalar)
-                }
-            }
-            result = String(scalars)
-            if needsComposition { result = result.precomposedStringWithCanonicalMapping }
-            if result.contains("  ") || result.hasPrefix(" ") || result.hasSuffix(" ") {
-                result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        guard text.utf8.contains(where: { $0 >= 0x80 }), needsRewriting(text) else { return text }
+        var needsComposition = false
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: scalars.append(" ")
+            case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: break
+            default:
+                if !needsComposition && mayChangeUnderNFC(scalar) { needsComposition = true }
+                scalars.append(scalar)
             }
         }
+        var result = String(scalars)
+        if needsComposition { result = result.precomposedStringWithCanonicalMapping }
+        if result.containsBytes("  ") || result.hasPrefix(" ") || result.hasSuffix(" ") {
+            result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
         return result
+    }
+
+    /// Whether `normalize` has anything to do: most non-ASCII text (curly quotes, accented
+    /// letters already composed) has no special space and no combining mark, and is
+    /// returned as it is without being rebuilt.
+    private static func needsRewriting(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars where scalar.value >= 0xA0 {
+            switch scalar.value {
+            case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: return true
+            default: if mayChangeUnderNFC(scalar) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Only combining marks (and Hangul jamo) can change under NFC.
+    private static func mayChangeUnderNFC(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x300 && (scalar.properties.canonicalCombiningClass != .notReordered || (0x1100...0x11FF).contains(scalar.value))
     }
 
     /// Collapses white space in a free-standing string (metadata values).

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Class and id words that mark page furniture or content, after Readability's lists plus
+/// news-site staples. Matched against `KeywordSet` signatures of an element's class and id.
+enum ClassWords {
+    /// Class/id words of page furniture (after Readability's list, plus news-site staples).
+    static let unlikely = KeywordSet([
+        " ad ", " ads ", " advert", " ad break", " agegate", " banner", " breadcrumb", " combx", " comment", " community",
+        " cookie", " consent", " cover wrap", " disqus", " footer", " gdpr", " masthead", " menu", " newsletter",
+        " pagination", " pager ", " popup", " promo", " related", " remark", " replies", " rss", " share", " sharing",
+        " shoutbox", " sidebar", " skyscraper", " social", " sponsor", " subscribe", " supplemental", " most read",
+        " mostread", " most popular", " popular", " trending", " recommend", " outbrain", " taboola", " navbar",
+        " topnav", " subnav", " toolbar", " latest news", " top news", " signup", " sign up", " paywall", " modal",
+        " legends", " yom remote", " ai2html", " gallery", " slideshow", " carousel", " lightbox", " tags ", " tag list",
+        " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
+        " author info", " bio ", " more stories", " print only",
+    ])
+    static let maybeContent = KeywordSet([" and ", " article", " body", " column", " content", " main", " shadow", " story", " post", " entry", " text"])
+    static let positive = KeywordSet([
+        " article", " body", " content", " entry", " hentry", " h entry", " main", " page", " post", " text", " blog", " story",
+    ])
+    static let negative = KeywordSet([
+        " ad ", " hidden", " hid ", " banner", " combx", " comment", " com ", " contact", " foot", " footnote", " gdpr", " masthead",
+        " media", " meta", " outbrain", " promo", " related", " scroll", " share", " shoutbox", " sidebar", " skyscraper",
+        " sponsor", " shopping", " tags", " tool", " widget", " byline", " caption",
+    ])
+    static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
+
+}

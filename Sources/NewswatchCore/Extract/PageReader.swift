@@ -1,0 +1,48 @@
+import Foundation
+
+/// Receives a page as a stream of start tags, end tags and text (from the SAX parser, or
+/// replayed from a tree) and hands each event to the story collector and, on the first
+/// reading, to the metadata collector. One pass over the page does both jobs.
+final class PageReader {
+    private(set) var story: StoryCollector?
+    private(set) var metadata: MetadataCollector?
+    private var tags: [ElementName: Tag] = [:]
+
+    /// `story`: collect text blocks skipping this much (nil: none); `metadata`: collect metadata.
+    init(story policy: StoryCollector.SkipPolicy?, metadata: Bool) {
+        story = policy.map(StoryCollector.init)
+        self.metadata = metadata ? MetadataCollector() : nil
+    }
+
+    /// The metadata elements, in document order, once the page has been read.
+    func metadataElements() -> [MetadataCollector.Element] {
+        guard var metadata else { return [] }
+        metadata.finish()
+        return metadata.elements
+    }
+
+    func start(_ name: ElementName, _ attributes: CommonAttributes) {
+        let tag: Tag
+        if let known = tags[name] {
+            tag = known
+        } else {
+            tag = Tag(name.string)
+            tags[name] = tag
+        }
+        story?.start(tag, attributes)
+        metadata?.start(tag, attributes)
+    }
+
+    func end() {
+        story?.end()
+        metadata?.end()
+    }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        story?.text(bytes)
+        metadata?.text(bytes)
+    }
+
+    /// The end of one subtree of a `select:`ed page.
+    func finishRoot() { story?.finishRoot() }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Collects a page's text blocks in one pass over its elements, skipping what is never
+/// article (scripts, navigation, asides, share bars, related lists), and records the element
+/// skeleton (`PageTree`) that `ContentScorer` then scores to find the story. Works on a
+/// stream of events, so the page needs no DOM unless a selector asks for one.
+struct StoryCollector {
+    /// How much is skipped: page furniture by tag and by class/id words, by tag only (the
+    /// retry when the first reading found too little), or only non-text (under `select:`).
+    enum SkipPolicy { case furniture, tagsOnly, nonText }
+
+    /// Deeper elements are ignored: no story is nested 400 deep, and it bounds every climb.
+    static let maximumDepth = 400
+
+    let policy: SkipPolicy
+    private(set) var tree = PageTree()
+    private(set) var blocks: [TextBlock] = []
+    private var collapser = WhitespaceCollapser()
+    private var linkCharacters = 0
+    private var linkDepth = 0
+    private var owner = PageTree.none
+    private var kindStack: [Article.BlockKind] = []
+
+    /// What an open element did on the way in, so its end tag can undo it.
+    private enum Frame {
+        case block(node: PageTree.NodeID, previousOwner: PageTree.NodeID, pushedKind: Bool)
+        case inline(node: PageTree.NodeID, isLink: Bool, isCell: Bool)
+
+        var node: PageTree.NodeID {
+            switch self {
+            case .block(let node, _, _), .inline(let node, _, _): return node
+            }
+        }
+    }
+    private var frames: [Frame] = []
+    /// Open elements inside a subtree that is not read (skipped furniture, `<br>`, `<img>`).
+    private var ignoredDepth = 0
+
+    init(policy: SkipPolicy) {
+        self.policy = policy
+        frames.reserveCapacity(64)
+    }
+
+    mutating func start(_ tag: Tag, _ attributes: CommonAttributes) {
+        if ignoredDepth > 0 {
+            ignoredDepth += 1
+            return
+        }
+        let node = tree.add(tag, parent: frames.last?.node ?? PageTree.none, attributes: attributes)
+        if frames.isEmpty { owner = node }
+        guard frames.count < Self.maximumDepth else {
+            ignoredDepth = 1
+            return
+        }
+        let skipped: Bool
+        switch policy {
+        case .furniture: skipped = Self.isFurniture(tag, attributes, byClass: true)
+        case .tagsOnly: skipped = Self.isFurniture(tag, attributes, byClass: false)
+        case .nonText: skipped = tag.isNeverText
+        }
+        if skipped {
+            if tag.isBlock { flush() } else { collapser.appendSpace() }
+            ignoredDepth = 1
+            return
+        }
+        if tag.isBreak {
+            flush()
+            ignoredDepth = 1
+            return
+        }
+        if tag.isImage {
+            ignoredDepth = 1
+            return
+        }
+        if tag.isBlock {
+            flush()
+            frames.append(.block(node: node, previousOwner: owner, pushedKind: tag.kind != nil))
+            owner = node
+            if let kind = tag.kind { kindStack.append(kind) }
+        } else {
+            // javascript: and same-page anchors are widgets, not links away from the story.
+            let isLink = tag.isLink && attributes.href.map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
+            if isLink { linkDepth += 1 }
+            frames.append(.inline(node: node, isLink: isLink, isCell: tag.isCell))
+        }
+    }
+
+    mutating func end() {
+        if ignoredDepth > 0 {
+            ignoredDepth -= 1
+            return
+        }
+        guard let frame = frames.popLast() else { return }
+        switch frame {
+        case .block(_, let previousOwner, let pushedKind):
+            flush()
+            if pushedKind { kindStack.removeLast() }
+            owner = previousOwner
+        case .inline(_, let isLink, let isCell):
+            if isLink { linkDepth -= 1 }
+            if isCell { collapser.appendSpace() }
+        }
+        if frames.isEmpty { flush() }
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard ignoredDepth == 0 else { return }
+        if frames.isEmpty {
+            // Text outside any element: only a selector can pick such a node (`//p/text()`).
+            guard policy == .nonText else { return }
+            if owner == PageTree.none { owner = tree.add(Tag("#text"), parent: PageTree.none, attributes: CommonAttributes()) }
+        }
+        let before = collapser.bytes.count
+        collapser.append(bytes)
+        if linkDepth > 0 { linkCharacters += collapser.bytes.count - before }
+    }
+
+    mutating func finishRoot() {
+        flush()
+        owner = PageTree.none
+    }
+
+    private mutating func flush() {
+        guard !collapser.isEmpty, owner != PageTree.none else {
+            collapser = WhitespaceCollapser()
+            linkCharacters = 0
+            return
+        }
+        let text = collapser.take()
+        if !text.isEmpty {
+            blocks.append(TextBlock(owner: owner, kind: kindStack.last ?? .paragraph, text: text,
+                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData))
+        }
+        linkCharacters = 0
+    }
+
+    static func isHidden(_ attributes: CommonAttributes) -> Bool {
+        if attributes.hidden || attributes.ariaHidden { return true }
+        if let style = attributes.style, style.containsBytes("none") || style.containsBytes("hidden") {
+            let compact = style.lowercased().replacingOccurrences(of: " ", with: "")
+            return compact.contains("display:none") || compact.contains("visibility:hidden")
+        }
+        return false
+    }
+
+    /// Whether an element is page furniture, to be skipped with everything inside it.
+    static func isFurniture(_ tag: Tag, _ attributes: CommonAttributes, byClass: Bool) -> Bool {
+        if tag.isFurnitureTag { return true }
+        guard !attributes.isEmpty else { return false }
+        if isHidden(attributes) { return true }
+        if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
+        guard byClass, attributes.className != nil || attributes.id != nil else { return false }
+        if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" || tag.isLink { return false }
+        let signature = KeywordSet.signature((attributes.className ?? "") + " " + (attributes.id ?? ""))
+        return ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature)
+    }
+}
