@@ -155,6 +155,14 @@ struct ExtractionTests {
             "<html><body><div id=content><p>\(prose)<p>\(prose) Second.<div><span>\(prose)</div></span></div></body></html>trailing",
             "",
             "<p>\(prose)</p>",
+            // What the script stripper must get right: markup-looking text inside scripts,
+            // comments and attribute values, upper case, unterminated and empty scripts.
+            "<html><head><script>var s = \"<p>not story</p>\"; if (a<b) {}</script><STYLE>p{}</STYLE></head><body><article>"
+                + "<!-- <script> --><p>\(prose)</p><div title=\"<script>\">\(prose) Two.</div><script/><p>\(prose) Three.</p>"
+                + "<SCRIPT type=\"text/javascript\">document.write('</div><p>injected</p>')</SCRIPT><p>\(prose) Four.</p>"
+                + "<div data-x=it's>\(prose) Five.</div><script>never closed <p>\(prose) Lost?</p></article></body></html>",
+            "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"LD headline\",\"author\":\"Ann Lee\"}</script>"
+                + "</head><body><!-- unterminated comment <script>x</script><p>\(prose)</p></body></html>",
         ]
         for (number, page) in pages.enumerated() {
             let streamed = try extract(page)
@@ -170,5 +178,18 @@ struct ExtractionTests {
         #expect(withAuthorLink.canonicalURL == "https://example.org/story")
         let onlyAuthorLink = try extract("<html><head><link rel=\"author\" href=\"/humans.txt\"></head>\(body)</html>")
         #expect(onlyAuthorLink.canonicalURL == nil)
+    }
+
+    @Test func scriptStripperCutsScriptAndStyleBodiesOnly() {
+        func strip(_ html: String) -> String? {
+            Array(html.utf8).withUnsafeBytes { ScriptStripper.strip($0) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(strip("<p>a</p><script src=\"x.js\">var x = '</p>';</script><style>p { color: red }</STYLE><p>b</p>")
+                == "<p>a</p><script src=\"x.js\"></script><style></STYLE><p>b</p>")
+        #expect(strip("<p>a plain page without any script at all</p>") == nil)
+        #expect(strip("<script type=\"application/ld+json\">{\"headline\": \"kept\"}</script><p>text</p>") == nil)
+        #expect(strip("<!-- <script>inside a comment</script> --><p>text after the comment</p>") == nil)
+        #expect(strip("<p>text</p><script>an unterminated script runs to the end") == nil)
+        #expect(strip("<div title=\"<script>\">quoted</div><script>x</script>") == "<div title=\"<script>\">quoted</div><script></script>")
     }
 }

@@ -30,6 +30,11 @@ public final class Outbox: @unchecked Sendable {
     public let directory: String
     private let temporaryDirectory: String
 
+    /// alerted.json as this process last read or updated it; written by `flushMarkers()`.
+    private var markers: [String: Int]?
+    private var markersDirty = false
+    private let lock = NSLock()
+
     public init(storeRoot: String) {
         directory = (storeRoot as NSString).appendingPathComponent("outbox")
         temporaryDirectory = (storeRoot as NSString).appendingPathComponent("tmp")
@@ -60,13 +65,35 @@ public final class Outbox: @unchecked Sendable {
 
     /// The last version number of each watch whose alerts have been queued.
     public func alertedVersions() -> [String: Int] {
-        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("alerted.json")) else { return [:] }
-        return (try? JSONDecoder().decode([String: Int].self, from: data)) ?? [:]
+        lock.lock()
+        defer { lock.unlock() }
+        return loadedMarkers()
+    }
+
+    private func loadedMarkers() -> [String: Int] {
+        if let markers { return markers }
+        let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("alerted.json"))
+        let loaded = data.flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) } ?? [:]
+        markers = loaded
+        return loaded
+    }
+
+    /// Writes the alerted-version markers if `enqueue` moved any. Called once per batch of
+    /// stored versions rather than per version: a marker that lags behind after a crash only
+    /// makes the next run queue those alerts again (same event ids), never lose one.
+    public func flushMarkers() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard markersDirty, let markers else { return }
+        try ensure()
+        try AtomicFile.write(try JSONEncoder().encode(markers), to: (directory as NSString).appendingPathComponent("alerted.json"),
+                             temporaryDirectory: temporaryDirectory)
+        markersDirty = false
     }
 
     /// Queues `alert` for each hook, then records the version as alerted (in that order, so a
     /// crash in between re-queues rather than loses; the same event id is then sent again and
-    /// receivers drop the duplicate).
+    /// receivers drop the duplicate). The record reaches disk at the next `flushMarkers()`.
     public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], watch: String, version: Int, now: Date) throws {
         if let alert, !hooks.isEmpty {
             let current = entries()
@@ -80,11 +107,14 @@ public final class Outbox: @unchecked Sendable {
                 sequence += 1
             }
         }
-        var alerted = alertedVersions()
-        alerted[watch] = max(alerted[watch] ?? 0, version)
-        try ensure()
-        try AtomicFile.write(try JSONEncoder().encode(alerted), to: (directory as NSString).appendingPathComponent("alerted.json"),
-                             temporaryDirectory: temporaryDirectory)
+        lock.lock()
+        var alerted = loadedMarkers()
+        if (alerted[watch] ?? 0) < version || alerted.isEmpty {
+            alerted[watch] = max(alerted[watch] ?? 0, version)
+            markers = alerted
+            markersDirty = true
+        }
+        lock.unlock()
     }
 
     /// Sends what is due, oldest first; a watch's later alerts to a hook wait while an

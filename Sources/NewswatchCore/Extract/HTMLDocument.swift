@@ -159,7 +159,8 @@ enum HTMLStream {
         nw_xml_silence_errors()
         let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
         let context = Unmanaged.passUnretained(reader).toOpaque()
-        decoded.utf8.withUnsafeBytes { raw in
+        let stripped = decoded.utf8.withUnsafeBytes { ScriptStripper.strip($0) }
+        func parse(_ raw: UnsafeRawBufferPointer) {
             _ = nw_html_stream(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), HTMLDocument.options, context,
                 { context, name, attributes in
                     guard let context, let name else { return }
@@ -184,6 +185,7 @@ enum HTMLStream {
                     Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().text(UnsafeBufferPointer(start: text, count: Int(length)))
                 })
         }
+        if let stripped { stripped.withUnsafeBytes(parse) } else { decoded.utf8.withUnsafeBytes(parse) }
         return decoded.charset
     }
 }

@@ -40,14 +40,18 @@ public struct CheckRunner: Sendable {
         let stored = (try? store.states()) ?? [:]
         var states: [String: WatchState] = [:]
         var requests: [FetchRequest] = []
+        // Each watch's latest version, read once: it decides validators now and "changed?" later.
+        var latest: [String: Result<VersionRecord?, Error>] = [:]
         for watch in watches {
             let state = stored[watch.name] ?? WatchState()
             states[watch.name] = state
             var limits = FetchLimits()
             limits.allowFileScheme = watch.isFileURL
             limits.blockPrivateNetworks = watch.blockPrivateNetworks
+            let last = Result { try store.latestVersion(of: watch.name) }
+            latest[watch.name] = last
             // Validators only make sense when a version exists to fall back on.
-            let hasVersion = ((try? store.latestVersion(of: watch.name)) ?? nil) != nil
+            let hasVersion = ((try? last.get()) ?? nil) != nil
             requests.append(FetchRequest(url: watch.url, headers: watch.headers,
                                          etag: hasVersion ? state.etag : nil,
                                          lastModified: hasVersion ? state.lastModified : nil, limits: limits))
@@ -67,7 +71,7 @@ public struct CheckRunner: Sendable {
         let extracted = await extractAll(sliceWatches, results)
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             var state = states[watch.name] ?? WatchState()
-            let event = commit(watch, extracted[index], result, state: &state, now: now)
+            let event = commit(watch, extracted[index], result, latest: latest[watch.name] ?? .success(nil), state: &state, now: now)
             state.lastChecked = now
             state.firstChecked = state.firstChecked ?? now
             // Servers that say when to come back (429/503 Retry-After) are taken at their word.
@@ -98,6 +102,9 @@ public struct CheckRunner: Sendable {
             } else if let alert, !hooks.isEmpty {
                 report.deliveries += await notifier.deliver(alert, to: hooks)
             }
+        }
+        if let outbox {
+            do { try outbox.flushMarkers() } catch { report.storeErrors.append("cannot record queued alerts: \(error)") }
         }
         }
         if let outbox {
@@ -139,6 +146,7 @@ public struct CheckRunner: Sendable {
             }
             if fresh { try? outbox.enqueue(nil, hooks: [], watch: watch.name, version: last.number, now: now) }
         }
+        do { try outbox.flushMarkers() } catch { problems.append("cannot record queued alerts: \(error)") }
         return problems
     }
 
@@ -222,10 +230,10 @@ public struct CheckRunner: Sendable {
 
     /// The store stage for one watch: a new version when the story changed.
     private func commit(_ watch: Watch, _ extracted: Extracted, _ result: Result<FetchResult, FetchError>,
-                        state: inout WatchState, now: Date) -> CheckEvent {
+                        latest: Result<VersionRecord?, Error>, state: inout WatchState, now: Date) -> CheckEvent {
         // A story that existed and now answers 404/410: announced once, after a second look.
         if case .success(let response) = result, response.status == 404 || response.status == 410,
-           (try? store.latestVersion(of: watch.name)) ?? nil != nil {
+           (try? latest.get()) ?? nil != nil {
             if state.removalAnnounced == true { return .failed(watch: watch, reason: "HTTP \(response.status): removed (already announced)") }
             if state.goneSince == nil {
                 state.goneSince = now
@@ -241,7 +249,7 @@ public struct CheckRunner: Sendable {
         state.goneSince = nil
         state.removalAnnounced = nil
         do {
-            let previous = try store.latestVersion(of: watch.name)
+            let previous = try latest.get()
             let hash = FileSnapshotStore.storyHash(article)
             if let previous, previous.storyHash == hash {
                 state.suspectHash = nil

@@ -117,7 +117,12 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
             html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
         record.storyLength = snapshot.article.storyText.utf8.count
         try writeLog(existing + [record], for: watch)
-        if let host { try? saveSiteReference(htmlID, for: host) }
+        // Any recent page of the site serves as a base for the next new watch there: the
+        // reference moves to a fresh page once per site per process, not on every version.
+        if let host, !refreshedSites.contains(host) {
+            refreshedSites.insert(host)
+            try? saveSiteReference(htmlID, for: host)
+        }
         return record
     }
 
@@ -133,6 +138,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     // MARK: Small mutable files
 
     private var cachedSites: [String: String]?
+    private var refreshedSites: Set<String> = []
 
     private func siteReferences() -> [String: String] {
         if let cachedSites { return cachedSites }

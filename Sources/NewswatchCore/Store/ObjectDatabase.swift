@@ -119,17 +119,29 @@ final class ObjectDatabase: @unchecked Sendable {
     func put(_ content: Data, base: String? = nil) throws -> String {
         let id = Digest.sha256(content).hexString
         if exists(id) { return id }
-        var encoded = Data([Self.fullTag])
-        encoded.append(try Zlib.compress(content, level: 6))
+        var encoded: Data?
         if let base, base != id, let baseHeader = try? header(base), baseHeader.depth < maxChain,
            let baseContent = try? self.base(base) {
             let delta = try Zlib.compress(Delta.encode(base: baseContent, target: content), level: 9)
-            if delta.count + 34 < encoded.count {
-                encoded = Data([Self.deltaTag, UInt8(baseHeader.depth + 1)])
-                encoded.append(Self.rawID(base))
-                encoded.append(delta)
+            var deltified = Data([Self.deltaTag, UInt8(baseHeader.depth + 1)])
+            deltified.append(Self.rawID(base))
+            deltified.append(delta)
+            // A delta under a tenth of the raw size beats any full copy zlib makes of a page,
+            // so the full copy is only compressed (the costlier step) when it might win.
+            if deltified.count * 10 < content.count {
+                encoded = deltified
+            } else {
+                var full = Data([Self.fullTag])
+                full.append(try Zlib.compress(content, level: 6))
+                encoded = deltified.count < full.count ? deltified : full
             }
         }
+        if encoded == nil {
+            var full = Data([Self.fullTag])
+            full.append(try Zlib.compress(content, level: 6))
+            encoded = full
+        }
+        guard let encoded else { throw CocoaError(.fileWriteUnknown) }
         let target = loosePath(id)
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AtomicFile.write(encoded, to: target, temporaryDirectory: temporaryDirectory)
