@@ -48,9 +48,11 @@ enum BoilerplateLines {
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
     ]
 
+    private static let storyEndPunctuation = CharacterSet(charactersIn: " .:…!")
+
     static func endsStory(_ text: String) -> Bool {
         guard text.utf8.count <= 160, text.count <= 40 else { return false }
-        var lower = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " .:…!"))
+        var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
         if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
         while lower.hasSuffix(".") { lower.removeLast() }
         return endOfStory.contains(lower)

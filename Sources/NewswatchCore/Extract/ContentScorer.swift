@@ -49,7 +49,7 @@ struct ContentScorer {
 
     private mutating func accumulateText() {
         for block in blocks {
-            let commas = Self.commas(in: block.text)
+            let commas = block.commas
             var node: PageTree.NodeID? = block.owner
             while let current = node {
                 let i = Int(current)
@@ -71,16 +71,6 @@ struct ContentScorer {
         // Lists of links can be the story (release notes, timelines); only mostly-link lists go.
         let limit = tag.isList || classWeight(node) >= 25 ? 0.5 : 0.2
         return s.linkDensity > limit
-    }
-
-    static func commas(in text: String) -> Int {
-        var count = 0
-        for byte in text.utf8 where byte == 0x2C { count += 1 }
-        // "，" (EF BC 8C) and "、" (E3 80 81): CJK commas.
-        if text.utf8.contains(where: { $0 >= 0xE3 }) {
-            for scalar in text.unicodeScalars where scalar == "，" || scalar == "、" { count += 1 }
-        }
-        return count
     }
 
     private mutating func initialScore(_ node: PageTree.NodeID) -> Double {
@@ -105,7 +95,7 @@ struct ContentScorer {
 
     private mutating func scoreParagraphs() {
         for block in blocks where block.characters >= 25 && block.kind != .heading {
-            let commas = Self.commas(in: block.text)
+            let commas = block.commas
             let contentScore = 1 + Double(commas) + min(Double(block.characters / 100), 3)
             var node = paragraphLike(block.owner) ? tree.parent(of: block.owner) : block.owner
             var level = 0

@@ -126,10 +126,11 @@ struct StoryCollector {
             linkCharacters = 0
             return
         }
+        let commas = collapser.commaCount
         let text = collapser.take()
         if !text.isEmpty {
             blocks.append(TextBlock(owner: owner, kind: kindStack.last ?? .paragraph, text: text,
-                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData))
+                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas))
         }
         linkCharacters = 0
     }

@@ -9,6 +9,8 @@ struct TextBlock {
     var linkCharacters: Int
     /// Inside a table cell or list item, where dates and numbers are data.
     var inTable = false
+    /// Commas, Latin and CJK (，、): the prose signal scoring counts.
+    var commas = 0
     var characters: Int { text.utf8.count }
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
 }
@@ -35,6 +37,21 @@ struct WhitespaceCollapser {
     mutating func appendSpace() { pendingSpace = true }
 
     var isEmpty: Bool { bytes.isEmpty }
+
+    /// Commas in the collected text: ',' and the CJK '，' (EF BC 8C) and '、' (E3 80 81).
+    var commaCount: Int {
+        var count = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x2C { count += 1 }
+            else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBC, bytes[i + 2] == 0x8C { count += 1; i += 2 }
+            else if b == 0xE3, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0x81 { count += 1; i += 2 }
+            i += 1
+        }
+        return count
+    }
 
     mutating func take() -> String {
         defer {

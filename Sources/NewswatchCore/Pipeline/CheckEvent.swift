@@ -27,6 +27,16 @@ public enum CheckEvent: Sendable {
         }
     }
 
+    /// The kind of webhook alert this event can raise, if any.
+    public var alertEvent: WebhookConfig.Event? {
+        switch self {
+        case .new: return .new
+        case .changed: return .changed
+        case .removed: return .removed
+        default: return nil
+        }
+    }
+
     public var watch: Watch {
         switch self {
         case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _),

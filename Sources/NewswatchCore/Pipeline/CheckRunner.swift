@@ -36,22 +36,22 @@ public struct CheckRunner: Sendable {
     /// caller chooses). Call inside the store's writer lock.
     public func run(_ watches: [Watch], now: Date = Date()) async -> CheckReport {
         var report = CheckReport()
-        if let outbox { report.storeErrors += queueMissedAlerts(watches, outbox: outbox, now: now) }
+        // Each watch's latest version, read once: it decides which alerts a crashed run still
+        // owes, which validators to send, and later whether the story changed.
+        var latest: [String: Result<VersionRecord?, Error>] = [:]
+        for watch in watches { latest[watch.name] = Result { try store.latestVersion(of: watch.name) } }
+        if let outbox { report.storeErrors += queueMissedAlerts(watches, latest: latest, outbox: outbox, now: now) }
         let stored = (try? store.states()) ?? [:]
         var states: [String: WatchState] = [:]
         var requests: [FetchRequest] = []
-        // Each watch's latest version, read once: it decides validators now and "changed?" later.
-        var latest: [String: Result<VersionRecord?, Error>] = [:]
         for watch in watches {
             let state = stored[watch.name] ?? WatchState()
             states[watch.name] = state
             var limits = FetchLimits()
             limits.allowFileScheme = watch.isFileURL
             limits.blockPrivateNetworks = watch.blockPrivateNetworks
-            let last = Result { try store.latestVersion(of: watch.name) }
-            latest[watch.name] = last
             // Validators only make sense when a version exists to fall back on.
-            let hasVersion = ((try? last.get()) ?? nil) != nil
+            let hasVersion = ((try? latest[watch.name]?.get()) ?? nil) != nil
             requests.append(FetchRequest(url: watch.url, headers: watch.headers,
                                          etag: hasVersion ? state.etag : nil,
                                          lastModified: hasVersion ? state.lastModified : nil, limits: limits))
@@ -91,8 +91,10 @@ public struct CheckRunner: Sendable {
             state.nextDue = Scheduler.nextDue(for: watch, state: state, failed: state.consecutiveFailures > 0, retryAfter: retryAfter, now: now)
             states[watch.name] = state
             report.events.append(event)
-            let alert = alert(for: event, now: now)
-            let hooks = alert.map { alert in watch.webhooks.filter { $0.on.contains(alert.event) } } ?? []
+            // Alerts are built only for watches with a hook that wants this kind of event.
+            let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.on.contains(kind) } } ?? []
+            let alert = wanted.isEmpty ? nil : alert(for: event, now: now)
+            let hooks = alert == nil ? [] : wanted
             if let outbox, let version = event.storedVersion {
                 do {
                     try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version, now: now)
@@ -121,11 +123,14 @@ public struct CheckRunner: Sendable {
 
     /// Versions stored by a run that died before queueing their alerts get them now. A new
     /// outbox starts from the versions already stored (no alerts for old history).
-    private func queueMissedAlerts(_ watches: [Watch], outbox: Outbox, now: Date) -> [String] {
+    private func queueMissedAlerts(_ watches: [Watch], latest: [String: Result<VersionRecord?, Error>], outbox: Outbox, now: Date) -> [String] {
         let alerted = outbox.alertedVersions()
         let fresh = alerted.isEmpty && !FileManager.default.fileExists(atPath: (outbox.directory as NSString).appendingPathComponent("alerted.json"))
         var problems: [String] = []
         for watch in watches {
+            // The whole history is read only for a watch whose latest version lacks its alerts.
+            guard let newest = (try? latest[watch.name]?.get()) ?? nil else { continue }
+            if !fresh && newest.number <= (alerted[watch.name] ?? 0) { continue }
             guard let versions = try? store.versions(of: watch.name), let last = versions.last else { continue }
             let done = fresh ? last.number : (alerted[watch.name] ?? 0)
             for (index, version) in versions.enumerated() where version.number > done {

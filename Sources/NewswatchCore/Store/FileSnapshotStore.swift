@@ -41,7 +41,10 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
             && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
     }
 
+    private var directoriesReady = false
+
     func ensureDirectories() throws {
+        if directoriesReady { return }
         for directory in [root, path("objects"), path("watches"), temporaryDirectory] {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -49,6 +52,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
                 throw StoreError.io(path: directory, reason: "cannot create directory: \(error.localizedDescription)")
             }
         }
+        directoriesReady = true
     }
 
     func objectPath(_ id: String) -> String { objects.loosePath(id) }
@@ -88,6 +92,28 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     /// Replaces a watch's history log in one atomic step (append, prune, reextract).
+    /// Decodes only the last record of a log: what every check needs, at the cost of one
+    /// line rather than the whole history. (`versions(of:)` and `verify` read every line.)
+    public func latestVersion(of watch: String) throws -> VersionRecord? {
+        let file = try logPath(watch)
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        return try lastRecord(in: data, file: file)
+    }
+
+    private func lastRecord(in log: Data, file: String) throws -> VersionRecord? {
+        let newline = UInt8(ascii: "\n")
+        var end = log.endIndex
+        while end > log.startIndex && log[end - 1] == newline { end -= 1 }
+        guard end > log.startIndex else { return nil }
+        let start = log[..<end].lastIndex(of: newline).map { $0 + 1 } ?? log.startIndex
+        do {
+            return try Self.decoder.decode(VersionRecord.self, from: Data(log[start..<end]))
+        } catch {
+            let line = log[..<start].reduce(1) { $1 == newline ? $0 + 1 : $0 }
+            throw StoreError.corruptLog(path: file, line: line, reason: "not a valid version record")
+        }
+    }
+
     func writeLog(_ records: [VersionRecord], for watch: String) throws {
         var log = Data()
         for record in records {
@@ -98,13 +124,13 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
-        _ = try logPath(watch)
+        let logFile = try logPath(watch)
         try ensureDirectories()
-        let existing = try versions(of: watch)
+        let log = FileManager.default.contents(atPath: logFile) ?? Data()
         // Objects first, each a delta against the previous version's when that is smaller. A
         // watch's first page is deltified against the latest page stored from the same site:
         // news sites share one template, so even a first version costs little.
-        let previous = existing.last
+        let previous = try lastRecord(in: log, file: logFile)
         let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
         let siteBase = previous == nil ? host.flatMap { siteReferences()[$0] }.flatMap { objects.exists($0) ? $0 : nil } : nil
         let articleID = try objects.put(try Self.encoder.encode(snapshot.article), base: previous?.article)
@@ -116,7 +142,13 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
             charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: articleID,
             html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
         record.storyLength = snapshot.article.storyText.utf8.count
-        try writeLog(existing + [record], for: watch)
+        // The log gains one line; earlier lines are carried over byte for byte (a whole new
+        // file still replaces the old one by rename, so a crash leaves one or the other).
+        var newLog = log
+        if let last = newLog.last, last != UInt8(ascii: "\n") { newLog.append(UInt8(ascii: "\n")) }
+        newLog.append(try Self.encoder.encode(record))
+        newLog.append(UInt8(ascii: "\n"))
+        try AtomicFile.write(newLog, to: logFile, temporaryDirectory: temporaryDirectory)
         // Any recent page of the site serves as a base for the next new watch there: the
         // reference moves to a fresh page once per site per process, not on every version.
         if let host, !refreshedSites.contains(host) {

@@ -5,6 +5,8 @@ import Foundation
 public protocol SnapshotStore: Sendable {
     /// Every version of a watch, oldest first.
     func versions(of watch: String) throws -> [VersionRecord]
+    /// The newest version (read on every check of every watch, so worth doing cheaply).
+    func latestVersion(of watch: String) throws -> VersionRecord?
     func article(of version: VersionRecord) throws -> Article
     func html(of version: VersionRecord) throws -> Data
     /// Stores a new version and returns its record.
