@@ -58,11 +58,23 @@ struct ExtractBench: ParsableCommand {
         }
         let parse = median { for document in documents { _ = ParseOnly.parse(document.html) } }
         let extract = median { for document in documents { _ = try? extractor.extract(ExtractionInput(html: document.html)) } }
+        // The quick path of a check: is this fetch's story the same as last time's? Each page
+        // is checked against the fingerprint taken from itself (a match costs the most work).
+        let fingerprints = documents.map { (try? extractor.extractWithFingerprint(ExtractionInput(html: $0.html)))?.1 }
+        let fingerprinted = documents.indices.filter { fingerprints[$0] != nil }
+        var matched = 0
+        let quick = median {
+            matched = 0
+            for index in fingerprinted where extractor.hasSameStory(ExtractionInput(html: documents[index].html), as: fingerprints[index]!) { matched += 1 }
+        }
         let megabytes = Double(bytes) / 1_000_000
         print("pages: \(documents.count), HTML: \(String(format: "%.1f", megabytes)) MB, passes: \(passes) (median, process CPU time)")
         print(String(format: "parse only (libxml2 htmlReadMemory): %.3f s  %.0f pages/s  %.1f MB/s", parse, Double(documents.count) / parse, megabytes / parse))
         print(String(format: "extract (parse + article):           %.3f s  %.0f pages/s  %.1f MB/s", extract, Double(documents.count) / extract, megabytes / extract))
         print(String(format: "extract / parse: %.2fx", extract / parse))
+        let quickRate = fingerprinted.isEmpty || quick <= 0 ? 0 : Double(fingerprinted.count) / quick
+        print(String(format: "same-story check (no parse): %d of %d pages fingerprinted, %d matched, %.0f pages/s",
+                     fingerprinted.count, documents.count, matched, quickRate))
     }
 }
 

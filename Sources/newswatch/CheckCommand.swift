@@ -31,6 +31,10 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per event (new, changed, unchanged, not-modified, failed) instead of diffs.")
     var json = false
 
+    @Flag(help: ArgumentHelp("Parse and extract every fetched page, even one whose story bytes match the stored version.",
+                             discussion: "Normally such a page is recognised as unchanged without parsing (and every \(CheckRunner.fullExtractionEvery)th check of a watch extracts in full anyway)."))
+    var extractAll = false
+
     @OptionGroup var fetch: FetchOptions
 
     @OptionGroup var display: DisplayOptions
@@ -53,7 +57,8 @@ struct CheckCommand: AsyncParsableCommand {
                 }
             }
             let store = global.openStore()
-            let runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
+            var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
+            runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
             let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in
                 let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: Date())
@@ -69,7 +74,8 @@ struct CheckCommand: AsyncParsableCommand {
             let printer = ReportPrinter(style: display.style, json: json)
             printer.print(report)
             if showProgress {
-                Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due")
+                Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due"
+                              + (report.recognisedUnparsed.isEmpty ? "" : " (\(report.recognisedUnparsed.count) unchanged stories recognised without parsing)"))
             }
             if !report.failures.isEmpty { throw ExitCode(1) }
         }

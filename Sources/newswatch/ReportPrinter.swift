@@ -9,7 +9,7 @@ struct ReportPrinter {
     func print(_ report: CheckReport) {
         for event in report.events {
             if json {
-                Terminal.write(jsonLine(event) + "\n")
+                Terminal.write(jsonLine(event, parsed: !report.recognisedUnparsed.contains(event.watch.name)) + "\n")
                 continue
             }
             switch event {
@@ -37,7 +37,7 @@ struct ReportPrinter {
         }
     }
 
-    private func jsonLine(_ event: CheckEvent) -> String {
+    private func jsonLine(_ event: CheckEvent, parsed: Bool) -> String {
         var object: [String: Any] = ["watch": event.watch.name, "url": event.watch.url]
         switch event {
         case .new(_, let version, let article):
@@ -54,6 +54,8 @@ struct ReportPrinter {
             object["diff"] = change.unified()
         case .unchanged:
             object["event"] = "unchanged"
+            // false: the story's bytes matched the stored version's, so the page was not parsed.
+            object["parsed"] = parsed
         case .notModified:
             object["event"] = "not-modified"
         case .failed(_, let reason):

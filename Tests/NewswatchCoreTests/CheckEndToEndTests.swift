@@ -74,6 +74,33 @@ struct CheckEndToEndTests {
         }
     }
 
+    /// A page whose story bytes are unchanged is answered without parsing, except every
+    /// `fullExtractionEvery`th check; `--extract-all` parses every page.
+    @Test func unchangedStoriesAreRecognisedWithoutParsing() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        try "watches:\n  - name: story\n    url: \(server.url("/site/story.html"))\n".write(toFile: work + "/watchlist.yaml", atomically: true, encoding: .utf8)
+        let arguments = ["check", "--all", "--json", "--watchlists", work + "/watchlist.yaml", "--store", work + "/store"]
+        func check(tick: Int, edited: Bool = false, extra: [String] = []) throws -> String {
+            try storyPage(1, edited: edited, sidebarTick: tick).write(toFile: "\(server.root)/story.html", atomically: true, encoding: .utf8)
+            let run = try runCLI(arguments + extra)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            return run.stdout
+        }
+        #expect(try check(tick: 1).contains("\"event\":\"new\""))
+        let quick = CheckRunner.fullExtractionEvery - 1
+        for tick in 2...(quick + 1) {
+            #expect(try check(tick: tick).contains("\"parsed\":false"), "check \(tick) parsed the page")
+        }
+        #expect(try check(tick: quick + 2).contains("\"parsed\":true"), "the periodic full extraction did not happen")
+        #expect(try check(tick: quick + 3).contains("\"parsed\":false"))
+        #expect(try check(tick: quick + 4, extra: ["--extract-all"]).contains("\"parsed\":true"))
+        let changed = try check(tick: quick + 5, edited: true)
+        #expect(changed.contains("\"event\":\"changed\""))
+        #expect(changed.contains("Story 1 update: the talks ended early"))
+    }
+
     @Test func failuresGoToStderrAndExitNonZero() throws {
         let server = try TestServer()
         defer { server.stop() }

@@ -23,6 +23,16 @@ public protocol ArticleExtractor: Sendable {
     /// Recorded with each snapshot so a better extractor can re-run over old pages.
     var version: String { get }
     func extract(_ input: ExtractionInput) throws -> Article
+    /// The article plus, when the extractor can name them, the bytes it came from: the next
+    /// fetch of the page is then checked against them before anything is parsed.
+    func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?)
+    /// True only when `input` certainly yields the story `fingerprint` was taken from.
+    func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool
+}
+
+extension ArticleExtractor {
+    public func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?) { (try extract(input), nil) }
+    public func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool { false }
 }
 
 public enum ExtractionError: Error, CustomStringConvertible {

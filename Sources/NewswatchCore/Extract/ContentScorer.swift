@@ -25,12 +25,19 @@ struct ContentScorer {
         classWeights = Array(repeating: nil, count: tree.count)
     }
 
+    /// The best-scoring element, once `articleBlocks()` found one.
+    private(set) var top: PageTree.NodeID?
+    /// It and the siblings kept with it, in document order.
+    private(set) var roots: [PageTree.NodeID] = []
+
     mutating func articleBlocks() -> [TextBlock] {
         guard !blocks.isEmpty else { return [] }
         accumulateText()
         scoreParagraphs()
         guard let top = topCandidate() else { return blocks.filter { $0.linkDensity <= 0.5 } }
-        let roots = Set(contentRoots(around: top))
+        self.top = top
+        self.roots = contentRoots(around: top)
+        let roots = Set(self.roots)
         var topAndAncestors = Set<PageTree.NodeID>()
         var walker: PageTree.NodeID? = top
         while let current = walker { topAndAncestors.insert(current); walker = tree.parent(of: current) }

@@ -55,7 +55,7 @@ public final class HTMLDocument {
                 switch current.pointee.type {
                 case XML_ELEMENT_NODE:
                     if let name = current.pointee.name {
-                        reader.start(ElementName(raw: UnsafeRawPointer(name)), HTMLNode(current).commonAttributes)
+                        reader.start(ElementName(raw: UnsafeRawPointer(name)), HTMLNode(current).commonAttributes, at: -1)
                         descend = true
                     }
                 case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -73,7 +73,7 @@ public final class HTMLDocument {
                 var climbing: xmlNodePtr? = current
                 node = nil
                 while let up = climbing {
-                    if up.pointee.type == XML_ELEMENT_NODE && up.pointee.name != nil { reader.end() }
+                    if up.pointee.type == XML_ELEMENT_NODE && up.pointee.name != nil { reader.end(at: -1) }
                     if up == root { break }
                     if let next = up.pointee.next { node = next; break }
                     climbing = up.pointee.parent
@@ -149,20 +149,31 @@ struct ElementName: Hashable {
     var string: String { String(cString: raw.assumingMemoryBound(to: CChar.self)) }
 }
 
+/// The bytes the stream parser reads: the page in UTF-8 with script and style bodies cut.
+/// Byte offsets reported while streaming refer to these bytes.
+struct PreparedPage {
+    let bytes: Data
+    /// The encoding the page was read as.
+    let charset: String
+
+    init(_ data: Data, encoding: String?) {
+        let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
+        charset = decoded.charset
+        bytes = decoded.utf8.withUnsafeBytes { ScriptStripper.strip($0) }.map { Data($0) } ?? decoded.utf8
+    }
+}
+
 /// Streams a page through libxml2's SAX interface: no tree is built, each start tag, end tag
 /// and text run goes straight to a `PageReader`. Same tokeniser and tree-construction rules
 /// as `HTMLDocument`, so the reader sees exactly the elements the tree would hold.
 enum HTMLStream {
-    @discardableResult
-    static func read(_ data: Data, encoding: String?, into reader: PageReader) -> String {
+    static func read(_ page: PreparedPage, into reader: PageReader) {
         _ = HTMLDocument.setUp
         nw_xml_silence_errors()
-        let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
         let context = Unmanaged.passUnretained(reader).toOpaque()
-        let stripped = decoded.utf8.withUnsafeBytes { ScriptStripper.strip($0) }
-        func parse(_ raw: UnsafeRawBufferPointer) {
+        page.bytes.withUnsafeBytes { raw in
             _ = nw_html_stream(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), HTMLDocument.options, context,
-                { context, name, attributes in
+                { context, offset, name, attributes in
                     guard let context, let name else { return }
                     var common = CommonAttributes()
                     if var pair = attributes {
@@ -174,19 +185,17 @@ enum HTMLStream {
                             pair += 2
                         }
                     }
-                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().start(ElementName(raw: name), common)
+                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().start(ElementName(raw: name), common, at: offset)
                 },
-                { context, _ in
+                { context, offset in
                     guard let context else { return }
-                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().end()
+                    Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().end(at: offset)
                 },
                 { context, text, length in
                     guard let context, let text, length > 0 else { return }
                     Unmanaged<PageReader>.fromOpaque(context).takeUnretainedValue().text(UnsafeBufferPointer(start: text, count: Int(length)))
                 })
         }
-        if let stripped { stripped.withUnsafeBytes(parse) } else { decoded.utf8.withUnsafeBytes(parse) }
-        return decoded.charset
     }
 }
 

@@ -12,15 +12,18 @@ struct MetadataCollector {
         var isBylineCandidate: Bool
         /// All text inside the element (nil where only attributes matter).
         var text: String?
+        /// Byte offsets in the streamed page (see `PageTree.Node`); -1 when unknown.
+        var start = -1
+        var end = -1
     }
 
     private(set) var elements: [Element] = []
-    /// For each open element, the capture it started (an index into `elements`), if any.
-    private var openCaptures: [Int?] = []
+    /// For each open element, its index in `elements` if it was recorded.
+    private var openElements: [Int?] = []
     private var captures: [(element: Int, bytes: [UInt8])] = []
 
-    mutating func start(_ tag: Tag, _ attributes: CommonAttributes) {
-        let isRoot = openCaptures.isEmpty && elements.isEmpty
+    mutating func start(_ tag: Tag, _ attributes: CommonAttributes, at offset: Int) {
+        let isRoot = openElements.isEmpty && elements.isEmpty
         let isByline = attributes.rel == "author" || attributes.itemprop == "author"
             || attributes.className.map { $0.containsBytes("byline") || $0.containsBytes("author-name") } == true
             || attributes.id?.containsBytes("byline") == true
@@ -36,23 +39,21 @@ struct MetadataCollector {
         case .linkedData where attributes.type == "application/ld+json": kind = .linkedData; wantsText = true
         default:
             guard isByline else {
-                openCaptures.append(nil)
+                openElements.append(nil)
                 return
             }
             kind = .other
         }
-        elements.append(Element(tag: kind, attributes: attributes, isBylineCandidate: isByline))
-        if wantsText {
-            captures.append((elements.count - 1, []))
-            openCaptures.append(elements.count - 1)
-        } else {
-            openCaptures.append(nil)
-        }
+        elements.append(Element(tag: kind, attributes: attributes, isBylineCandidate: isByline, start: offset))
+        openElements.append(elements.count - 1)
+        if wantsText { captures.append((elements.count - 1, [])) }
     }
 
-    mutating func end() {
-        guard let opened = openCaptures.popLast(), let index = opened, let capture = captures.popLast() else { return }
-        assert(capture.element == index)
+    mutating func end(at offset: Int) {
+        guard let opened = openElements.popLast(), let index = opened else { return }
+        elements[index].end = offset
+        guard let capture = captures.last, capture.element == index else { return }
+        captures.removeLast()
         elements[index].text = String(decoding: capture.bytes, as: UTF8.self)
     }
 
@@ -64,6 +65,6 @@ struct MetadataCollector {
     /// Elements still open when the page ended get the text seen so far.
     mutating func finish() {
         while let capture = captures.popLast() { elements[capture.element].text = String(decoding: capture.bytes, as: UTF8.self) }
-        openCaptures.removeAll()
+        openElements.removeAll()
     }
 }

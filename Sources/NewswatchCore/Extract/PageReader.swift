@@ -21,7 +21,8 @@ final class PageReader {
         return metadata.elements
     }
 
-    func start(_ name: ElementName, _ attributes: CommonAttributes) {
+    /// `offset`: where the parser stood in the page's bytes (-1 when replayed from a tree).
+    func start(_ name: ElementName, _ attributes: CommonAttributes, at offset: Int) {
         let tag: Tag
         if let known = tags[name] {
             tag = known
@@ -29,13 +30,13 @@ final class PageReader {
             tag = Tag(name.string)
             tags[name] = tag
         }
-        story?.start(tag, attributes)
-        metadata?.start(tag, attributes)
+        story?.start(tag, attributes, at: offset)
+        metadata?.start(tag, attributes, at: offset)
     }
 
-    func end() {
-        story?.end()
-        metadata?.end()
+    func end(at offset: Int) {
+        story?.end(at: offset)
+        metadata?.end(at: offset)
     }
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {

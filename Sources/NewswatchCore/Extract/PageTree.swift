@@ -108,6 +108,10 @@ struct PageTree {
         var className: String?
         var id: String?
         var isArticleBody = false
+        /// Byte offsets in the streamed page: at the start tag's '>' and after the element
+        /// ended (-1 when unknown, as for a tree replayed from libxml2's DOM).
+        var start: Int32 = -1
+        var end: Int32 = -1
     }
 
     private(set) var nodes: [Node] = []
@@ -118,10 +122,10 @@ struct PageTree {
 
     subscript(id: NodeID) -> Node { nodes[Int(id)] }
 
-    mutating func add(_ tag: Tag, parent: NodeID, attributes: CommonAttributes) -> NodeID {
+    mutating func add(_ tag: Tag, parent: NodeID, attributes: CommonAttributes, at offset: Int) -> NodeID {
         let id = NodeID(nodes.count)
         nodes.append(Node(tag: tag, parent: parent, className: attributes.className, id: attributes.id,
-                          isArticleBody: attributes.itemprop == "articleBody"))
+                          isArticleBody: attributes.itemprop == "articleBody", start: Int32(clamping: offset)))
         if parent != Self.none {
             let p = Int(parent)
             if nodes[p].lastChild == Self.none { nodes[p].firstChild = id } else { nodes[Int(nodes[p].lastChild)].nextSibling = id }
@@ -130,6 +134,11 @@ struct PageTree {
             if tag.isBlock && tag.name != "br" { nodes[p].hasBlockChild = true }
         }
         return id
+    }
+
+    mutating func setEnd(of id: NodeID, at offset: Int) {
+        guard id != Self.none else { return }
+        nodes[Int(id)].end = Int32(clamping: offset)
     }
 
     func parent(of id: NodeID) -> NodeID? {

@@ -13,16 +13,32 @@ public struct ReadabilityExtractor: ArticleExtractor {
     public init() {}
 
     public func extract(_ input: ExtractionInput) throws -> Article {
+        try extractWithFingerprint(input).0
+    }
+
+    public func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool {
+        guard fingerprint.extractor == version, input.select == nil, input.remove.isEmpty else { return false }
+        return fingerprint.matches(PreparedPage(input.html, encoding: input.charset).bytes)
+    }
+
+    public func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?) {
         var article = Article()
         let blocks: [TextBlock]
+        var fingerprint: StoryFingerprint?
         if input.select == nil && input.remove.isEmpty {
+            let page = PreparedPage(input.html, encoding: input.charset)
             let reader = PageReader(story: .furniture, metadata: true)
-            HTMLStream.read(input.html, encoding: input.charset, into: reader)
-            MetadataReader().read(reader.metadataElements(), into: &article)
-            blocks = Self.findStory(reader.story!) {
+            HTMLStream.read(page, into: reader)
+            let metadata = reader.metadataElements()
+            MetadataReader().read(metadata, into: &article)
+            let story = Self.findStory(reader.story!) {
                 let retry = PageReader(story: .tagsOnly, metadata: false)
-                HTMLStream.read(input.html, encoding: input.charset, into: retry)
+                HTMLStream.read(page, into: retry)
                 return retry.story!
+            }
+            blocks = story.blocks
+            fingerprint = story.container.flatMap {
+                Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, version: version)
             }
         } else {
             let document = try HTMLDocument(data: input.html, url: input.url, encoding: input.charset)
@@ -43,7 +59,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     let retry = PageReader(story: .tagsOnly, metadata: false)
                     document.replay(into: retry)
                     return retry.story!
-                }
+                }.blocks
             }
         }
         // The headline and byline are fields of their own; datelines and teasers are furniture.
@@ -58,22 +74,76 @@ public struct ReadabilityExtractor: ArticleExtractor {
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
-        return article
+        return (article, article.blocks.isEmpty ? nil : fingerprint)
+    }
+
+    /// The story's bytes: everything before the end of the page's metadata, and the story's
+    /// container (`FoundStory.container`). None when a headline or byline source lies outside
+    /// both (its change would go unseen), or when offsets are missing.
+    static func fingerprint(of page: PreparedPage, from first: PageTree.NodeID, to last: PageTree.NodeID, tree: PageTree,
+                            metadata: [MetadataCollector.Element], version: String) -> StoryFingerprint? {
+        let node = tree[first], end = Int(tree[last].end)
+        guard node.start >= 0, end > Int(node.start), end <= page.bytes.count else { return nil }
+        // The region starts at the first element's '<' (the parser reports its '>').
+        let bytes = page.bytes
+        var k = Int(node.start)
+        while k >= 0 && bytes[bytes.startIndex + k] != UInt8(ascii: "<") { k -= 1 }
+        guard k >= 0 else { return nil }
+        let tagStart = k
+        let region = tagStart..<end
+        var prefixEnd = 0
+        for index in tree.nodes.indices where tree.nodes[index].tag.name == "head" { prefixEnd = max(prefixEnd, Int(tree.nodes[index].end)) }
+        for element in metadata {
+            switch element.tag {
+            case .title, .meta, .linkedData:
+                prefixEnd = max(prefixEnd, element.end)
+            case .h1, .other:
+                // Headline and byline candidates in the body must sit inside the container.
+                guard element.start >= 0, element.end >= 0 else { return nil }
+                if element.end <= prefixEnd || (element.start >= region.lowerBound && element.end <= region.upperBound) { continue }
+                return nil
+            case .html, .link, .time:
+                break
+            }
+        }
+        guard prefixEnd > 0 else { return nil }
+        return StoryFingerprint(extractor: version, bytes: page.bytes, prefixEnd: prefixEnd, region: region)
     }
 
     /// Like Readability: when skipping furniture by class names left too little, some
     /// site named its article container like furniture; try again trusting tags only.
     static let minimumStoryCharacters = 250
 
-    static func findStory(_ collected: StoryCollector, retry: () -> StoryCollector) -> [TextBlock] {
-        var scorer = ContentScorer(tree: collected.tree, blocks: collected.blocks)
-        let first = scorer.articleBlocks()
-        let length = first.reduce(0) { $0 + $1.characters }
+    struct FoundStory {
+        var blocks: [TextBlock]
+        var tree: PageTree
+        /// Where the story sits, first and last element (nil if no container won): the
+        /// element around the best-scoring block, so that text added beside the story is
+        /// inside too; or, when that element is `<body>` (which holds every sidebar), the
+        /// best-scoring block and the siblings kept with it.
+        var container: (first: PageTree.NodeID, last: PageTree.NodeID)?
+    }
+
+    static func findStory(_ collected: StoryCollector, retry: () -> StoryCollector) -> FoundStory {
+        func score(_ collected: StoryCollector) -> FoundStory {
+            let tree = collected.tree
+            var scorer = ContentScorer(tree: tree, blocks: collected.blocks)
+            let blocks = scorer.articleBlocks()
+            var container: (PageTree.NodeID, PageTree.NodeID)?
+            if let top = scorer.top {
+                if let parent = tree.parent(of: top), !tree[parent].tag.isBody, tree[parent].tag.name != "html" {
+                    container = (parent, parent)
+                } else {
+                    container = (scorer.roots.first ?? top, scorer.roots.last ?? top)
+                }
+            }
+            return FoundStory(blocks: blocks, tree: tree, container: container)
+        }
+        let first = score(collected)
+        let length = first.blocks.reduce(0) { $0 + $1.characters }
         guard length < minimumStoryCharacters else { return first }
-        let again = retry()
-        var retryScorer = ContentScorer(tree: again.tree, blocks: again.blocks)
-        let second = retryScorer.articleBlocks()
-        return second.reduce(0, { $0 + $1.characters }) > length ? second : first
+        let second = score(retry())
+        return second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
     }
 
     private func removeElements(matching selectors: [ContentSelector], in document: HTMLDocument) throws {

@@ -35,19 +35,22 @@ struct StoryCollector {
     private var frames: [Frame] = []
     /// Open elements inside a subtree that is not read (skipped furniture, `<br>`, `<img>`).
     private var ignoredDepth = 0
+    /// The element whose subtree is not read, while `ignoredDepth` > 0.
+    private var ignoredNode = PageTree.none
 
     init(policy: SkipPolicy) {
         self.policy = policy
         frames.reserveCapacity(64)
     }
 
-    mutating func start(_ tag: Tag, _ attributes: CommonAttributes) {
+    mutating func start(_ tag: Tag, _ attributes: CommonAttributes, at offset: Int) {
         if ignoredDepth > 0 {
             ignoredDepth += 1
             return
         }
-        let node = tree.add(tag, parent: frames.last?.node ?? PageTree.none, attributes: attributes)
+        let node = tree.add(tag, parent: frames.last?.node ?? PageTree.none, attributes: attributes, at: offset)
         if frames.isEmpty { owner = node }
+        ignoredNode = node
         guard frames.count < Self.maximumDepth else {
             ignoredDepth = 1
             return
@@ -85,12 +88,14 @@ struct StoryCollector {
         }
     }
 
-    mutating func end() {
+    mutating func end(at offset: Int) {
         if ignoredDepth > 0 {
             ignoredDepth -= 1
+            if ignoredDepth == 0 { tree.setEnd(of: ignoredNode, at: offset) }
             return
         }
         guard let frame = frames.popLast() else { return }
+        tree.setEnd(of: frame.node, at: offset)
         switch frame {
         case .block(_, let previousOwner, let pushedKind):
             flush()
@@ -108,7 +113,7 @@ struct StoryCollector {
         if frames.isEmpty {
             // Text outside any element: only a selector can pick such a node (`//p/text()`).
             guard policy == .nonText else { return }
-            if owner == PageTree.none { owner = tree.add(Tag("#text"), parent: PageTree.none, attributes: CommonAttributes()) }
+            if owner == PageTree.none { owner = tree.add(Tag("#text"), parent: PageTree.none, attributes: CommonAttributes(), at: -1) }
         }
         let before = collapser.bytes.count
         collapser.append(bytes)

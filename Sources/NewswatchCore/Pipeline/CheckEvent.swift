@@ -54,6 +54,8 @@ public struct CheckReport: Sendable {
     public var notDue: Int = 0
     /// Store problems not tied to one watch.
     public var storeErrors: [String] = []
+    /// Watches whose story was recognised as unchanged from its bytes, without parsing.
+    public var recognisedUnparsed: Set<String> = []
 
     public init() {}
 

@@ -9,6 +9,12 @@ public struct CheckRunner: Sendable {
     public var notifier: any Notifier
     /// Where alerts wait until delivered; without one, alerts are sent once, directly.
     public var outbox: Outbox?
+    /// Recognise a fetch whose story bytes are those of the stored version without parsing
+    /// it (see `StoryFingerprint`); false re-extracts every page.
+    public var recogniseUnchanged = true
+    /// Every so many checks a watch is extracted in full even when its bytes match: a change
+    /// that moved the story somewhere the fingerprint does not look is found within that many.
+    public static let fullExtractionEvery = 12
 
     public init(store: any SnapshotStore, fetcher: any Fetcher = CurlFetcher(),
                 extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: any Notifier = WebhookNotifier(),
@@ -68,7 +74,7 @@ public struct CheckRunner: Sendable {
         let sliceWatches = Array(watches[range])
         let results = await pending!.value
         pending = number + 1 < slices.count ? Task { [next = slices[number + 1]] in await fetcher.fetch(Array(allRequests[next])) } : nil
-        let extracted = await extractAll(sliceWatches, results)
+        let extracted = await extractAll(sliceWatches, results, states: states, latest: latest)
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             var state = states[watch.name] ?? WatchState()
             let event = commit(watch, extracted[index], result, latest: latest[watch.name] ?? .success(nil), state: &state, now: now)
@@ -79,6 +85,7 @@ public struct CheckRunner: Sendable {
                 guard case .success(let response) = result, response.status == 429 || response.status == 503 else { return nil }
                 return response.headers["retry-after"].flatMap(WebhookNotifier.parseRetryAfter)
             }()
+            if case .sameStory = extracted[index] { report.recognisedUnparsed.insert(watch.name) }
             if case .failed(_, let reason) = event {
                 state.lastError = reason
                 state.consecutiveFailures += 1
@@ -171,11 +178,13 @@ public struct CheckRunner: Sendable {
 
     /// The extract stage's outcome for one watch: CPU-only, so it runs on all cores at once.
     enum Extracted: Sendable {
-        case article(FetchResult, Article)
+        case article(FetchResult, Article, StoryFingerprint?)
+        /// The story's bytes match the stored version's: nothing was parsed.
+        case sameStory(FetchResult)
         case event(CheckEvent)
     }
 
-    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>) -> Extracted {
+    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: WatchState? = nil, hasVersion: Bool = false) -> Extracted {
         let response: FetchResult
         switch result {
         case .failure(let error): return .event(.failed(watch: watch, reason: "\(watch.url): \(error)"))
@@ -186,11 +195,16 @@ public struct CheckRunner: Sendable {
         if let kind = response.binaryKind {
             return .event(.failed(watch: watch, reason: "not an HTML page: the server sent \(kind) (as \(response.contentType ?? "no type"))"))
         }
+        let input = ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
+                                    select: watch.select, remove: watch.remove)
+        if recogniseUnchanged, hasVersion, let state, let fingerprint = state.storyFingerprint, state.suspectHash == nil,
+           (state.quickChecks ?? 0) < Self.fullExtractionEvery - 1, extractor.hasSameStory(input, as: fingerprint) {
+            return .sameStory(response)
+        }
         do {
-            let article = try extractor.extract(ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
-                                                                select: watch.select, remove: watch.remove))
+            let (article, fingerprint) = try extractor.extractWithFingerprint(input)
             guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
-            return .article(response, article)
+            return .article(response, article, fingerprint)
         } catch {
             return .event(.failed(watch: watch, reason: "extraction failed: \(error)"))
         }
@@ -218,14 +232,17 @@ public struct CheckRunner: Sendable {
     }
 
     /// Extracts every fetched page, spreading the work over the machine's cores.
-    func extractAll(_ watches: [Watch], _ results: [Result<FetchResult, FetchError>]) async -> [Extracted] {
+    func extractAll(_ watches: [Watch], _ results: [Result<FetchResult, FetchError>], states: [String: WatchState] = [:],
+                    latest: [String: Result<VersionRecord?, Error>] = [:]) async -> [Extracted] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let jobs = Array(zip(watches, results))
+        let jobs = Array(zip(watches, results)).map { watch, result in
+            (watch, result, states[watch.name], ((try? latest[watch.name]?.get()) ?? nil) != nil)
+        }
         var output = [Extracted?](repeating: nil, count: jobs.count)
         await withTaskGroup(of: [(Int, Extracted)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    stride(from: worker, to: jobs.count, by: workers).map { ($0, self.extract(jobs[$0].0, jobs[$0].1)) }
+                    stride(from: worker, to: jobs.count, by: workers).map { ($0, self.extract(jobs[$0].0, jobs[$0].1, state: jobs[$0].2, hasVersion: jobs[$0].3)) }
                 }
             }
             for await batch in group { for (index, extracted) in batch { output[index] = extracted } }
@@ -247,12 +264,26 @@ public struct CheckRunner: Sendable {
             state.removalAnnounced = true
             return .removed(watch: watch, status: response.status)
         }
-        guard case .article(let response, let article) = extracted else {
-            if case .event(let event) = extracted { return event }
-            fatalError("unreachable")
+        let response: FetchResult, article: Article, fingerprint: StoryFingerprint?
+        switch extracted {
+        case .event(let event):
+            return event
+        case .sameStory(let fetched):
+            state.goneSince = nil
+            state.removalAnnounced = nil
+            state.etag = fetched.etag
+            state.lastModified = fetched.lastModified
+            state.quickChecks = (state.quickChecks ?? 0) + 1
+            return .unchanged(watch: watch)
+        case .article(let fetched, let extractedArticle, let extractedFingerprint):
+            (response, article, fingerprint) = (fetched, extractedArticle, extractedFingerprint)
         }
         state.goneSince = nil
         state.removalAnnounced = nil
+        // A fingerprint always describes the stored version's story: set below only when
+        // this page's story is (or becomes) that version.
+        state.storyFingerprint = nil
+        state.quickChecks = 0
         do {
             let previous = try latest.get()
             let hash = FileSnapshotStore.storyHash(article)
@@ -260,6 +291,7 @@ public struct CheckRunner: Sendable {
                 state.suspectHash = nil
                 state.etag = response.etag
                 state.lastModified = response.lastModified
+                state.storyFingerprint = fingerprint
                 return .unchanged(watch: watch)
             }
             // An error page served with 200, a consent wall, or a story that collapsed to a
@@ -277,6 +309,7 @@ public struct CheckRunner: Sendable {
                                     charset: response.charset, extractorVersion: extractor.version, article: article, html: response.body)
             let record = try store.append(snapshot, to: watch.name)
             state.lastChanged = now
+            state.storyFingerprint = fingerprint
             guard let previous else { return .new(watch: watch, version: record, article: article) }
             let oldArticle = try store.article(of: previous)
             return .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: previous, new: record,

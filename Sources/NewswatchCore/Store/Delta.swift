@@ -17,68 +17,77 @@ public enum Delta {
     static let block = 16
 
     public static func encode(base: Data, target: Data) -> Data {
-        let b = [UInt8](base), t = [UInt8](target)
+        let baseBytes = [UInt8](base), targetBytes = [UInt8](target)
         var out = Data()
-        appendVarint(b.count, to: &out)
-        appendVarint(t.count, to: &out)
+        appendVarint(baseBytes.count, to: &out)
+        appendVarint(targetBytes.count, to: &out)
         // Index every block-aligned 16-byte window of the base in a flat open-addressing table
         // (a Dictionary of arrays allocated per key and cost more than everything else).
         var size = 1024
-        while size < (b.count / block) * 2 { size <<= 1 }
+        while size < (baseBytes.count / block) * 2 { size <<= 1 }
         let mask = size - 1
-        var table = [Int32](repeating: -1, count: size)
-        var keys = [UInt32](repeating: 0, count: size)
-        if b.count >= block {
-            var position = 0
-            while position + block <= b.count {
-                let key = window(b, position)
-                var slot = Int(key &* 2654435761) & mask
-                var probes = 0
-                while table[slot] >= 0 && keys[slot] != key && probes < 8 { slot = (slot + 1) & mask; probes += 1 }
-                table[slot] = Int32(position)  // the latest occurrence wins
-                keys[slot] = key
-                position += block
+        var tableStorage = [Int32](repeating: -1, count: size)
+        var keyStorage = [UInt32](repeating: 0, count: size)
+        // Unchecked buffers: this loop runs once per byte of every stored page.
+        baseBytes.withUnsafeBufferPointer { b in
+        targetBytes.withUnsafeBufferPointer { t in
+        tableStorage.withUnsafeMutableBufferPointer { table in
+        keyStorage.withUnsafeMutableBufferPointer { keys in
+            if b.count >= block {
+                var position = 0
+                while position + block <= b.count {
+                    let key = window(b, position)
+                    var slot = Int(key &* 2654435761) & mask
+                    var probes = 0
+                    while table[slot] >= 0 && keys[slot] != key && probes < 8 { slot = (slot + 1) & mask; probes += 1 }
+                    table[slot] = Int32(position)  // the latest occurrence wins
+                    keys[slot] = key
+                    position += block
+                }
             }
-        }
-        var pendingStart = 0  // start of bytes not yet emitted
-        var i = 0
-        if b.count >= block {
-            // A rolling hash over the target's 16-byte windows: O(1) per position.
-            var rolling: UInt32 = i + block <= t.count ? window(t, 0) : 0
-            while i + block <= t.count {
-                var best = (offset: 0, length: 0, backward: 0)
-                var slot = Int(rolling &* 2654435761) & mask
-                var probes = 0
-                while table[slot] >= 0 && probes < 8 {
-                    if keys[slot] == rolling {
-                        let candidate = Int(table[slot])
-                        var length = 0
-                        while candidate + length < b.count, i + length < t.count, b[candidate + length] == t[i + length] { length += 1 }
-                        if length >= block {
-                            var backward = 0
-                            while backward < i - pendingStart, backward < candidate, b[candidate - backward - 1] == t[i - backward - 1] { backward += 1 }
-                            if length + backward > best.length + best.backward { best = (candidate, length, backward) }
+            var pendingStart = 0  // start of bytes not yet emitted
+            var i = 0
+            if b.count >= block {
+                // A rolling hash over the target's 16-byte windows: O(1) per position.
+                var rolling: UInt32 = i + block <= t.count ? window(t, 0) : 0
+                while i + block <= t.count {
+                    var best = (offset: 0, length: 0, backward: 0)
+                    var slot = Int(rolling &* 2654435761) & mask
+                    var probes = 0
+                    while table[slot] >= 0 && probes < 8 {
+                        if keys[slot] == rolling {
+                            let candidate = Int(table[slot])
+                            var length = 0
+                            while candidate + length < b.count, i + length < t.count, b[candidate + length] == t[i + length] { length += 1 }
+                            if length >= block {
+                                var backward = 0
+                                while backward < i - pendingStart, backward < candidate, b[candidate - backward - 1] == t[i - backward - 1] { backward += 1 }
+                                if length + backward > best.length + best.backward { best = (candidate, length, backward) }
+                            }
                         }
+                        slot = (slot + 1) & mask
+                        probes += 1
                     }
-                    slot = (slot + 1) & mask
-                    probes += 1
-                }
-                if best.length >= block {
-                    let start = i - best.backward
-                    emitInsert(t, pendingStart, start, to: &out)
-                    out.append(0x01)
-                    appendVarint(best.offset - best.backward, to: &out)
-                    appendVarint(best.length + best.backward, to: &out)
-                    i += best.length
-                    pendingStart = i
-                    if i + block <= t.count { rolling = window(t, i) }
-                } else {
-                    if i + block < t.count { rolling = roll(rolling, out: t[i], in: t[i + block]) }
-                    i += 1
+                    if best.length >= block {
+                        let start = i - best.backward
+                        emitInsert(t, pendingStart, start, to: &out)
+                        out.append(0x01)
+                        appendVarint(best.offset - best.backward, to: &out)
+                        appendVarint(best.length + best.backward, to: &out)
+                        i += best.length
+                        pendingStart = i
+                        if i + block <= t.count { rolling = window(t, i) }
+                    } else {
+                        if i + block < t.count { rolling = roll(rolling, out: t[i], in: t[i + block]) }
+                        i += 1
+                    }
                 }
             }
+            emitInsert(t, pendingStart, t.count, to: &out)
         }
-        emitInsert(t, pendingStart, t.count, to: &out)
+        }
+        }
+        }
         return out
     }
 
@@ -91,7 +100,7 @@ public enum Delta {
     }()
 
     @inline(__always)
-    private static func window(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+    private static func window(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
         var h: UInt32 = 0
         for k in at..<(at + block) { h = h &* multiplier &+ UInt32(bytes[k]) }
         return h
@@ -134,11 +143,11 @@ public enum Delta {
         return out
     }
 
-    private static func emitInsert(_ t: [UInt8], _ from: Int, _ to: Int, to out: inout Data) {
+    private static func emitInsert(_ t: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, to out: inout Data) {
         guard to > from else { return }
         out.append(0x00)
         appendVarint(to - from, to: &out)
-        out.append(contentsOf: t[from..<to])
+        out.append(UnsafeBufferPointer(rebasing: t[from..<to]))
     }
 
     static func appendVarint(_ value: Int, to out: inout Data) {

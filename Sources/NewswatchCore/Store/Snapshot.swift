@@ -90,6 +90,11 @@ public struct WatchState: Codable, Sendable, Hashable {
     public var goneSince: Date?
     public var removalAnnounced: Bool?
     public var nextDue: Date?
+    /// The bytes the stored story was last read from; a fetch with the same bytes there is
+    /// known unchanged without parsing. Nil until a page's story is stored or confirmed.
+    public var storyFingerprint: StoryFingerprint?
+    /// Checks answered by the fingerprint since the last full extraction.
+    public var quickChecks: Int?
 
     public init() {}
 }

@@ -7,17 +7,23 @@ enum ByteSearch {
     /// Whether `needle` occurs in `haystack`: memchr to each candidate first byte, memcmp
     /// for the rest, both vectorised in libc.
     static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard needle.count <= haystack.count, let base = haystack.baseAddress, let pattern = needle.baseAddress else { return false }
+        needle.isEmpty || firstIndex(of: needle, in: haystack, from: 0) != nil
+    }
+
+    /// The first offset at or after `start` where `needle` occurs in `haystack`.
+    static func firstIndex(of needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard !needle.isEmpty, start >= 0, needle.count <= haystack.count, let base = haystack.baseAddress,
+              let pattern = needle.baseAddress else { return nil }
         let first = Int32(needle[0])
         let last = haystack.count - needle.count
-        var offset = 0
+        var offset = start
         while offset <= last {
-            guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
-            if memcmp(hit, pattern, needle.count) == 0 { return true }
-            offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+            guard let hit = memchr(base + offset, first, last - offset + 1) else { return nil }
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hit, pattern, needle.count) == 0 { return position }
+            offset = position + 1
         }
-        return false
+        return nil
     }
 }
 

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+import NewswatchDemo
+
+/// A fetch whose story bytes match the stored version's is answered without parsing; these
+/// tests hold that shortcut to the full extraction's verdict, in both directions.
+@Suite("Unchanged stories recognised without parsing")
+struct StoryFingerprintTests {
+    let extractor = ReadabilityExtractor()
+
+    func read(_ html: String) throws -> (Article, StoryFingerprint?) {
+        try extractor.extractWithFingerprint(ExtractionInput(html: Data(html.utf8)))
+    }
+
+    func same(_ html: String, _ fingerprint: StoryFingerprint) -> Bool {
+        extractor.hasSameStory(ExtractionInput(html: Data(html.utf8)), as: fingerprint)
+    }
+
+    @Test func editedStoriesAreNeverTakenForTheSameAndOthersAlwaysAre() throws {
+        var site = SyntheticNewsSite(pages: 60, seed: 11)
+        let before = try (0..<60).map { try read(site.html(story: $0, fetch: 1)) }
+        let edited = Set(site.editGeneration(fraction: 0.5))
+        #expect(edited.count == 30)
+        for id in 0..<60 {
+            let page = site.html(story: id, fetch: 2)  // new sidebars, clock and session id too
+            let fingerprint = try #require(before[id].1, "story \(id) has no fingerprint")
+            let full = try read(page).0
+            let storyChanged = full.storyText != before[id].0.storyText
+            #expect(storyChanged == edited.contains(id), "story \(id): full extraction disagrees with the edit list")
+            #expect(same(page, fingerprint) == !storyChanged, "story \(id): the shortcut disagrees with the full extraction")
+        }
+    }
+
+    @Test func headlineInTheHeadAloneIsAChange() throws {
+        let site = SyntheticNewsSite(pages: 3, seed: 5)
+        let page = site.html(story: 1, fetch: 1)
+        let fingerprint = try #require(try read(page).1)
+        let headline = site.stories[1].headline
+        let retitled = page.replacingOccurrences(of: "content=\"\(headline)\"", with: "content=\"\(headline), updated\"")
+        #expect(retitled != page)
+        #expect(!same(retitled, fingerprint))
+        #expect(try read(retitled).0.title == headline + ", updated")
+    }
+
+    /// Edits outside the story (menus, sidebars, footers, scripts) never need a parse, and a
+    /// shortcut answer always agrees with what a full extraction would have said.
+    @Test func changesAroundTheStoryKeepTheShortcutAndItAgreesWithExtraction() throws {
+        let site = SyntheticNewsSite(pages: 4, seed: 9)
+        var random = SplitMix(seed: 42)
+        var recognised = 0
+        for trial in 0..<120 {
+            let id = trial % 4
+            let original = site.html(story: id, fetch: 1)
+            let (article, fingerprint) = try read(original)
+            let fingerprintValue = try #require(fingerprint)
+            var page = site.html(story: id, fetch: 2 + trial)
+            let insertions = [
+                "<li><a href=\"/n/\(trial)\">Breaking: another story number \(trial), with commas, and more words.</a></li>",
+                "<p>An advertisement paragraph that is long enough to look like prose, with commas, trial \(trial).</p>",
+                "<script>var tracking = \"<p>\(trial)</p>\";</script>",
+            ]
+            let anchors = ["</ul>", "</footer>", "<header class=\"site-header\">", "</aside>"]
+            let anchor = anchors[Int.random(in: 0..<anchors.count, using: &random)]
+            if let range = page.range(of: anchor) {
+                page.insert(contentsOf: insertions[Int.random(in: 0..<insertions.count, using: &random)], at: range.lowerBound)
+            }
+            if same(page, fingerprintValue) {
+                recognised += 1
+                #expect(try read(page).0.storyText == article.storyText, "trial \(trial): recognised as the same but the story differs")
+            }
+        }
+        #expect(recognised == 120, "every page whose story bytes are untouched is recognised")
+    }
+
+    @Test func pagesWhoseHeadlineLivesOutsideTheStoryGetNoFingerprint() throws {
+        let prose = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with words, commas, and detail enough to be prose.</p>" }.joined()
+        // No <title>, no meta: the headline comes from an <h1> outside the story's container.
+        let page = "<html><head><meta charset=\"utf-8\"></head><body><div class=\"top\"><h1>The headline</h1><span>\(Int.random(in: 0...9))</span></div><div class=\"article\">\(prose)</div></body></html>"
+        let (article, fingerprint) = try read(page)
+        #expect(article.title == "The headline")
+        #expect(fingerprint == nil)
+    }
+}
