@@ -74,7 +74,13 @@ public enum CharsetDecoder {
             var i = 0
             var sawNonASCII = false
             let n = bytes.count
+            let raw = UnsafeRawBufferPointer(bytes)
             while i < n {
+                // Eight ASCII bytes at a time: most of any page is markup.
+                if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
                 let b = bytes[i]
                 if b < 0x80 { i += 1; continue }
                 sawNonASCII = true

@@ -123,9 +123,20 @@ enum TextNormalizer {
 /// matches `comments`), may span words (` most read`), and ends in a space when it must be a
 /// whole word (` ad `). Matching at word starts keeps `pageRow` from looking like `pager`.
 struct KeywordSet {
-    private let words: [[UInt8]]
+    /// Keywords (each starting with its space) bucketed by their first letter: a signature is
+    /// matched by looking only at its word starts, each against the few keywords that begin
+    /// with that word's letter.
+    private let buckets: [[[UInt8]]]
 
-    init(_ words: [String]) { self.words = words.map { Array($0.utf8) } }
+    init(_ words: [String]) {
+        var buckets = [[[UInt8]]](repeating: [], count: 256)
+        for word in words {
+            let bytes = Array(word.utf8)
+            precondition(bytes.count >= 2 && bytes[0] == 0x20, "keywords start with a space and a letter: '\(word)'")
+            buckets[Int(bytes[1])].append(bytes)
+        }
+        self.buckets = buckets
+    }
 
     static func signature(_ text: String) -> [UInt8] {
         var out: [UInt8] = [0x20]
@@ -148,20 +159,21 @@ struct KeywordSet {
     }
 
     func matches(_ haystack: [UInt8]) -> Bool {
-        if haystack.count <= 1 { return false }
-        for word in words where word.count <= haystack.count {
-            let first = word[0]
+        let n = haystack.count
+        guard n > 1 else { return false }
+        return haystack.withUnsafeBufferPointer { h in
             var i = 0
-            let last = haystack.count - word.count
-            while i <= last {
-                if haystack[i] == first {
-                    var j = 1
-                    while j < word.count && haystack[i + j] == word[j] { j += 1 }
-                    if j == word.count { return true }
+            while i + 1 < n {
+                if h[i] == 0x20 {
+                    for word in buckets[Int(h[i + 1])] where i + word.count <= n {
+                        var j = 2
+                        while j < word.count && h[i + j] == word[j] { j += 1 }
+                        if j == word.count { return true }
+                    }
                 }
                 i += 1
             }
+            return false
         }
-        return false
     }
 }
