@@ -122,7 +122,7 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// Politeness: how many pages are fetched at once, overall and per site.
+/// Politeness: how many pages are fetched at once, overall and per site, and how far apart.
 struct FetchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pages fetched at once, overall.", valueName: "n"))
     var concurrency: Int = 16
@@ -130,9 +130,14 @@ struct FetchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pages fetched at once from one host (be kind to news sites).", valueName: "n"))
     var perHost: Int = 2
 
+    @Option(help: ArgumentHelp("Least time between the starts of two requests to the same host (e.g. 0.5). Default: no wait.",
+                               valueName: "seconds"))
+    var perHostDelay: Double = 0
+
     func validate() throws {
         if concurrency < 1 || perHost < 1 { throw ValidationError("--concurrency and --per-host must be at least 1") }
+        if !(0...3600).contains(perHostDelay) { throw ValidationError("--per-host-delay must be between 0 and 3600 seconds, not \(perHostDelay)") }
     }
 
-    var fetcher: CurlFetcher { CurlFetcher(maxConcurrent: concurrency, maxPerHost: perHost) }
+    var fetcher: CurlFetcher { CurlFetcher(maxConcurrent: concurrency, maxPerHost: perHost, perHostDelay: perHostDelay) }
 }

@@ -102,6 +102,30 @@ struct FetchTests {
         #expect(concurrent <= 3, "per-host limit exceeded: \(concurrent)")
     }
 
+    /// With a per-host delay the server sees one request per delay at most (arrival times are
+    /// taken by the server); without one, the same requests arrive together.
+    @Test func perHostDelaySpacesRequestsToOneHost() async throws {
+        func arrivals(delay: TimeInterval) async throws -> [Double] {
+            let local = try TestServer()
+            defer { local.stop() }
+            for index in 0..<5 { try "<html><body><p>page \(index)</p></body></html>".write(toFile: "\(local.root)/p\(index).html", atomically: true, encoding: .utf8) }
+            let fetcher = CurlFetcher(maxConcurrent: 8, maxPerHost: 4, perHostDelay: delay)
+            // Two batches, as a check fetches in slices: the delay holds across them.
+            for batch in [0..<3, 3..<5] {
+                for result in await fetcher.fetch(batch.map { FetchRequest(url: local.url("/site/p\($0).html")) }) { #expect(try result.get().status == 200) }
+            }
+            let log = try await CurlFetcher().fetch(FetchRequest(url: local.url("/arrivals"))).get()
+            return String(decoding: log.body, as: UTF8.self).split(separator: ",").compactMap { Double($0) }.sorted()
+        }
+        let spaced = try await arrivals(delay: 0.3)
+        #expect(spaced.count == 5)
+        let gaps = zip(spaced.dropFirst(), spaced).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 >= 0.25 }, "requests closer than the delay: \(gaps)")
+        let free = try await arrivals(delay: 0)
+        #expect(free.count == 5)
+        #expect((free.last ?? 0) - (free.first ?? 0) < 0.25 * 4, "without a delay the requests were spaced anyway: \(free)")
+    }
+
     @Test func postsBodies() async throws {
         let body = Data("{\"hello\":1}".utf8)
         let result = try await fetcher.fetch(FetchRequest(url: server.url("/webhook"), method: "POST",

@@ -6,13 +6,19 @@ import Foundation
 public struct CurlFetcher: Fetcher {
     public var maxConcurrent: Int
     public var maxPerHost: Int
+    /// Least time between the starts of two requests to one host (0: none).
+    public var perHostDelay: TimeInterval
     public var userAgent: String
+    /// When each host may next be asked; shared by every fetch of this fetcher, so the delay
+    /// holds across the batches a check fetches in.
+    let pacer = HostPacer()
 
     public static let defaultUserAgent = "newswatch/\(NewswatchVersion.current) (news page monitor; +https://github.com/newswatch/newswatch)"
 
-    public init(maxConcurrent: Int = 16, maxPerHost: Int = 2, userAgent: String = CurlFetcher.defaultUserAgent) {
+    public init(maxConcurrent: Int = 16, maxPerHost: Int = 2, perHostDelay: TimeInterval = 0, userAgent: String = CurlFetcher.defaultUserAgent) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxPerHost = max(1, maxPerHost)
+        self.perHostDelay = max(0, perHostDelay)
         self.userAgent = userAgent
     }
 
@@ -86,6 +92,21 @@ private let headerCallback: nw_data_callback = { pointer, size, count, userdata 
     return length
 }
 
+/// When each host may next be asked, for the per-host delay.
+final class HostPacer: @unchecked Sendable {
+    private var nextStart: [String: Date] = [:]
+    private let lock = NSLock()
+
+    /// Takes `host`'s turn if it has come, and sets the next one `delay` later.
+    func claim(_ host: String, at now: Date, delay: TimeInterval) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let next = nextStart[host], now < next { return false }
+        nextStart[host] = now.addingTimeInterval(delay)
+        return true
+    }
+}
+
 private struct CurlMultiSession {
     let config: CurlFetcher
 
@@ -100,11 +121,20 @@ private struct CurlMultiSession {
         nw_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, config.maxPerHost)
 
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
-        var next = 0
+        // Not started yet, in order. With a per-host delay a request waits for its host's
+        // turn while later requests to other hosts go ahead.
+        var pending = Array(requests.indices)
+        let hosts = config.perHostDelay > 0 ? requests.map { URLComponents(string: $0.url)?.host?.lowercased() } : []
         func startMore() {
-            while active.count < config.maxConcurrent * 2, next < requests.count {
-                let index = next
-                next += 1
+            var position = 0
+            let now = Date()
+            while active.count < config.maxConcurrent * 2, position < pending.count {
+                let index = pending[position]
+                if config.perHostDelay > 0, let host = hosts[index], !config.pacer.claim(host, at: now, delay: config.perHostDelay) {
+                    position += 1
+                    continue
+                }
+                pending.remove(at: position)
                 switch makeEasy(for: Transfer(index: index, request: requests[index])) {
                 case .success(let (easy, transfer)):
                     active[easy] = transfer
@@ -128,10 +158,11 @@ private struct CurlMultiSession {
                 Unmanaged.passUnretained(transfer).release()
             }
             startMore()
-            if !active.isEmpty {
-                curl_multi_poll(multi, nil, 0, 200, nil)
+            if !active.isEmpty || !pending.isEmpty {
+                // Waiting on a host's delay: look again soon (the poll waits even with no transfers).
+                curl_multi_poll(multi, nil, 0, pending.isEmpty ? 200 : 10, nil)
             }
-        } while !active.isEmpty
+        } while !active.isEmpty || !pending.isEmpty
         return results.map { $0 ?? .failure(.transport(code: -1, message: "transfer did not complete")) }
     }
 

@@ -13,6 +13,7 @@ never leave it running. Routes:
   /big                5 MB body
   /webhook            POST: records the body; GET /webhook-log returns all as JSON
   /connections        GET: the highest number of concurrent requests seen
+  /arrivals           GET: when each /site/ request arrived (monotonic seconds, comma-separated)
 """
 import argparse, email.utils, gzip, hashlib, json, os, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
@@ -22,6 +23,7 @@ webhooks = []
 hook_mode = {"mode": "ok"}
 active = 0
 peak = 0
+arrivals = []
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -45,6 +47,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             active += 1
             peak = max(peak, active)
+            if self.path.startswith("/site/"):
+                arrivals.append(time.monotonic())
         try:
             self.route()
         finally:
@@ -97,6 +101,10 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/mode/"):
             hook_mode["mode"] = path.split("/")[2]
             return self.send(200, b"ok", {"Content-Type": "text/plain"})
+        if path == "/arrivals":
+            with lock:
+                body = ",".join("%.4f" % t for t in arrivals).encode()
+            return self.send(200, body, {"Content-Type": "text/plain"})
         if path == "/connections":
             return self.send(200, str(peak).encode(), {"Content-Type": "text/plain"})
         return self.send(404, b"no route")
