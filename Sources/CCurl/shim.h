@@ -21,6 +21,44 @@ static inline CURLcode nw_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { 
 
 static inline CURLMcode nw_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
+/* A connection cache (and DNS cache) shared by every transfer of one fetcher, so a check that
+   fetches in batches keeps its connections warm from one batch to the next instead of
+   opening new ones per batch. One recursive mutex guards the shared data: batches run one
+   after another, but a webhook delivery may run beside them. */
+#include <pthread.h>
+#include <stdlib.h>
+typedef struct { CURLSH *share; pthread_mutex_t lock; } nw_share;
+static void nw_share_lock(CURL *h, curl_lock_data d, curl_lock_access a, void *user) {
+    (void) h; (void) d; (void) a; pthread_mutex_lock(&((nw_share *) user)->lock);
+}
+static void nw_share_unlock(CURL *h, curl_lock_data d, void *user) {
+    (void) h; (void) d; pthread_mutex_unlock(&((nw_share *) user)->lock);
+}
+static inline nw_share *nw_share_new(void) {
+    nw_share *s = (nw_share *) calloc(1, sizeof(nw_share));
+    if (s == NULL) return NULL;
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&s->lock, &attributes);
+    pthread_mutexattr_destroy(&attributes);
+    s->share = curl_share_init();
+    if (s->share == NULL) { free(s); return NULL; }
+    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, nw_share_lock);
+    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, nw_share_unlock);
+    curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    return s;
+}
+static inline void nw_share_free(nw_share *s) {
+    if (s == NULL) return;
+    curl_share_cleanup(s->share);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+static inline CURLcode nw_easy_use_share(CURL *h, nw_share *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s->share); }
+
 /* CURLMsg holds a union; these keep Swift away from it. */
 static inline CURL *nw_msg_easy(CURLMsg *m) { return m->easy_handle; }
 static inline int nw_msg_is_done(CURLMsg *m) { return m->msg == CURLMSG_DONE; }

@@ -126,6 +126,26 @@ struct FetchTests {
         #expect((free.last ?? 0) - (free.first ?? 0) < 0.25 * 4, "without a delay the requests were spaced anyway: \(free)")
     }
 
+    /// Connections are kept warm across batches, but a watch with block_private_networks
+    /// never rides on a connection another watch opened to a loopback address.
+    @Test func blockedWatchNeverReusesAnotherWatchsConnection() async throws {
+        let local = try TestServer()
+        defer { local.stop() }
+        try "<html><body><p>page</p></body></html>".write(toFile: "\(local.root)/page.html", atomically: true, encoding: .utf8)
+        var blocked = FetchLimits()
+        blocked.blockPrivateNetworks = true
+        let fetcher = CurlFetcher(maxConcurrent: 1, maxPerHost: 1)
+        let url = local.url("/site/page.html")
+        // Same batch, one connection at a time: the second request would reuse the first's.
+        let together = await fetcher.fetch([FetchRequest(url: url), FetchRequest(url: url, limits: blocked)])
+        #expect(try together[0].get().status == 200)
+        guard case .failure(.blockedAddress) = together[1] else { Issue.record("reused an open connection: \(together[1])"); return }
+        // Next batch: the warm connection from the batch before must not be used either.
+        let later = await fetcher.fetch([FetchRequest(url: url, limits: blocked)])
+        guard case .failure(.blockedAddress) = later[0] else { Issue.record("reused a cached connection: \(later[0])"); return }
+        #expect(try await fetcher.fetch(FetchRequest(url: url)).get().status == 200)
+    }
+
     @Test func postsBodies() async throws {
         let body = Data("{\"hello\":1}".utf8)
         let result = try await fetcher.fetch(FetchRequest(url: server.url("/webhook"), method: "POST",

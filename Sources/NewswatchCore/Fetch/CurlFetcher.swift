@@ -12,6 +12,8 @@ public struct CurlFetcher: Fetcher {
     /// When each host may next be asked; shared by every fetch of this fetcher, so the delay
     /// holds across the batches a check fetches in.
     let pacer = HostPacer()
+    /// Open connections, kept from one batch to the next.
+    let connections = ConnectionCache()
 
     public static let defaultUserAgent = "newswatch/\(NewswatchVersion.current) (news page monitor; +https://github.com/newswatch/newswatch)"
 
@@ -92,6 +94,12 @@ private let headerCallback: nw_data_callback = { pointer, size, count, userdata 
     return length
 }
 
+/// libcurl's connection and DNS caches, shared by all transfers of one fetcher.
+final class ConnectionCache: @unchecked Sendable {
+    fileprivate let share = nw_share_new()
+    deinit { nw_share_free(share) }
+}
+
 /// When each host may next be asked, for the per-host delay.
 final class HostPacer: @unchecked Sendable {
     private var nextStart: [String: Date] = [:]
@@ -149,15 +157,20 @@ private struct CurlMultiSession {
         repeat {
             curl_multi_perform(multi, &running)
             var remaining: Int32 = 0
+            var finished = false
             while let message = curl_multi_info_read(multi, &remaining) {
                 guard nw_msg_is_done(message) != 0, let easy = nw_msg_easy(message),
                       let transfer = active.removeValue(forKey: easy) else { continue }
+                finished = true
                 results[transfer.index] = finish(easy: easy, transfer: transfer, code: nw_msg_result(message))
                 curl_multi_remove_handle(multi, easy)
                 curl_easy_cleanup(easy)
                 Unmanaged.passUnretained(transfer).release()
             }
             startMore()
+            // A finished transfer frees a connection for one libcurl queued behind the per-host
+            // limit; perform again at once so it starts now, not after the next poll wakes up.
+            if finished { continue }
             if !active.isEmpty || !pending.isEmpty {
                 // Waiting on a host's delay: look again soon (the poll waits even with no transfers).
                 curl_multi_poll(multi, nil, 0, pending.isEmpty ? 200 : 10, nil)
@@ -188,7 +201,14 @@ private struct CurlMultiSession {
         nw_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBodyBytes))
         nw_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         nw_easy_setopt_string(easy, CURLOPT_USERAGENT, config.userAgent)
-        if limits.blockPrivateNetworks { nw_easy_block_private_networks(easy, transfer.blocked) }
+        if limits.blockPrivateNetworks {
+            nw_easy_block_private_networks(easy, transfer.blocked)
+            // The address check runs when a connection opens: never reuse one opened by a
+            // watch that did not ask for it.
+            nw_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)
+            nw_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        }
+        if let share = config.connections.share { nw_easy_use_share(easy, share) }
 
         var headerLines = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
         if let etag = request.etag { headerLines.append("If-None-Match: \(etag)") }
