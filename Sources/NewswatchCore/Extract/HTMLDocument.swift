@@ -159,7 +159,7 @@ struct PreparedPage {
     init(_ data: Data, encoding: String?) {
         let decoded = CharsetDecoder.decode(data.isEmpty ? Data("<html></html>".utf8) : data, httpCharset: encoding)
         charset = decoded.charset
-        bytes = decoded.utf8.withUnsafeBytes { ScriptStripper.strip($0) }.map { Data($0) } ?? decoded.utf8
+        bytes = decoded.utf8.withUnsafeBytes { ScriptStripper.strip($0) } ?? decoded.utf8
     }
 }
 

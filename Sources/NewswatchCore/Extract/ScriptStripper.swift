@@ -14,10 +14,10 @@ import Glibc
 /// cutting and leaves the rest untouched. JSON-LD scripts are kept: metadata lives there.
 enum ScriptStripper {
     /// The page without script and style bodies, or nil when there is nothing to cut.
-    static func strip(_ page: UnsafeRawBufferPointer) -> [UInt8]? {
+    static func strip(_ page: UnsafeRawBufferPointer) -> Data? {
         guard let base = page.baseAddress?.assumingMemoryBound(to: UInt8.self), page.count > 16 else { return nil }
         let n = page.count
-        var output: [UInt8] = []
+        var output = Data()
         var copiedUpTo = 0
         var i = 0
 
@@ -96,13 +96,13 @@ enum ScriptStripper {
             let keep = isScript && containsLower(base + lt, j - lt, "ld+json")
             if !keep && end > j + 1 {
                 if output.isEmpty { output.reserveCapacity(n / 2) }
-                output.append(contentsOf: UnsafeBufferPointer(start: base + copiedUpTo, count: j + 1 - copiedUpTo))
+                output.append(UnsafeBufferPointer(start: base + copiedUpTo, count: j + 1 - copiedUpTo))
                 copiedUpTo = end
             }
             i = end + needle.count
         }
         guard copiedUpTo > 0 else { return nil }
-        output.append(contentsOf: UnsafeBufferPointer(start: base + copiedUpTo, count: n - copiedUpTo))
+        output.append(UnsafeBufferPointer(start: base + copiedUpTo, count: n - copiedUpTo))
         return output
     }
 

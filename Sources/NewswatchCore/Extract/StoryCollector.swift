@@ -57,8 +57,8 @@ struct StoryCollector {
         }
         let skipped: Bool
         switch policy {
-        case .furniture: skipped = Self.isFurniture(tag, attributes, byClass: true)
-        case .tagsOnly: skipped = Self.isFurniture(tag, attributes, byClass: false)
+        case .furniture: skipped = isFurniture(tag, attributes, byClass: true)
+        case .tagsOnly: skipped = isFurniture(tag, attributes, byClass: false)
         case .nonText: skipped = tag.isNeverText
         }
         if skipped {
@@ -149,15 +149,22 @@ struct StoryCollector {
         return false
     }
 
+    /// Class/id strings already judged on this page: most repeat (every list item of a menu).
+    private var furnitureByClass: [String: Bool] = [:]
+
     /// Whether an element is page furniture, to be skipped with everything inside it.
-    static func isFurniture(_ tag: Tag, _ attributes: CommonAttributes, byClass: Bool) -> Bool {
+    mutating func isFurniture(_ tag: Tag, _ attributes: CommonAttributes, byClass: Bool) -> Bool {
         if tag.isFurnitureTag { return true }
         guard !attributes.isEmpty else { return false }
-        if isHidden(attributes) { return true }
+        if Self.isHidden(attributes) { return true }
         if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
         guard byClass, attributes.className != nil || attributes.id != nil else { return false }
         if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" || tag.isLink { return false }
-        let signature = KeywordSet.signature((attributes.className ?? "") + " " + (attributes.id ?? ""))
-        return ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature)
+        let words = (attributes.className ?? "") + " " + (attributes.id ?? "")
+        if let known = furnitureByClass[words] { return known }
+        let signature = KeywordSet.signature(words)
+        let furniture = ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature)
+        furnitureByClass[words] = furniture
+        return furniture
     }
 }
