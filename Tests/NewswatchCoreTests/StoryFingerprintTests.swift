@@ -81,4 +81,24 @@ struct StoryFingerprintTests {
         #expect(article.title == "The headline")
         #expect(fingerprint == nil)
     }
+
+    /// With the headline in <title>, an <h1> above the story decides nothing: the page still
+    /// gets a fingerprint, and an edit to that h1 alone is rightly not a story change. Microdata
+    /// inside the story is covered by the container, not by the page prefix.
+    @Test func headingsOutsideTheStoryMatterOnlyWhenTheyAreTheHeadline() throws {
+        let prose = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with words, commas, and detail enough to be prose.</p>" }.joined()
+        func page(h1: String, clock: String, body: String = prose) -> String {
+            "<html><head><title>The headline | Site</title></head><body><div class=\"clock\">\(clock)</div>"
+                + "<div class=\"top\"><h1>\(h1)</h1></div><div class=\"article\"><meta itemprop=\"datePublished\" content=\"2024-06-18\">\(body)</div>"
+                + "<div class=\"sidebar\"><a href=\"/x\">\(clock)</a></div></body></html>"
+        }
+        let (article, fingerprint) = try read(page(h1: "The headline", clock: "10:00"))
+        #expect(article.title == "The headline | Site" || article.title == "The headline")
+        let value = try #require(fingerprint)
+        let retitledHeading = page(h1: "The headline, rewritten above the story", clock: "10:05")
+        #expect(same(retitledHeading, value))
+        #expect(try read(retitledHeading).0.storyText == article.storyText)
+        let edited = page(h1: "The headline", clock: "10:10", body: prose.replacingOccurrences(of: "Paragraph 3", with: "Paragraph three"))
+        #expect(!same(edited, value))
+    }
 }

@@ -9,7 +9,15 @@ struct MetadataReader {
         "ScholarlyArticle", "SocialMediaPosting", "Report",
     ]
 
-    func read(_ elements: [MetadataCollector.Element], into article: inout Article) {
+    /// Where the headline and byline came from, when it was the page body rather than
+    /// structured data or meta tags: those elements then decide the story too.
+    struct Provenance {
+        var titleFromHeading = false
+        var bylineFromPage = false
+    }
+
+    @discardableResult
+    func read(_ elements: [MetadataCollector.Element], into article: inout Article) -> Provenance {
         var meta: [String: String] = [:]
         var titleTag: String?
         var h1s: [String] = []
@@ -54,10 +62,18 @@ struct MetadataReader {
         }
         let ld = linked ?? [:]
         let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
+        var provenance = Provenance()
         article.title = ldTitle ?? meta["og:title"] ?? meta["dc.title"] ?? meta["twitter:title"] ?? Self.stripSiteName(titleTag)
-            ?? h1s.first
+        if article.title == nil, let heading = h1s.first {
+            article.title = heading
+            provenance.titleFromHeading = true
+        }
         article.byline = Self.authorNames(ld["author"]) ?? meta["author"] ?? meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }
-            ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"] ?? domByline
+            ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"]
+        if article.byline == nil, let domByline {
+            article.byline = domByline
+            provenance.bylineFromPage = true
+        }
         article.published = TextNormalizer.clean(ld["datePublished"] as? String) ?? meta["article:published_time"]
             ?? meta["datepublished"] ?? meta["pubdate"] ?? meta["date"] ?? meta["dc.date"] ?? times.first
         article.modified = TextNormalizer.clean(ld["dateModified"] as? String) ?? meta["article:modified_time"]
@@ -66,6 +82,7 @@ struct MetadataReader {
         article.siteName = meta["og:site_name"] ?? TextNormalizer.clean((ld["publisher"] as? [String: Any])?["name"] as? String)
         article.canonicalURL = article.canonicalURL ?? meta["og:url"]
         article.language = article.language ?? TextNormalizer.clean(ld["inLanguage"] as? String) ?? meta["content-language"] ?? meta["og:locale"]
+        return provenance
     }
 
     /// Depth-first search for the first object whose `@type` is an article type.

@@ -30,7 +30,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let reader = PageReader(story: .furniture, metadata: true)
             HTMLStream.read(page, into: reader)
             let metadata = reader.metadataElements()
-            MetadataReader().read(metadata, into: &article)
+            let provenance = MetadataReader().read(metadata, into: &article)
             let story = Self.findStory(reader.story!) {
                 let retry = PageReader(story: .tagsOnly, metadata: false)
                 HTMLStream.read(page, into: retry)
@@ -38,7 +38,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
             blocks = story.blocks
             fingerprint = story.container.flatMap {
-                Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, version: version)
+                Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, provenance: provenance, version: version)
             }
         } else {
             let document = try HTMLDocument(data: input.html, url: input.url, encoding: input.charset)
@@ -78,10 +78,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
     }
 
     /// The story's bytes: everything before the end of the page's metadata, and the story's
-    /// container (`FoundStory.container`). None when a headline or byline source lies outside
-    /// both (its change would go unseen), or when offsets are missing.
+    /// container (`FoundStory.container`). None when the headline or byline was read from an
+    /// element outside both (its change would go unseen), or when offsets are missing.
     static func fingerprint(of page: PreparedPage, from first: PageTree.NodeID, to last: PageTree.NodeID, tree: PageTree,
-                            metadata: [MetadataCollector.Element], version: String) -> StoryFingerprint? {
+                            metadata: [MetadataCollector.Element], provenance: MetadataReader.Provenance, version: String) -> StoryFingerprint? {
         let node = tree[first], end = Int(tree[last].end)
         guard node.start >= 0, end > Int(node.start), end <= page.bytes.count else { return nil }
         // The region starts at the first element's '<' (the parser reports its '>').
@@ -93,14 +93,21 @@ public struct ReadabilityExtractor: ArticleExtractor {
         let region = tagStart..<end
         var prefixEnd = 0
         for index in tree.nodes.indices where tree.nodes[index].tag.name == "head" { prefixEnd = max(prefixEnd, Int(tree.nodes[index].end)) }
+        func insideContainer(_ element: MetadataCollector.Element) -> Bool {
+            element.start >= region.lowerBound && element.end >= 0 && element.end <= region.upperBound
+        }
         for element in metadata {
             switch element.tag {
             case .title, .meta, .linkedData:
-                prefixEnd = max(prefixEnd, element.end)
+                // Microdata inside the story (`<meta itemprop=...>`) is covered by the container.
+                if !insideContainer(element) { prefixEnd = max(prefixEnd, element.end) }
             case .h1, .other:
-                // Headline and byline candidates in the body must sit inside the container.
+                // A headline or byline read from the page body must sit inside the container
+                // (when structured data or meta tags gave it, these elements decide nothing).
+                let decides = (element.tag == .h1 && provenance.titleFromHeading) || (element.isBylineCandidate && provenance.bylineFromPage)
+                guard decides else { continue }
                 guard element.start >= 0, element.end >= 0 else { return nil }
-                if element.end <= prefixEnd || (element.start >= region.lowerBound && element.end <= region.upperBound) { continue }
+                if element.end <= prefixEnd || insideContainer(element) { continue }
                 return nil
             case .html, .link, .time:
                 break

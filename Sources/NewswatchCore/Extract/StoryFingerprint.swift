@@ -18,6 +18,8 @@ public struct StoryFingerprint: Codable, Sendable, Hashable {
     public var anchor: Data
     public var regionLength: Int
     public var regionHash: String
+    /// Where the container started: looked at first, since most pages do not move it.
+    public var regionOffset: Int?
 
     static let anchorLength = 48
 
@@ -31,6 +33,7 @@ public struct StoryFingerprint: Codable, Sendable, Hashable {
         anchor = Data(bytes[(base + region.lowerBound)..<(base + min(region.upperBound, region.lowerBound + Self.anchorLength))])
         regionLength = region.count
         regionHash = Digest.sha256(bytes[(base + region.lowerBound)..<(base + region.upperBound)]).hexString
+        regionOffset = region.lowerBound
     }
 
     /// Whether `bytes` hold the same prefix and, somewhere, the same container.
@@ -38,15 +41,22 @@ public struct StoryFingerprint: Codable, Sendable, Hashable {
         guard bytes.count >= prefixLength, regionLength > 0, !anchor.isEmpty else { return false }
         let base = bytes.startIndex
         guard Digest.sha256(bytes[base..<(base + prefixLength)]).hexString == prefixHash else { return false }
+        func regionMatches(at offset: Int) -> Bool {
+            offset >= 0 && offset + regionLength <= bytes.count
+                && bytes[(base + offset)..<(base + offset + anchor.count)] == anchor
+                && Digest.sha256(bytes[(base + offset)..<(base + offset + regionLength)]).hexString == regionHash
+        }
+        if let regionOffset, regionMatches(at: regionOffset) { return true }
         return bytes.withUnsafeBytes { page in
             anchor.withUnsafeBytes { needle in
+                // A container's start tag can recur (`<div class="row">`): each occurrence is
+                // compared in full before its region is hashed.
                 var from = 0
-                var tries = 0
-                while tries < 8, let hit = ByteSearch.firstIndex(of: needle, in: page, from: from) {
-                    tries += 1
-                    if hit + regionLength <= bytes.count,
-                       Digest.sha256(bytes[(base + hit)..<(base + hit + regionLength)]).hexString == regionHash {
-                        return true
+                var hashed = 0
+                while hashed < 16, let hit = ByteSearch.firstIndex(of: needle, in: page, from: from) {
+                    if hit != regionOffset, hit + regionLength <= bytes.count {
+                        hashed += 1
+                        if regionMatches(at: hit) { return true }
                     }
                     from = hit + 1
                 }
