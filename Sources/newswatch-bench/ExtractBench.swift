@@ -73,8 +73,17 @@ struct ExtractBench: ParsableCommand {
         print(String(format: "extract (parse + article):           %.3f s  %.0f pages/s  %.1f MB/s", extract, Double(documents.count) / extract, megabytes / extract))
         print(String(format: "extract / parse: %.2fx", extract / parse))
         let quickRate = fingerprinted.isEmpty || quick <= 0 ? 0 : Double(fingerprinted.count) / quick
+        // How much of each page the fingerprint pins (prefix + container): the rest may change freely.
+        let pinned = fingerprinted.map { index -> Double in
+            let fingerprint = fingerprints[index]!
+            return Double(fingerprint.prefixLength + fingerprint.regionLength) / Double(max(1, documents[index].html.count))
+        }.sorted()
         print(String(format: "same-story check (no parse): %d of %d pages fingerprinted, %d matched, %.0f pages/s",
                      fingerprinted.count, documents.count, matched, quickRate))
+        if !pinned.isEmpty {
+            print(String(format: "fingerprinted bytes (prefix + container) / page bytes: median %.0f%%, 90th percentile %.0f%%",
+                         pinned[pinned.count / 2] * 100, pinned[pinned.count * 9 / 10] * 100))
+        }
     }
 }
 
