@@ -50,6 +50,13 @@ public struct Alert: Sendable, Codable {
               change: nil, createdAt: date)
     }
 
+    /// A watch started failing (sent once per run of failures, not on every failed check).
+    public static func error(watch: String, url: String, reason: String, last: VersionRecord?, at date: Date = Date()) -> Alert {
+        Alert(id: eventID(watch, "error", reason, "\(date.timeIntervalSince1970)"), type: .error, watch: watch, url: url,
+              finalURL: nil, title: last?.title, oldVersion: last.map(ref), newVersion: nil,
+              summary: "error: " + reason, diff: nil, addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
+    }
+
     static func ref(_ version: VersionRecord) -> VersionRef {
         VersionRef(number: version.number, id: version.article, fetchedAt: version.fetchedAt)
     }

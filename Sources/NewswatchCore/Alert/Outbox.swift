@@ -95,6 +95,19 @@ public final class Outbox: @unchecked Sendable {
     /// crash in between re-queues rather than loses; the same event id is then sent again and
     /// receivers drop the duplicate). The record reaches disk at the next `flushMarkers()`.
     public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], watch: String, version: Int, now: Date) throws {
+        try enqueue(alert, hooks: hooks, now: now)
+        lock.lock()
+        var alerted = loadedMarkers()
+        if (alerted[watch] ?? 0) < version || alerted.isEmpty {
+            alerted[watch] = max(alerted[watch] ?? 0, version)
+            markers = alerted
+            markersDirty = true
+        }
+        lock.unlock()
+    }
+
+    /// Queues an alert tied to no stored version (a watch that started failing).
+    public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], now: Date) throws {
         if let alert, !hooks.isEmpty {
             let current = entries()
             var sequence = (current.map(\.sequence).max() ?? 0) + 1
@@ -107,14 +120,6 @@ public final class Outbox: @unchecked Sendable {
                 sequence += 1
             }
         }
-        lock.lock()
-        var alerted = loadedMarkers()
-        if (alerted[watch] ?? 0) < version || alerted.isEmpty {
-            alerted[watch] = max(alerted[watch] ?? 0, version)
-            markers = alerted
-            markersDirty = true
-        }
-        lock.unlock()
     }
 
     /// Sends what is due, oldest first; a watch's later alerts to a hook wait while an

@@ -89,6 +89,19 @@ public struct CheckRunner: Sendable {
             if case .failed(_, let reason) = event {
                 state.lastError = reason
                 state.consecutiveFailures += 1
+                // The first failure of a run of them raises an `error` alert, once.
+                let hooks = state.consecutiveFailures == 1 ? watch.webhooks.filter { $0.on.contains(.error) } : []
+                if !hooks.isEmpty {
+                    let last = (try? latest[watch.name]?.get()) ?? nil
+                    let alert = Alert.error(watch: watch.name, url: watch.url, reason: reason, last: last, at: now)
+                    if let outbox {
+                        do { try outbox.enqueue(alert, hooks: hooks, now: now) } catch {
+                            report.storeErrors.append("\(watch.name): cannot queue alert: \(error)")
+                        }
+                    } else {
+                        report.deliveries += await notifier.deliver(alert, to: hooks)
+                    }
+                }
             } else if case .held(_, let reason) = event {
                 state.lastError = "held: " + reason
             } else {
