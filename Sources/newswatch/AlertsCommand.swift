@@ -28,15 +28,30 @@ struct AlertsListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(name: .customLong("show-urls"), help: "Show webhook URLs in full. By default only scheme and host are shown: a Slack or Discord hook URL is itself the secret.")
+    var showURLs = false
+
+    /// `https://hooks.slack.com/…` unless `--show-urls`.
+    func shown(_ url: String) -> String {
+        guard !showURLs, let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return components.path.isEmpty || components.path == "/" ? "\(scheme)://\(host)\(port)/" : "\(scheme)://\(host)\(port)/…"
+    }
+
+    /// Error texts can quote the hook URL too.
+    func shown(error: String?, of entry: OutboxEntry) -> String? {
+        error.map { showURLs ? $0 : $0.replacingOccurrences(of: entry.hookURL, with: shown(entry.hookURL)) }
+    }
+
     func run() async throws {
         var entries = Outbox(storeRoot: global.store).entries()
         if let status { entries = entries.filter { $0.status.rawValue == status } }
         if json {
             let rows: [[String: Any]] = entries.map { entry in
                 ["id": entry.id, "event": entry.alert.id, "type": entry.alert.type.rawValue, "watch": entry.alert.watch,
-                 "hook": entry.hookURL, "status": entry.status.rawValue, "attempts": entry.attempts,
+                 "hook": shown(entry.hookURL), "status": entry.status.rawValue, "attempts": entry.attempts,
                  "created": Timestamp.display(entry.createdAt), "nextAttempt": Timestamp.display(entry.nextAttempt),
-                 "error": entry.lastError ?? NSNull()]
+                 "error": shown(error: entry.lastError, of: entry) ?? NSNull()]
             }
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             Terminal.write(String(decoding: data, as: UTF8.self) + "\n")
@@ -44,9 +59,9 @@ struct AlertsListCommand: AsyncParsableCommand {
         }
         if entries.isEmpty { Terminal.write("the outbox is empty\n"); return }
         for entry in entries {
-            var line = "\(entry.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.id)  \(entry.alert.type.rawValue) \(entry.alert.watch) -> \(entry.hookURL)  attempts \(entry.attempts)"
+            var line = "\(entry.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.id)  \(entry.alert.type.rawValue) \(entry.alert.watch) -> \(shown(entry.hookURL))  attempts \(entry.attempts)"
             if entry.status == .pending { line += ", next \(Timestamp.display(entry.nextAttempt))" }
-            if let error = entry.lastError, entry.status != .delivered { line += "\n          last error: \(error)" }
+            if let error = shown(error: entry.lastError, of: entry), entry.status != .delivered { line += "\n          last error: \(error)" }
             Terminal.write(line + "\n")
         }
     }

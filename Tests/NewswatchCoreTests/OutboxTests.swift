@@ -91,6 +91,10 @@ struct OutboxTests {
 
         let listing = try runCLI(["alerts", "--store", work + "/store"])
         #expect(listing.stdout.contains("delivered"))
+        // A Slack or Discord hook URL is itself a secret: the listing shows scheme and host only.
+        #expect(!listing.stdout.contains("/hook"), "the hook's path was shown: \(listing.stdout.prefix(300))")
+        #expect(listing.stdout.contains("http://127.0.0.1:"))
+        #expect(try runCLI(["alerts", "--show-urls", "--store", work + "/store"]).stdout.contains("/hook"))
     }
 
     @Test func killedDuringDeliveryThenDelivered() async throws {
