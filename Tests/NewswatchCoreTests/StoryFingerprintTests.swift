@@ -73,13 +73,23 @@ struct StoryFingerprintTests {
         #expect(recognised == 120, "every page whose story bytes are untouched is recognised")
     }
 
-    @Test func pagesWhoseHeadlineLivesOutsideTheStoryGetNoFingerprint() throws {
+    /// No <title> and no meta: the headline comes from an <h1> outside the story's container,
+    /// so that element is pinned on its own: editing it is a change, the clock beside it is not.
+    /// JSON-LD at the end of <body> is pinned the same way.
+    @Test func headlineAndStructuredDataOutsideTheStoryArePinnedOnTheirOwn() throws {
         let prose = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with words, commas, and detail enough to be prose.</p>" }.joined()
-        // No <title>, no meta: the headline comes from an <h1> outside the story's container.
-        let page = "<html><head><meta charset=\"utf-8\"></head><body><div class=\"top\"><h1>The headline</h1><span>\(Int.random(in: 0...9))</span></div><div class=\"article\">\(prose)</div></body></html>"
-        let (article, fingerprint) = try read(page)
+        func page(h1: String, clock: String, author: String = "Ann Lee") -> String {
+            "<html><head><meta charset=\"utf-8\"></head><body><div class=\"top\"><h1>\(h1)</h1><span>\(clock)</span></div>"
+                + "<div class=\"article\">\(prose)</div><div class=\"sidebar\">\(clock)</div>"
+                + "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"author\":{\"name\":\"\(author)\"}}</script></body></html>"
+        }
+        let (article, fingerprint) = try read(page(h1: "The headline", clock: "10:00"))
         #expect(article.title == "The headline")
-        #expect(fingerprint == nil)
+        #expect(article.byline == "Ann Lee")
+        let value = try #require(fingerprint)
+        #expect(same(page(h1: "The headline", clock: "10:07"), value))
+        #expect(!same(page(h1: "The headline, corrected", clock: "10:07"), value))
+        #expect(!same(page(h1: "The headline", clock: "10:07", author: "Bo Chen"), value))
     }
 
     /// With the headline in <title>, an <h1> above the story decides nothing: the page still

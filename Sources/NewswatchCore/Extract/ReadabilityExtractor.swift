@@ -77,9 +77,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
         return (article, article.blocks.isEmpty ? nil : fingerprint)
     }
 
-    /// The story's bytes: everything before the end of the page's metadata, and the story's
-    /// container (`FoundStory.container`). None when the headline or byline was read from an
-    /// element outside both (its change would go unseen), or when offsets are missing.
+    /// The story's bytes: the page up to the end of `<head>`, the story's container
+    /// (`FoundStory.container`), and each title, meta, JSON-LD, headline or byline element that
+    /// decides the story but lies outside both. None when offsets are missing.
     static func fingerprint(of page: PreparedPage, from first: PageTree.NodeID, to last: PageTree.NodeID, tree: PageTree,
                             metadata: [MetadataCollector.Element], provenance: MetadataReader.Provenance, version: String) -> StoryFingerprint? {
         let node = tree[first], end = Int(tree[last].end)
@@ -96,25 +96,33 @@ public struct ReadabilityExtractor: ArticleExtractor {
         func insideContainer(_ element: MetadataCollector.Element) -> Bool {
             element.start >= region.lowerBound && element.end >= 0 && element.end <= region.upperBound
         }
+        // An element's bytes: from its '<' (the parser reports its '>') to its end.
+        func range(of element: MetadataCollector.Element) -> Range<Int>? {
+            guard element.start >= 0, element.start < bytes.count else { return nil }
+            var k = element.start
+            while k >= 0 && bytes[bytes.startIndex + k] != UInt8(ascii: "<") { k -= 1 }
+            let end = min(bytes.count, max(element.end, element.start + 1))
+            return k >= 0 && end > k ? k..<end : nil
+        }
+        var extra: [Range<Int>] = []
         for element in metadata {
+            let pinned: Bool
             switch element.tag {
             case .title, .meta, .linkedData:
                 // Microdata inside the story (`<meta itemprop=...>`) is covered by the container.
-                if !insideContainer(element) { prefixEnd = max(prefixEnd, element.end) }
+                pinned = true
             case .h1, .other:
-                // A headline or byline read from the page body must sit inside the container
-                // (when structured data or meta tags gave it, these elements decide nothing).
-                let decides = (element.tag == .h1 && provenance.titleFromHeading) || (element.isBylineCandidate && provenance.bylineFromPage)
-                guard decides else { continue }
-                guard element.start >= 0, element.end >= 0 else { return nil }
-                if element.end <= prefixEnd || insideContainer(element) { continue }
-                return nil
+                // A headline or byline read from the page body decides the story; when
+                // structured data or meta tags gave them, these elements decide nothing.
+                pinned = (element.tag == .h1 && provenance.titleFromHeading) || (element.isBylineCandidate && provenance.bylineFromPage)
             case .html, .link, .time:
-                break
+                pinned = false
             }
+            guard pinned, element.end < 0 || element.end > prefixEnd, !insideContainer(element) else { continue }
+            guard let elementRange = range(of: element), extra.count < 16 else { return nil }
+            extra.append(elementRange)
         }
-        guard prefixEnd > 0 else { return nil }
-        return StoryFingerprint(extractor: version, bytes: page.bytes, prefixEnd: prefixEnd, region: region)
+        return StoryFingerprint(extractor: version, bytes: page.bytes, prefixEnd: prefixEnd, region: region, extra: extra)
     }
 
     /// Like Readability: when skipping furniture by class names left too little, some
