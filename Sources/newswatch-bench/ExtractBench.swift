@@ -60,12 +60,17 @@ struct ExtractBench: ParsableCommand {
         let extract = median { for document in documents { _ = try? extractor.extract(ExtractionInput(html: document.html)) } }
         // The quick path of a check: is this fetch's story the same as last time's? Each page
         // is checked against the fingerprint taken from itself (a match costs the most work).
-        let fingerprints = documents.map { (try? extractor.extractWithFingerprint(ExtractionInput(html: $0.html)))?.1 }
+        let fingerprints = documents.map { document -> StoryFingerprint? in
+            guard case .article(_, let fingerprint)? = try? extractor.extract(ExtractionInput(html: document.html), unlessSameAs: nil) else { return nil }
+            return fingerprint
+        }
         let fingerprinted = documents.indices.filter { fingerprints[$0] != nil }
         var matched = 0
         let quick = median {
             matched = 0
-            for index in fingerprinted where extractor.hasSameStory(ExtractionInput(html: documents[index].html), as: fingerprints[index]!) { matched += 1 }
+            for index in fingerprinted {
+                if case .sameStory? = try? extractor.extract(ExtractionInput(html: documents[index].html), unlessSameAs: fingerprints[index]) { matched += 1 }
+            }
         }
         let megabytes = Double(bytes) / 1_000_000
         print("pages: \(documents.count), HTML: \(String(format: "%.1f", megabytes)) MB, passes: \(passes) (median, process CPU time)")

@@ -10,11 +10,15 @@ struct StoryFingerprintTests {
     let extractor = ReadabilityExtractor()
 
     func read(_ html: String) throws -> (Article, StoryFingerprint?) {
-        try extractor.extractWithFingerprint(ExtractionInput(html: Data(html.utf8)))
+        guard case .article(let article, let fingerprint) = try extractor.extract(ExtractionInput(html: Data(html.utf8)), unlessSameAs: nil) else {
+            throw ExtractionError.unparseable("no fingerprint was given, yet the page was called the same")
+        }
+        return (article, fingerprint)
     }
 
     func same(_ html: String, _ fingerprint: StoryFingerprint) -> Bool {
-        extractor.hasSameStory(ExtractionInput(html: Data(html.utf8)), as: fingerprint)
+        guard case .sameStory? = try? extractor.extract(ExtractionInput(html: Data(html.utf8)), unlessSameAs: fingerprint) else { return false }
+        return true
     }
 
     @Test func editedStoriesAreNeverTakenForTheSameAndOthersAlwaysAre() throws {

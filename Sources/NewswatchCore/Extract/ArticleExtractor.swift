@@ -23,16 +23,21 @@ public protocol ArticleExtractor: Sendable {
     /// Recorded with each snapshot so a better extractor can re-run over old pages.
     var version: String { get }
     func extract(_ input: ExtractionInput) throws -> Article
-    /// The article plus, when the extractor can name them, the bytes it came from: the next
-    /// fetch of the page is then checked against them before anything is parsed.
-    func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?)
-    /// True only when `input` certainly yields the story `fingerprint` was taken from.
-    func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool
+    /// `.sameStory` when `input` certainly yields the story `previous` was taken from (then
+    /// nothing is parsed); otherwise the article plus, when the extractor can name them, the
+    /// bytes it came from, for the next fetch to be checked against.
+    func extract(_ input: ExtractionInput, unlessSameAs previous: StoryFingerprint?) throws -> ExtractionOutcome
+}
+
+public enum ExtractionOutcome: Sendable {
+    case sameStory
+    case article(Article, StoryFingerprint?)
 }
 
 extension ArticleExtractor {
-    public func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?) { (try extract(input), nil) }
-    public func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool { false }
+    public func extract(_ input: ExtractionInput, unlessSameAs previous: StoryFingerprint?) throws -> ExtractionOutcome {
+        .article(try extract(input), nil)
+    }
 }
 
 public enum ExtractionError: Error, CustomStringConvertible {

@@ -13,20 +13,18 @@ public struct ReadabilityExtractor: ArticleExtractor {
     public init() {}
 
     public func extract(_ input: ExtractionInput) throws -> Article {
-        try extractWithFingerprint(input).0
+        guard case .article(let article, _) = try extract(input, unlessSameAs: nil) else { return Article() }
+        return article
     }
 
-    public func hasSameStory(_ input: ExtractionInput, as fingerprint: StoryFingerprint) -> Bool {
-        guard fingerprint.extractor == version, input.select == nil, input.remove.isEmpty else { return false }
-        return fingerprint.matches(PreparedPage(input.html, encoding: input.charset).bytes)
-    }
-
-    public func extractWithFingerprint(_ input: ExtractionInput) throws -> (Article, StoryFingerprint?) {
+    public func extract(_ input: ExtractionInput, unlessSameAs previous: StoryFingerprint?) throws -> ExtractionOutcome {
         var article = Article()
         let blocks: [TextBlock]
         var fingerprint: StoryFingerprint?
         if input.select == nil && input.remove.isEmpty {
+            // Prepared once: checked against the last fingerprint, and parsed only if that fails.
             let page = PreparedPage(input.html, encoding: input.charset)
+            if let previous, previous.extractor == version, previous.matches(page.bytes) { return .sameStory }
             let reader = PageReader(story: .furniture, metadata: true)
             HTMLStream.read(page, into: reader)
             let metadata = reader.metadataElements()
@@ -74,7 +72,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
-        return (article, article.blocks.isEmpty ? nil : fingerprint)
+        return .article(article, article.blocks.isEmpty ? nil : fingerprint)
     }
 
     /// The story's bytes: the page up to the end of `<head>`, the story's container
@@ -82,27 +80,21 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// decides the story but lies outside both. None when offsets are missing.
     static func fingerprint(of page: PreparedPage, from first: PageTree.NodeID, to last: PageTree.NodeID, tree: PageTree,
                             metadata: [MetadataCollector.Element], provenance: MetadataReader.Provenance, version: String) -> StoryFingerprint? {
-        let node = tree[first], end = Int(tree[last].end)
-        guard node.start >= 0, end > Int(node.start), end <= page.bytes.count else { return nil }
-        // The region starts at the first element's '<' (the parser reports its '>').
         let bytes = page.bytes
-        var k = Int(node.start)
-        while k >= 0 && bytes[bytes.startIndex + k] != UInt8(ascii: "<") { k -= 1 }
-        guard k >= 0 else { return nil }
-        let tagStart = k
-        let region = tagStart..<end
+        // An element's bytes run from its '<' (the parser reports its start tag's '>') to its end.
+        func range(start: Int, end: Int) -> Range<Int>? {
+            guard start >= 0, start < bytes.count else { return nil }
+            var k = start
+            while k >= 0 && bytes[bytes.startIndex + k] != UInt8(ascii: "<") { k -= 1 }
+            let end = min(bytes.count, max(end, start + 1))
+            return k >= 0 && end > k ? k..<end : nil
+        }
+        let end = Int(tree[last].end)
+        guard end > Int(tree[first].start), end <= bytes.count, let region = range(start: Int(tree[first].start), end: end) else { return nil }
         var prefixEnd = 0
         for index in tree.nodes.indices where tree.nodes[index].tag.name == "head" { prefixEnd = max(prefixEnd, Int(tree.nodes[index].end)) }
         func insideContainer(_ element: MetadataCollector.Element) -> Bool {
             element.start >= region.lowerBound && element.end >= 0 && element.end <= region.upperBound
-        }
-        // An element's bytes: from its '<' (the parser reports its '>') to its end.
-        func range(of element: MetadataCollector.Element) -> Range<Int>? {
-            guard element.start >= 0, element.start < bytes.count else { return nil }
-            var k = element.start
-            while k >= 0 && bytes[bytes.startIndex + k] != UInt8(ascii: "<") { k -= 1 }
-            let end = min(bytes.count, max(element.end, element.start + 1))
-            return k >= 0 && end > k ? k..<end : nil
         }
         var extra: [Range<Int>] = []
         for element in metadata {
@@ -119,7 +111,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 pinned = false
             }
             guard pinned, element.end < 0 || element.end > prefixEnd, !insideContainer(element) else { continue }
-            guard let elementRange = range(of: element), extra.count < 16 else { return nil }
+            guard let elementRange = range(start: element.start, end: element.end), extra.count < 16 else { return nil }
             extra.append(elementRange)
         }
         return StoryFingerprint(extractor: version, bytes: page.bytes, prefixEnd: prefixEnd, region: region, extra: extra)

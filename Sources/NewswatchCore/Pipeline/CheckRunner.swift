@@ -197,7 +197,7 @@ public struct CheckRunner: Sendable {
         case event(CheckEvent)
     }
 
-    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: WatchState? = nil, hasVersion: Bool = false) -> Extracted {
+    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: WatchState?, hasVersion: Bool) -> Extracted {
         let response: FetchResult
         switch result {
         case .failure(let error): return .event(.failed(watch: watch, reason: "\(watch.url): \(error)"))
@@ -210,12 +210,14 @@ public struct CheckRunner: Sendable {
         }
         let input = ExtractionInput(html: response.body, url: response.finalURL, charset: response.charset,
                                     select: watch.select, remove: watch.remove)
-        if recogniseUnchanged, hasVersion, let state, let fingerprint = state.storyFingerprint, state.suspectHash == nil,
-           (state.quickChecks ?? 0) < Self.fullExtractionEvery - 1, extractor.hasSameStory(input, as: fingerprint) {
-            return .sameStory(response)
+        var previous: StoryFingerprint?
+        if recogniseUnchanged, hasVersion, let state, state.suspectHash == nil, (state.quickChecks ?? 0) < Self.fullExtractionEvery - 1 {
+            previous = state.storyFingerprint
         }
         do {
-            let (article, fingerprint) = try extractor.extractWithFingerprint(input)
+            guard case .article(let article, let fingerprint) = try extractor.extract(input, unlessSameAs: previous) else {
+                return .sameStory(response)
+            }
             guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
             return .article(response, article, fingerprint)
         } catch {
