@@ -12,8 +12,9 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Run as a service: check watches as they fall due, until stopped.",
         discussion: """
         Sleeps until the next watch is due, checks what is due, and repeats. Watchlists are \
-        reloaded when their files change and on SIGHUP. SIGTERM or SIGINT lets the check in \
-        progress finish, then exits 0. Logs go to stderr (--log-level).
+        reloaded when their files change and on SIGHUP. SIGTERM or SIGINT aborts the transfers \
+        in progress (within about a second), records what was already fetched, and exits 0; \
+        the aborted watches stay due for the next run. Logs go to stderr (--log-level).
         """
     )
 
@@ -40,9 +41,11 @@ struct WatchCommand: AsyncParsableCommand {
         }
         let log = Logger(label: "newswatch.watch")
         let signals = SignalFlags()
+        let fetcher = fetch.fetcher
+        signals.onStop = { fetcher.stop() }
         signals.install()
         let store = global.openStore()
-        let runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
+        let runner = CheckRunner(store: store, fetcher: fetcher, outbox: Outbox(storeRoot: store.root))
         var watchlist: Watchlist?
         var fingerprint: [String: String] = [:]
         log.info("watching", metadata: ["watchlists": "\(global.watchlists)", "store": "\(global.store)"])
@@ -105,6 +108,8 @@ final class SignalFlags: @unchecked Sendable {
     private var stop = false
     private var reload = false
     private var sources: [DispatchSourceSignal] = []
+    /// Called once when a stop is requested (aborts transfers in progress).
+    var onStop: (@Sendable () -> Void)?
 
     var stopRequested: Bool { lock.lock(); defer { lock.unlock() }; return stop }
     var reloadPending: Bool { lock.lock(); defer { lock.unlock() }; return reload }
@@ -124,8 +129,11 @@ final class SignalFlags: @unchecked Sendable {
             source.setEventHandler { [weak self] in
                 guard let self else { return }
                 self.lock.lock()
+                let firstStop = number != SIGHUP && !self.stop
                 if number == SIGHUP { self.reload = true } else { self.stop = true }
+                let onStop = self.onStop
                 self.lock.unlock()
+                if firstStop { onStop?() }
             }
             source.resume()
             sources.append(source)

@@ -155,4 +155,98 @@ struct FetchTests {
         let entries = try JSONSerialization.jsonObject(with: log.body) as! [[String: Any]]
         #expect(entries.last?["body"] as? String == "{\"hello\":1}")
     }
+
+    /// Two pages of a host that never answer must not starve the host's other pages: a
+    /// request's timeout counts from when it is started, not while it waits for a host slot.
+    @Test func slowPagesDoNotStarveTheirHostsOtherPages() async throws {
+        let local = try TestServer()
+        defer { local.stop() }
+        for index in 0..<4 { try "<html><body><p>page \(index)</p></body></html>".write(toFile: "\(local.root)/p\(index).html", atomically: true, encoding: .utf8) }
+        var limits = FetchLimits()
+        limits.totalTimeout = 2
+        let requests = [FetchRequest(url: local.url("/hostile/silent"), limits: limits), FetchRequest(url: local.url("/hostile/silent"), limits: limits)]
+            + (0..<4).map { FetchRequest(url: local.url("/site/p\($0).html"), limits: limits) }
+        let results = await CurlFetcher(maxConcurrent: 16, maxPerHost: 2).fetch(requests)
+        for result in results.prefix(2) {
+            guard case .failure(.timedOut) = result else { Issue.record("a silent page should time out: \(result)"); continue }
+        }
+        for (index, result) in results.dropFirst(2).enumerated() {
+            guard case .success(let response) = result else { Issue.record("page \(index) starved behind the silent pages: \(result)"); continue }
+            #expect(String(decoding: response.body, as: UTF8.self).contains("page \(index)"))
+        }
+    }
+
+    /// `stop()` aborts transfers in progress within a poll or two, and later fetches fail at once.
+    @Test func stopAbortsTransfersInProgress() async throws {
+        let fetcher = CurlFetcher()
+        let url = server.url("/hostile/silent")
+        let started = Date()
+        let task = Task { await fetcher.fetch([FetchRequest(url: url), FetchRequest(url: url)]) }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        fetcher.stop()
+        let results = await task.value
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 2.5, "stop took \(elapsed) s")
+        for result in results {
+            guard case .failure(.cancelled) = result else { Issue.record("expected cancelled, got \(result)"); continue }
+        }
+        let after = await fetcher.fetch(FetchRequest(url: server.url("/site/index.html")))
+        guard case .failure(.cancelled) = after else { Issue.record("a stopped fetcher must not fetch: \(after)"); return }
+    }
+
+    /// Proxies from the environment are never used (they would hide the real address from
+    /// block_private_networks); a watchlist `proxy:` is.
+    @Test func environmentProxiesAreIgnoredWatchlistProxyIsUsed() async throws {
+        let proxy = try TestServer()
+        defer { proxy.stop() }
+        setenv("http_proxy", proxy.base, 1)
+        setenv("HTTP_PROXY", proxy.base, 1)
+        defer { unsetenv("http_proxy"); unsetenv("HTTP_PROXY") }
+        let direct = try await CurlFetcher().fetch(FetchRequest(url: server.url("/site/index.html"))).get()
+        #expect(String(decoding: direct.body, as: UTF8.self).contains("Hello from the test site."))
+        #expect(try await proxy.requestLog().filter { $0.hasPrefix("http") }.isEmpty, "the environment's proxy was used")
+        let proxied = try await CurlFetcher().fetch(FetchRequest(url: "http://news.example.invalid/story", proxy: proxy.base)).get()
+        #expect(String(decoding: proxied.body, as: UTF8.self).contains("answered by the proxy"))
+        #expect(try await proxy.requestLog().contains("http://news.example.invalid/story"))
+    }
+
+    /// A public server (in a network namespace, 203.0.113.x) redirects a guarded watch to a
+    /// loopback server that another watch has just used: the follow-up request would ride on
+    /// that watch's open connection (libcurl ignores FRESH_CONNECT on follow-ups), so the
+    /// address is checked before every request, not only when a socket opens.
+    @Test(.enabled(if: NetworkNamespace.available, "needs root and iproute2"))
+    func redirectFollowUpCannotReuseAPrivateConnection() async throws {
+        let namespace = try NetworkNamespace(subnet: 1)
+        let outside = try TestServer(host: namespace.namespaceAddress, namespace: namespace.name)
+        defer { outside.stop() }
+        let inside = try TestServer()
+        defer { inside.stop() }
+        try "<html><body><p>public page</p></body></html>".write(toFile: "\(outside.root)/page.html", atomically: true, encoding: .utf8)
+        try "<html><body><p>loopback page</p></body></html>".write(toFile: "\(inside.root)/page.html", atomically: true, encoding: .utf8)
+        try "<html><body><p>internal secret</p></body></html>".write(toFile: "\(inside.root)/secret.html", atomically: true, encoding: .utf8)
+        var guarded = FetchLimits()
+        guarded.blockPrivateNetworks = true
+        // A really public address passes the guard.
+        let fetcher = CurlFetcher(maxConcurrent: 4, maxPerHost: 2)
+        #expect(try await fetcher.fetch(FetchRequest(url: outside.url("/site/page.html"), limits: guarded)).get().status == 200)
+        let target = inside.url("/site/secret.html").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let results = await fetcher.fetch([
+            FetchRequest(url: inside.url("/site/page.html")),
+            FetchRequest(url: outside.url("/redirect-to?delay=0.5&u=\(target)"), limits: guarded),
+        ])
+        #expect(try results[0].get().status == 200)
+        guard case .failure(.blockedAddress) = results[1] else { Issue.record("the redirect reached a loopback address: \(results[1])"); return }
+        #expect(try await inside.requestLog().allSatisfy { !$0.contains("secret") }, "the private server was asked for the secret")
+    }
+
+    /// With a proxy, the guard resolves the target itself (the proxy hides the real address).
+    @Test func guardedWatchThroughAProxyChecksTheTarget() async throws {
+        let proxy = try TestServer()
+        defer { proxy.stop() }
+        var guarded = FetchLimits()
+        guarded.blockPrivateNetworks = true
+        let result = await CurlFetcher().fetch(FetchRequest(url: "http://127.0.0.1:9/internal", limits: guarded, proxy: proxy.base))
+        guard case .failure(.blockedAddress) = result else { Issue.record("a loopback target went through the proxy: \(result)"); return }
+        #expect(try await proxy.requestLog().filter { $0.hasPrefix("http") }.isEmpty)
+    }
 }

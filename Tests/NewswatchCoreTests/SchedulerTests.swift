@@ -106,6 +106,40 @@ struct SchedulerTests {
         #expect(log.contains("stopped"))
         let store = FileSnapshotStore(root: work + "/store")
         #expect(store.verify().isHealthy)
-        #expect(try store.watchNames().count == 6, "the cycle in flight finished before the exit")
+        // What was fetched before the signal is stored; aborted watches stay due and the next
+        // run stores them.
+        let next = try runCLI(["check", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try store.watchNames().count == 6)
+    }
+
+    /// SIGTERM aborts transfers in progress: a page that never answers (30 s timeout) does not
+    /// hold the exit back, and the watch is not counted as failed.
+    @Test func sigtermAbortsTransfersWithinTwoSeconds() async throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        try "watches:\n  - { name: silent, url: \"\(server.url("/hostile/silent"))\" }\n"
+            .write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
+        process.arguments = ["watch", "--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        let signalled = Date()
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        let took = Date().timeIntervalSince(signalled)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(took < 2, "exit took \(took) s after SIGTERM")
+        #expect(process.terminationStatus == 0, "\(log)")
+        let states = try FileSnapshotStore(root: work + "/store").states()
+        #expect(states["silent"]?.consecutiveFailures ?? 0 == 0, "an aborted fetch is not the server's failure")
     }
 }

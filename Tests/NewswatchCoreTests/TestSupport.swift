@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,17 @@ final class TestServer: @unchecked Sendable {
     let port: Int
     let root: String
 
-    init(root: String? = nil, port: Int = 0, hookLog: String? = nil, hookMode: String = "ok") throws {
+    let host: String
+
+    /// `namespace`: run inside that network namespace (`ip netns exec`), bound to `host`.
+    init(root: String? = nil, port: Int = 0, hookLog: String? = nil, hookMode: String = "ok",
+         host: String = "127.0.0.1", namespace: String? = nil) throws {
         let root = root ?? Fixtures.temporaryDirectory()
         self.root = root
+        self.host = host
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.path("testserver.py"), "--root", root, "--port", String(port), "--hook-mode", hookMode]
+        process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? [])
+            + ["python3", Fixtures.path("testserver.py"), "--root", root, "--port", String(port), "--hook-mode", hookMode, "--host", host]
             + (hookLog.map { ["--hook-log", $0] } ?? [])
         let output = Pipe()
         process.standardInput = input
@@ -33,7 +40,13 @@ final class TestServer: @unchecked Sendable {
         self.port = port
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { "http://\(host):\(port)" }
+
+    /// Request lines the server has seen (absolute-form ones: it was used as a proxy).
+    func requestLog() async throws -> [String] {
+        let response = try await CurlFetcher().fetch(FetchRequest(url: url("/requests"))).get()
+        return String(decoding: response.body, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
 
     func url(_ path: String) -> String { base + path }
 
@@ -44,6 +57,59 @@ final class TestServer: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// A network namespace joined to this one by a veth pair, so tests have a host with a public
+/// address (from TEST-NET-3, 203.0.113.0/24: not private by our rules, routed nowhere else).
+/// Needs root and iproute2, as on the machines and in CI.
+final class NetworkNamespace: @unchecked Sendable {
+    let name: String
+    let hostAddress: String
+    let namespaceAddress: String
+
+    static var available: Bool {
+        getuid() == 0 && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip"))
+    }
+
+    init(subnet: Int) throws {
+        let tag = String(UUID().uuidString.prefix(6)).lowercased()
+        name = "nw\(tag)"
+        hostAddress = "203.0.113.\(subnet * 4 + 1)"
+        namespaceAddress = "203.0.113.\(subnet * 4 + 2)"
+        let outside = "nwo\(tag)", inside = "nwi\(tag)"
+        for command in [
+            ["netns", "add", name],
+            ["link", "add", outside, "type", "veth", "peer", "name", inside],
+            ["link", "set", inside, "netns", name],
+            ["addr", "add", "\(hostAddress)/30", "dev", outside],
+            ["link", "set", outside, "up"],
+            ["netns", "exec", name, "ip", "addr", "add", "\(namespaceAddress)/30", "dev", inside],
+            ["netns", "exec", name, "ip", "link", "set", inside, "up"],
+            ["netns", "exec", name, "ip", "link", "set", "lo", "up"],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ip"] + command
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                remove()
+                throw NSError(domain: "NetworkNamespace", code: 1, userInfo: [NSLocalizedDescriptionKey: "ip \(command.joined(separator: " ")) failed"])
+            }
+        }
+    }
+
+    /// Deleting the namespace also deletes the veth pair.
+    func remove() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "del", name]
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    deinit { remove() }
 }
 
 enum Fixtures {

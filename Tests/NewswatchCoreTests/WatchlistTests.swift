@@ -56,14 +56,41 @@ struct WatchlistTests {
         }
     }
 
-    @Test func unknownKeysWarnWithSuggestion() throws {
-        let list = try loader.load(text: """
+    /// A misspelt key is an error, not a warning: `webhook:` for `webhooks:` would otherwise
+    /// load fine and send nothing.
+    @Test func unknownKeysAreErrorsWithSuggestion() throws {
+        func errors(_ text: String) -> String {
+            do { _ = try loader.load(text: text, file: "w.yaml"); return "" } catch { return "\(error)" }
+        }
+        #expect(errors("""
         watches:
           - name: a
             url: https://example.org/a
             evry: 5m
+        """) == "w.yaml:4:5: watches[0].evry: unknown key 'evry' in watches[0]; did you mean 'every'?")
+        #expect(errors("""
+        webhook: [ { url: "https://h.example.org/x" } ]
+        watches: [ { name: a, url: "https://example.org" } ]
+        """) == "w.yaml:1:1: webhook: unknown key 'webhook' in the top level; did you mean 'webhooks'?")
+        #expect(errors("""
+        watches:
+          - name: a
+            url: https://example.org/a
+            webhooks: [ { url: "https://h.example.org/x", sekret: x } ]
+        """).contains("watches[0].webhooks[0].sekret: unknown key 'sekret' in watches[0].webhooks[0]; did you mean 'secret'?"))
+    }
+
+    @Test func proxyComesOnlyFromTheWatchlist() throws {
+        let list = try loader.load(text: """
+        defaults: { proxy: "http://proxy.example.org:3128" }
+        watches:
+          - { name: a, url: "https://example.org/a" }
+          - { name: b, url: "https://example.org/b", proxy: "socks5h://127.0.0.1:1080" }
         """, file: "w.yaml")
-        #expect(list.warnings == ["w.yaml:4:5: unknown key 'evry' in watches[0] (ignored); did you mean 'every'?"])
+        #expect(list.watches.map(\.proxy) == ["http://proxy.example.org:3128", "socks5h://127.0.0.1:1080"])
+        #expect(throws: ConfigErrors.self) {
+            try loader.load(text: "watches: [ { name: a, url: 'https://example.org', proxy: 'ftp://x' } ]", file: "w.yaml")
+        }
     }
 
     @Test func missingEnvironmentVariableIsAnError() {
@@ -104,6 +131,12 @@ struct WatchlistTests {
         #expect(Interval(parsing: "15")?.seconds == 15)
         #expect(Interval(parsing: "5 parsecs") == nil)
         #expect(Interval(parsing: "-5m") == nil)
+        #expect(Interval(parsing: "1h30m")?.seconds == 5400)
+        #expect(Interval(parsing: "1d 12h")?.seconds == 129_600)
+        #expect(Interval(parsing: "2m30s")?.seconds == 150)
+        #expect(Interval(parsing: "1h30x") == nil)
+        #expect(Interval(parsing: "h") == nil)
+        #expect(Interval(seconds: 5400).description == "1h30m")
     }
 
     @Test func cssSelectorsCompileToXPath() throws {

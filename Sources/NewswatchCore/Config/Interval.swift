@@ -6,28 +6,44 @@ public struct Interval: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public init(seconds: TimeInterval) { self.seconds = seconds }
 
-    /// Parses `<number><unit>` with unit s, m, h, d or w (a bare number is seconds).
+    /// Parses one or more `<number><unit>` parts (`90s`, `15m`, `1h30m`, `1d 12h`) with unit
+    /// s, m, h, d or w (a bare number is seconds).
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let unitIndex = trimmed.firstIndex(where: { !$0.isNumber && $0 != "." }) ?? Optional(trimmed.endIndex) else { return nil }
-        guard let value = Double(trimmed[..<unitIndex]), value > 0 else { return nil }
-        let multiplier: Double
-        switch trimmed[unitIndex...] {
-        case "", "s", "sec", "secs", "second", "seconds": multiplier = 1
-        case "m", "min", "mins", "minute", "minutes": multiplier = 60
-        case "h", "hr", "hrs", "hour", "hours": multiplier = 3600
-        case "d", "day", "days": multiplier = 86400
-        case "w", "week", "weeks": multiplier = 7 * 86400
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
+        var total: Double = 0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let numberEnd = rest.firstIndex(where: { !$0.isNumber && $0 != "." }) ?? rest.endIndex
+            guard let value = Double(rest[..<numberEnd]), value >= 0 else { return nil }
+            rest = rest[numberEnd...]
+            let unitEnd = rest.firstIndex(where: { $0.isNumber || $0 == " " }) ?? rest.endIndex
+            guard let multiplier = Self.multiplier(of: rest[..<unitEnd]) else { return nil }
+            total += value * multiplier
+            rest = rest[unitEnd...].drop(while: { $0 == " " })
+        }
+        guard total > 0 else { return nil }
+        self.seconds = total
+    }
+
+    private static func multiplier(of unit: Substring) -> Double? {
+        switch unit {
+        case "", "s", "sec", "secs", "second", "seconds": return 1
+        case "m", "min", "mins", "minute", "minutes": return 60
+        case "h", "hr", "hrs", "hour", "hours": return 3600
+        case "d", "day", "days": return 86400
+        case "w", "week", "weeks": return 7 * 86400
         default: return nil
         }
-        self.seconds = value * multiplier
     }
 
     public var description: String {
-        let s = Int(seconds)
-        if s % 86400 == 0 { return "\(s / 86400)d" }
-        if s % 3600 == 0 { return "\(s / 3600)h" }
-        if s % 60 == 0 { return "\(s / 60)m" }
-        return "\(s)s"
+        var rest = Int(seconds)
+        if rest == 0 { return "0s" }
+        var out = ""
+        for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            out += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return out
     }
 }

@@ -22,6 +22,8 @@ public struct Watch: Sendable, Hashable {
     public var alertOn: AlertPolicy = .substantive
     /// Refuse pages on loopback, private, link-local or metadata addresses.
     public var blockPrivateNetworks = false
+    /// A proxy for this watch's requests (`proxy:`); the environment's proxies are never used.
+    public var proxy: String?
     /// Where the watch was defined, for error messages.
     public var source: SourceLocation
 

@@ -17,8 +17,8 @@ public struct WatchlistLoader: Sendable {
     }
 
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
-    static let defaultsKeys = ["every", "headers", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
-    static let watchKeys = ["name", "url", "every", "headers", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
+    static let defaultsKeys = ["every", "headers", "proxy", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
+    static let watchKeys = ["name", "url", "every", "headers", "proxy", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
     static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -78,6 +78,7 @@ public struct WatchlistLoader: Sendable {
         var adaptive = false
         var adaptiveStop = Interval(seconds: 7 * 86400)
         var blockPrivate = false
+        var proxy: String?
     }
 
     private func parse(text: String, file: String, into state: inout LoadState) {
@@ -111,6 +112,7 @@ public struct WatchlistLoader: Sendable {
                         if let stop = context.interval(v, field: "defaults.adaptive_stop", &state) { defaults.adaptiveStop = stop }
                     case "block_private_networks":
                         defaults.blockPrivate = context.bool(v, field: "defaults.block_private_networks", &state) ?? false
+                    case "proxy": defaults.proxy = context.proxy(v, field: "defaults.proxy", &state)
                     case "headers": defaults.headers = context.stringMap(v, field: "defaults.headers", &state)
                     case "select": defaults.select = context.selector(v, field: "defaults.select", &state)
                     case "remove": defaults.remove = context.selectors(v, field: "defaults.remove", &state)
@@ -151,6 +153,7 @@ public struct WatchlistLoader: Sendable {
             watch.adaptive = defaults.adaptive
             watch.adaptiveStop = defaults.adaptiveStop
             watch.blockPrivateNetworks = defaults.blockPrivate
+            watch.proxy = defaults.proxy
             var ownHooks: [WebhookConfig]?
             for (k, v) in map {
                 let key = k.string ?? ""
@@ -177,6 +180,8 @@ public struct WatchlistLoader: Sendable {
                     if let stop = context.interval(v, field: field, &state) { watch.adaptiveStop = stop }
                 case "block_private_networks":
                     watch.blockPrivateNetworks = context.bool(v, field: field, &state) ?? watch.blockPrivateNetworks
+                case "proxy":
+                    watch.proxy = context.proxy(v, field: field, &state)
                 case "headers":
                     watch.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
                 case "select":
@@ -243,9 +248,12 @@ public struct WatchlistLoader: Sendable {
         }
 
         func unknownKey(_ key: String, _ node: Node, known: [String], in place: String, _ state: inout LoadState) {
-            var message = "\(location(node)): unknown key '\(key)' in \(place) (ignored)"
+            // An error, not a warning: a misspelt `webhook:` would otherwise send nothing, silently.
+            var message = "unknown key '\(key)' in \(place)"
             if let suggestion = closest(to: key, in: known) { message += "; did you mean '\(suggestion)'?" }
-            state.warnings.append(message)
+            else { message += " (known: \(known.joined(separator: ", ")))" }
+            let field = place == "the top level" ? key : "\(place).\(key)"
+            state.errors.append(ConfigError(location: location(node), path: file, field: field, message: message))
         }
 
         func scalar(_ node: Node, field: String, _ state: inout LoadState) -> String? {
@@ -267,6 +275,16 @@ public struct WatchlistLoader: Sendable {
                 return nil
             }
             return interval
+        }
+
+        func proxy(_ node: Node, field: String, _ state: inout LoadState) -> String? {
+            guard let value = scalar(node, field: field, &state).map({ expand($0, field: field, node: node, &state) }) else { return nil }
+            guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
+                  ["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(scheme), !(components.host ?? "").isEmpty else {
+                error(field, node, "'\(value)' is not a proxy URL (http://host:port, https://, socks5://, socks5h://)", &state)
+                return nil
+            }
+            return value
         }
 
         func bool(_ node: Node, field: String, _ state: inout LoadState) -> Bool? {

@@ -14,6 +14,8 @@ public struct CurlFetcher: Fetcher {
     let pacer = HostPacer()
     /// Open connections, kept from one batch to the next.
     let connections = ConnectionCache()
+    /// Transfers in progress, so `stop()` can abort them.
+    let cancellation = FetchCancellation()
 
     public static let defaultUserAgent = "newswatch/\(NewswatchVersion.current) (news page monitor; +https://github.com/newswatch/newswatch)"
 
@@ -27,14 +29,24 @@ public struct CurlFetcher: Fetcher {
     public func fetch(_ requests: [FetchRequest]) async -> [Result<FetchResult, FetchError>] {
         if requests.isEmpty { return [] }
         let config = self
-        return await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: CurlMultiSession(config: config).run(requests))
+        let token = cancellation.register()
+        defer { cancellation.unregister(token) }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(returning: CurlMultiSession(config: config, token: token).run(requests))
+                }
+                thread.name = "newswatch-curl"
+                thread.start()
             }
-            thread.name = "newswatch-curl"
-            thread.start()
+        } onCancel: {
+            token.cancel()
         }
     }
+
+    /// Aborts every transfer in progress (within one poll, a fifth of a second) and makes
+    /// every later fetch fail at once with `.cancelled`: for a clean, quick shutdown.
+    public func stop() { cancellation.stopAll() }
 }
 
 private let curlGlobalInit: Void = {
@@ -45,23 +57,30 @@ private let curlGlobalInit: Void = {
 private final class Transfer {
     let index: Int
     let request: FetchRequest
+    /// When the request was handed to libcurl: its timeout counts from here, not from when it
+    /// was queued behind its host's other requests.
     let started = Date()
     var body = Data()
     var headers: [String: String] = [:]
     var exceededLimit = false
     var headerList: UnsafeMutablePointer<curl_slist>?
-    /// Set by the C socket callback when it refused a private address.
-    let blocked = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// Shared with the C address checks; `blocked` is set when they refused an address.
+    let guardState = UnsafeMutablePointer<nw_guard>.allocate(capacity: 1)
+    /// The host whose per-host slot this transfer holds.
+    let host: String
 
-    init(index: Int, request: FetchRequest) {
+    init(index: Int, request: FetchRequest, host: String) {
         self.index = index
         self.request = request
-        blocked.pointee = 0
+        self.host = host
+        guardState.initialize(to: nw_guard(easy: nil, blocked: 0, via_proxy: request.proxy == nil ? 0 : 1))
     }
+
+    var blocked: Bool { guardState.pointee.blocked != 0 }
 
     deinit {
         curl_slist_free_all(headerList)
-        blocked.deallocate()
+        guardState.deallocate()
     }
 }
 
@@ -115,8 +134,49 @@ final class HostPacer: @unchecked Sendable {
     }
 }
 
+/// Transfers in progress, so a shutdown can abort them.
+final class FetchCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tokens: [ObjectIdentifier: FetchToken] = [:]
+    private var stopped = false
+
+    func register() -> FetchToken {
+        let token = FetchToken()
+        lock.lock()
+        defer { lock.unlock() }
+        if stopped { token.cancel() }
+        tokens[ObjectIdentifier(token)] = token
+        return token
+    }
+
+    func unregister(_ token: FetchToken) {
+        lock.lock()
+        tokens[ObjectIdentifier(token)] = nil
+        lock.unlock()
+    }
+
+    func stopAll() {
+        lock.lock()
+        stopped = true
+        let all = Array(tokens.values)
+        lock.unlock()
+        for token in all { token.cancel() }
+    }
+}
+
+/// One fetch call's cancellation flag, read by its libcurl thread between polls.
+final class FetchToken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+    func cancel() { lock.lock(); cancelled = true; lock.unlock() }
+}
+
 private struct CurlMultiSession {
     let config: CurlFetcher
+    let token: FetchToken
+    /// Longest wait in one poll: bounds how late a cancellation is noticed.
+    static let pollMilliseconds: Int32 = 200
 
     func run(_ requests: [FetchRequest]) -> [Result<FetchResult, FetchError>] {
         _ = curlGlobalInit
@@ -126,27 +186,43 @@ private struct CurlMultiSession {
         }
         defer { curl_multi_cleanup(multi) }
         nw_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, config.maxConcurrent)
-        nw_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, config.maxPerHost)
 
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
-        // Not started yet, in order. With a per-host delay a request waits for its host's
-        // turn while later requests to other hosts go ahead.
+        // Requests start only when their host has a free slot, so a request never spends its
+        // timeout queued behind slow pages of its host (libcurl's own per-host queue would).
+        var perHost: [String: Int] = [:]
+        // Not started yet, in order. A request waiting for its host's slot or turn lets later
+        // requests to other hosts go ahead.
         var pending = Array(requests.indices)
-        let hosts = config.perHostDelay > 0 ? requests.map { URLComponents(string: $0.url)?.host?.lowercased() } : []
+        let hosts = requests.map { URLComponents(string: $0.url)?.host?.lowercased() ?? $0.url }
+        func release(_ easy: UnsafeMutableRawPointer, _ transfer: Transfer) {
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+            perHost[transfer.host, default: 1] -= 1
+            Unmanaged.passUnretained(transfer).release()
+        }
         func startMore() {
             var position = 0
             let now = Date()
-            while active.count < config.maxConcurrent * 2, position < pending.count {
+            while active.count < config.maxConcurrent, position < pending.count {
                 let index = pending[position]
-                if config.perHostDelay > 0, let host = hosts[index], !config.pacer.claim(host, at: now, delay: config.perHostDelay) {
+                let host = hosts[index]
+                if perHost[host, default: 0] >= config.maxPerHost
+                    || (config.perHostDelay > 0 && !config.pacer.claim(host, at: now, delay: config.perHostDelay)) {
                     position += 1
                     continue
                 }
                 pending.remove(at: position)
-                switch makeEasy(for: Transfer(index: index, request: requests[index])) {
+                switch makeEasy(for: Transfer(index: index, request: requests[index], host: host)) {
                 case .success(let (easy, transfer)):
-                    active[easy] = transfer
-                    curl_multi_add_handle(multi, easy)
+                    perHost[host, default: 0] += 1
+                    let code = curl_multi_add_handle(multi, easy)
+                    if code == CURLM_OK {
+                        active[easy] = transfer
+                    } else {
+                        results[index] = .failure(.transport(code: Int(code.rawValue), message: String(cString: curl_multi_strerror(code))))
+                        release(easy, transfer)
+                    }
                 case .failure(let error):
                     results[index] = .failure(error)
                 }
@@ -154,8 +230,27 @@ private struct CurlMultiSession {
         }
         startMore()
         var running: Int32 = 0
-        repeat {
-            curl_multi_perform(multi, &running)
+        while !active.isEmpty || !pending.isEmpty {
+            if token.isCancelled {
+                for (easy, transfer) in active {
+                    results[transfer.index] = .failure(.cancelled)
+                    release(easy, transfer)
+                }
+                active = [:]
+                for index in pending { results[index] = .failure(.cancelled) }
+                pending = []
+                break
+            }
+            let performed = curl_multi_perform(multi, &running)
+            if performed != CURLM_OK {
+                // The multi handle itself broke: every transfer in it fails with the reason.
+                let message = String(cString: curl_multi_strerror(performed))
+                for (easy, transfer) in active {
+                    results[transfer.index] = .failure(.transport(code: Int(performed.rawValue), message: message))
+                    release(easy, transfer)
+                }
+                active = [:]
+            }
             var remaining: Int32 = 0
             var finished = false
             while let message = curl_multi_info_read(multi, &remaining) {
@@ -163,19 +258,18 @@ private struct CurlMultiSession {
                       let transfer = active.removeValue(forKey: easy) else { continue }
                 finished = true
                 results[transfer.index] = finish(easy: easy, transfer: transfer, code: nw_msg_result(message))
-                curl_multi_remove_handle(multi, easy)
-                curl_easy_cleanup(easy)
-                Unmanaged.passUnretained(transfer).release()
+                release(easy, transfer)
             }
             startMore()
-            // A finished transfer frees a connection for one libcurl queued behind the per-host
-            // limit; perform again at once so it starts now, not after the next poll wakes up.
+            // A finished transfer freed its host's slot: perform again at once so the next
+            // request starts now, not after the next poll wakes up.
             if finished { continue }
             if !active.isEmpty || !pending.isEmpty {
                 // Waiting on a host's delay: look again soon (the poll waits even with no transfers).
-                curl_multi_poll(multi, nil, 0, pending.isEmpty ? 200 : 10, nil)
+                let wait = pending.isEmpty || !active.isEmpty && config.perHostDelay == 0 ? Self.pollMilliseconds : 10
+                curl_multi_poll(multi, nil, 0, wait, nil)
             }
-        } while !active.isEmpty || !pending.isEmpty
+        }
         return results.map { $0 ?? .failure(.transport(code: -1, message: "transfer did not complete")) }
     }
 
@@ -201,10 +295,16 @@ private struct CurlMultiSession {
         nw_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBodyBytes))
         nw_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         nw_easy_setopt_string(easy, CURLOPT_USERAGENT, config.userAgent)
+        // Proxies come from the watchlist only: an http_proxy in the environment would route
+        // around block_private_networks and surprise a cron job. "" turns them off.
+        nw_easy_setopt_string(easy, CURLOPT_PROXY, request.proxy ?? "")
         if limits.blockPrivateNetworks {
-            nw_easy_block_private_networks(easy, transfer.blocked)
-            // The address check runs when a connection opens: never reuse one opened by a
-            // watch that did not ask for it.
+            guard nw_easy_block_private_networks(easy, transfer.guardState) == CURLE_OK else {
+                curl_easy_cleanup(easy)
+                return .failure(.transport(code: -1, message: "this libcurl cannot check addresses before each request (needs 7.80 or later)"))
+            }
+            // Checked before every request anyway; a fresh connection keeps this watch's
+            // traffic off connections other watches opened.
             nw_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)
             nw_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
         }
@@ -239,7 +339,7 @@ private struct CurlMultiSession {
         if transfer.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(.bodyTooLarge(limit: request.limits.maxBodyBytes))
         }
-        if transfer.blocked.pointee != 0 { return .failure(.blockedAddress(request.url)) }
+        if transfer.blocked { return .failure(.blockedAddress(request.url)) }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT { return .failure(.timedOut("\(message) after \(request.limits.totalTimeout)s")) }

@@ -10,11 +10,14 @@ public struct FetchRequest: Sendable, Hashable {
     public var etag: String?
     public var lastModified: String?
     public var limits: FetchLimits
+    /// A proxy named in the watchlist (`proxy:`); proxies in the environment are never used.
+    public var proxy: String?
 
     public init(
         url: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil,
-        etag: String? = nil, lastModified: String? = nil, limits: FetchLimits = FetchLimits()
+        etag: String? = nil, lastModified: String? = nil, limits: FetchLimits = FetchLimits(), proxy: String? = nil
     ) {
+        self.proxy = proxy
         self.url = url
         self.method = method
         self.headers = headers

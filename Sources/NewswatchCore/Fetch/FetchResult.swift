@@ -60,6 +60,8 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
     case blockedAddress(String)
     case redirectRefused
     case transport(code: Int, message: String)
+    /// The fetcher was stopped (shutdown) before the transfer finished: not the server's fault.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -70,6 +72,7 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
         case .redirectRefused: return "redirect to a scheme other than http or https refused"
         case .blockedAddress(let url): return "blocked: \(url) resolves to a private, loopback or link-local address (block_private_networks)"
         case .transport(_, let message): return message
+        case .cancelled: return "cancelled: newswatch is shutting down"
         }
     }
 }

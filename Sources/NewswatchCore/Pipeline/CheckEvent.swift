@@ -56,6 +56,8 @@ public struct CheckReport: Sendable {
     public var storeErrors: [String] = []
     /// Watches whose story was recognised as unchanged from its bytes, without parsing.
     public var recognisedUnparsed: Set<String> = []
+    /// Watches whose fetch a shutdown aborted: untouched, still due.
+    public var cancelled: [String] = []
 
     public init() {}
 

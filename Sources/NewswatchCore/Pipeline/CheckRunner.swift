@@ -60,7 +60,7 @@ public struct CheckRunner: Sendable {
             let hasVersion = ((try? latest[watch.name]?.get()) ?? nil) != nil
             requests.append(FetchRequest(url: watch.url, headers: watch.headers,
                                          etag: hasVersion ? state.etag : nil,
-                                         lastModified: hasVersion ? state.lastModified : nil, limits: limits))
+                                         lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy))
         }
         // In slices, so memory holds a slice of pages, not the whole watchlist's.
         // The next slice is fetched while this one is extracted and stored.
@@ -76,6 +76,8 @@ public struct CheckRunner: Sendable {
         pending = number + 1 < slices.count ? Task { [next = slices[number + 1]] in await fetcher.fetch(Array(allRequests[next])) } : nil
         let extracted = await extractAll(sliceWatches, results, states: states, latest: latest)
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
+            // Aborted by a shutdown: nothing happened to this watch; it stays due.
+            if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
             var state = states[watch.name] ?? WatchState()
             let event = commit(watch, extracted[index], result, latest: latest[watch.name] ?? .success(nil), state: &state, now: now)
             state.lastChecked = now

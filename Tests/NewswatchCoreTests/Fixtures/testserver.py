@@ -14,6 +14,11 @@ never leave it running. Routes:
   /webhook            POST: records the body; GET /webhook-log returns all as JSON
   /connections        GET: the highest number of concurrent requests seen
   /arrivals           GET: when each /site/ request arrived (monotonic seconds, comma-separated)
+  /redirect-to?u=URL&delay=S   waits S seconds, then 302 to URL
+  /requests           GET: every request line seen so far, one per line (absolute-form
+                      lines mean the server was used as a proxy)
+  absolute-form GETs  (http://host/path) answer like a proxy would, without forwarding:
+                      the line is recorded and a small page returned
 """
 import argparse, email.utils, gzip, hashlib, json, os, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
@@ -24,6 +29,7 @@ hook_mode = {"mode": "ok"}
 active = 0
 peak = 0
 arrivals = []
+requests = []
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -49,6 +55,8 @@ class Handler(BaseHTTPRequestHandler):
             peak = max(peak, active)
             if self.path.startswith("/site/"):
                 arrivals.append(time.monotonic())
+            if not self.path.startswith("/requests"):
+                requests.append(self.path)
         try:
             self.route()
         finally:
@@ -56,7 +64,20 @@ class Handler(BaseHTTPRequestHandler):
                 active -= 1
 
     def route(self):
+        if self.path.startswith("http://") or self.path.startswith("https://"):
+            return self.send(200, b"<html><body><p>answered by the proxy</p></body></html>")
         path = self.path.split("?")[0]
+        query = {}
+        if "?" in self.path:
+            import urllib.parse
+            query = dict(urllib.parse.parse_qsl(self.path.split("?", 1)[1]))
+        if path == "/redirect-to":
+            time.sleep(float(query.get("delay", "0")))
+            return self.send(302, b"", {"Location": query["u"]})
+        if path == "/requests":
+            with lock:
+                body = "\n".join(requests).encode()
+            return self.send(200, body, {"Content-Type": "text/plain"})
         if path.startswith("/site/"):
             rel = os.path.normpath(path[len("/site/"):])
             full = os.path.join(self.server.root, rel)
@@ -218,6 +239,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=".")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--hook-log", default=os.devnull)
     parser.add_argument("--hook-mode", default="ok")
     args = parser.parse_args()
@@ -225,7 +247,7 @@ def main():
     ThreadingHTTPServer.allow_reuse_address = True
     # Clients hang up on the hostile cases on purpose; their tracebacks are noise.
     ThreadingHTTPServer.handle_error = lambda self, request, client_address: None
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.hook_log = args.hook_log
     server.daemon_threads = True
     server.root = args.root
