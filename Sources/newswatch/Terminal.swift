@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,16 +19,17 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Messages quote servers (reasons, bodies, types): control characters are stripped.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("newswatch: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("newswatch: \(ControlCharacters.strip(message))\n".utf8))
     }
 
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("newswatch: warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("newswatch: warning: \(ControlCharacters.strip(message))\n".utf8))
     }
 
     static func info(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(ControlCharacters.strip(message))\n".utf8))
     }
 
     /// Shows text through $PAGER (default `less -R`, quitting at once when it fits a screen).

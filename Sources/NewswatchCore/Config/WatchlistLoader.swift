@@ -323,7 +323,9 @@ public struct WatchlistLoader: Sendable {
         func selector(_ node: Node, field: String, _ state: inout LoadState) -> ContentSelector? {
             guard let text = scalar(node, field: field, &state) else { return nil }
             do {
-                return try ContentSelector(parsing: text)
+                let selector = try ContentSelector(parsing: text)
+                try HTMLDocument.validate(selector)
+                return selector
             } catch {
                 self.error(field, node, "\(error)", &state)
                 return nil

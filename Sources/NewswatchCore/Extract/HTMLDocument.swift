@@ -55,7 +55,7 @@ public final class HTMLDocument {
                 switch current.pointee.type {
                 case XML_ELEMENT_NODE:
                     if let name = current.pointee.name {
-                        reader.start(ElementName(raw: UnsafeRawPointer(name)), HTMLNode(current).commonAttributes, at: -1)
+                        reader.start(ElementName(raw: UnsafeRawPointer(name)), HTMLNode.attributes(of: current), at: -1)
                         descend = true
                     }
                 case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -83,16 +83,39 @@ public final class HTMLDocument {
         }
     }
 
-    /// Nodes matching an XPath expression, in document order.
-    public func select(xpath: String) throws -> [HTMLNode] {
+    /// The elements a selector matches, in document order. Only elements below the root
+    /// element count (an XPath may also yield text, attribute or namespace nodes, which are
+    /// skipped); a selector that matches the document itself or its root element is refused,
+    /// since selecting or removing it would leave nothing to read (or free the document).
+    func elements(matching selector: ContentSelector) throws -> [HTMLNode] {
         guard let context = xmlXPathNewContext(doc) else { throw ExtractionError.invalidSelector("cannot create XPath context") }
         defer { xmlXPathFreeContext(context) }
-        guard let result = xmlXPathEvalExpression(xpath, context) else {
-            throw ExtractionError.invalidSelector("'\(xpath)' is not a valid XPath expression")
+        guard let result = xmlXPathEvalExpression(selector.xpath, context) else {
+            throw ExtractionError.invalidSelector("'\(selector.source)' is not a valid XPath expression")
         }
         defer { xmlXPathFreeObject(result) }
+        guard result.pointee.type == XPATH_NODESET else {
+            throw ExtractionError.invalidSelector("'\(selector.source)' gives a value, not elements")
+        }
         guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0 else { return [] }
-        return (0..<Int(set.pointee.nodeNr)).compactMap { set.pointee.nodeTab[$0].map(HTMLNode.init) }
+        let root = xmlDocGetRootElement(doc)
+        var nodes: [HTMLNode] = []
+        for index in 0..<Int(set.pointee.nodeNr) {
+            guard let node = set.pointee.nodeTab[index] else { continue }
+            let type = node.pointee.type
+            if type == XML_DOCUMENT_NODE || type == XML_HTML_DOCUMENT_NODE || node == root {
+                throw ExtractionError.invalidSelector("'\(selector.source)' matches the whole document; name the story's element (e.g. article or #story)")
+            }
+            if type == XML_ELEMENT_NODE { nodes.append(HTMLNode(node, in: self)) }
+        }
+        return nodes
+    }
+
+    /// Checks a selector before any page is fetched: it must be valid XPath (or CSS), give
+    /// elements, and not match a page's document or root element.
+    public static func validate(_ selector: ContentSelector) throws {
+        let probe = try HTMLDocument(data: Data("<html><head><title>t</title></head><body><article><p>text</p></article></body></html>".utf8))
+        _ = try probe.elements(matching: selector)
     }
 }
 
@@ -199,20 +222,30 @@ enum HTMLStream {
     }
 }
 
-/// A node of an `HTMLDocument`; valid only while its document lives.
-public struct HTMLNode: Hashable {
+/// An element of an `HTMLDocument`. It holds its document, so the node can never outlive
+/// the tree it points into; nothing outside this module sees it.
+struct HTMLNode: Hashable {
     fileprivate let node: xmlNodePtr
+    private let document: HTMLDocument
 
-    fileprivate init(_ node: xmlNodePtr) { self.node = node }
+    fileprivate init(_ node: xmlNodePtr, in document: HTMLDocument) {
+        self.node = node
+        self.document = document
+    }
 
-    public var parent: HTMLNode? {
+    static func == (left: HTMLNode, right: HTMLNode) -> Bool { left.node == right.node }
+    func hash(into hasher: inout Hasher) { hasher.combine(node) }
+
+    var parent: HTMLNode? {
         guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
-        return HTMLNode(parent)
+        return HTMLNode(parent, in: document)
     }
 
     /// The attributes the extractor looks at, read in one pass over the element's
     /// attribute list (one `xmlGetProp` per name would allocate once per name).
-    public var commonAttributes: CommonAttributes {
+    var commonAttributes: CommonAttributes { Self.attributes(of: node) }
+
+    fileprivate static func attributes(of node: xmlNodePtr) -> CommonAttributes {
         var result = CommonAttributes()
         var attribute = node.pointee.properties
         while let current = attribute {
@@ -226,8 +259,9 @@ public struct HTMLNode: Hashable {
         return result
     }
 
-    /// Detaches the node from its document and frees it (used by `remove:` selectors).
-    public func removeFromDocument() {
+    /// Detaches the element from its document and frees it (used by `remove:` selectors).
+    /// `elements(matching:)` never yields the document or its root, so this cannot free them.
+    func removeFromDocument() {
         xmlUnlinkNode(node)
         xmlFreeNode(node)
     }

@@ -47,7 +47,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 document.replay(into: whole)
                 MetadataReader().read(whole.metadataElements(), into: &article)
                 let chosen = PageReader(story: .nonText, metadata: false)
-                document.replay(outermost(try document.select(xpath: select.xpath)), into: chosen)
+                document.replay(outermost(try document.elements(matching: select)), into: chosen)
                 blocks = chosen.story!.blocks
             } else {
                 let reader = PageReader(story: .furniture, metadata: true)
@@ -72,6 +72,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
+        // The extractor's boundary: nothing a page says reaches a store or a terminal with
+        // control characters in it.
+        article = article.withoutControlCharacters()
         return .article(article, article.blocks.isEmpty ? nil : fingerprint)
     }
 
@@ -155,7 +158,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
 
     private func removeElements(matching selectors: [ContentSelector], in document: HTMLDocument) throws {
         var doomed: [HTMLNode] = []
-        for selector in selectors { doomed.append(contentsOf: try document.select(xpath: selector.xpath)) }
+        for selector in selectors { doomed.append(contentsOf: try document.elements(matching: selector)) }
         // Free only the outermost nodes: a descendant goes with its ancestor.
         for node in outermost(doomed) { node.removeFromDocument() }
     }

@@ -37,6 +37,15 @@ public enum CheckEvent: Sendable {
         }
     }
 
+    /// Reasons quote servers (types, URLs, statuses): stripped of control characters.
+    func withoutControlCharacters() -> CheckEvent {
+        switch self {
+        case .failed(let watch, let reason): return .failed(watch: watch, reason: ControlCharacters.strip(reason))
+        case .held(let watch, let reason): return .held(watch: watch, reason: ControlCharacters.strip(reason))
+        default: return self
+        }
+    }
+
     public var watch: Watch {
         switch self {
         case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _),

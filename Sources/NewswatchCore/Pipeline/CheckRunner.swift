@@ -80,6 +80,7 @@ public struct CheckRunner: Sendable {
             if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
             var state = states[watch.name] ?? WatchState()
             let event = commit(watch, extracted[index], result, latest: latest[watch.name] ?? .success(nil), state: &state, now: now)
+                .withoutControlCharacters()
             state.lastChecked = now
             state.firstChecked = state.firstChecked ?? now
             // Servers that say when to come back (429/503 Retry-After) are taken at their word.
