@@ -26,6 +26,7 @@ struct ListCommand: AsyncParsableCommand {
                 row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()
                 row["nextDue"] = state.nextDue.map(Timestamp.display) ?? NSNull()
                 row["error"] = state.lastError ?? NSNull()
+                row["removedSince"] = state.isRemoved ? (state.removedSince ?? state.goneSince).map(Timestamp.display) ?? "" : NSNull()
                 row["title"] = versions.last?.title ?? NSNull()
                 rows.append(row)
             }
@@ -42,7 +43,8 @@ struct ListCommand: AsyncParsableCommand {
                 let versions = String(row["versions"] as! Int).padding(toLength: 8, withPad: " ", startingAt: 0)
                 let checked = ((row["lastChecked"] as? String) ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0)
                 let due = ((row["nextDue"] as? String) ?? "now").padding(toLength: 20, withPad: " ", startingAt: 0)
-                let status = (row["error"] as? String).map { "failing: \($0)" } ?? ((row["title"] as? String) ?? "")
+                let status = (row["removedSince"] as? String).map { "removed since \($0)" }
+                    ?? (row["error"] as? String).map { "failing: \($0)" } ?? ((row["title"] as? String) ?? "")
                 Terminal.write("\(name)  \(every)  \(versions)  \(checked)  \(due)  \(status)\n")
             }
         }

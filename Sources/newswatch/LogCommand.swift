@@ -32,7 +32,19 @@ struct LogCommand: AsyncParsableCommand {
             }
             let style = display.style
             var out = ""
+            // Removals and restorations sit between the versions they came after.
+            var lifecycle = ((try? store.states())?[watch]?.lifecycle ?? []).sorted { $0.at > $1.at }
+            func lifecycleLines(after date: Date) -> String {
+                var lines = ""
+                while let entry = lifecycle.first, entry.at >= date {
+                    lifecycle.removeFirst()
+                    let what = entry.event == .removed ? "removed: the page answered HTTP \(entry.status)" : "restored: the page answered again"
+                    lines += style.warning(entry.event.rawValue) + "  \(Timestamp.display(entry.at))  HTTP \(entry.status)\n    \(what)\n\n"
+                }
+                return lines
+            }
             for (index, version) in versions.enumerated().reversed() {
+                out += lifecycleLines(after: version.fetchedAt)
                 out += style.warning("version \(version.number)") + "  \(Timestamp.display(version.fetchedAt))  HTTP \(version.status)\n"
                 out += "    \(version.title ?? "(untitled)")\n"
                 if index > 0 {

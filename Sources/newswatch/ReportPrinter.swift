@@ -27,7 +27,11 @@ struct ReportPrinter {
                 Terminal.error("\(watch.name): held: \(reason)")
             case .removed(let watch, let status):
                 Terminal.write(style.bold("removed: \(watch.name)") + ": the page now answers HTTP \(status) \(watch.url)\n")
-            case .unchanged, .notModified:
+            case .restored(let watch, let change):
+                let what = change.map { "; \($0.summary)" } ?? " with the same story"
+                Terminal.write(style.bold("restored: \(watch.name)") + ": the page answers again\(what) \(watch.url)\n")
+                if let change { Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style)) }
+            case .unchanged, .notModified, .stillRemoved:
                 break
             }
         }
@@ -67,6 +71,16 @@ struct ReportPrinter {
         case .removed(_, let status):
             object["event"] = "removed"
             object["status"] = status
+        case .stillRemoved:
+            object["event"] = "still-removed"
+        case .restored(_, let change):
+            object["event"] = "restored"
+            if let change {
+                object["oldVersion"] = change.old.number
+                object["version"] = change.new.number
+                object["summary"] = change.summary.description
+                object["diff"] = change.unified()
+            }
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -82,6 +82,9 @@ struct WatchCommand: AsyncParsableCommand {
                     case .failed(let watch, let reason): log.warning("failed: \(reason)", metadata: ["watch": "\(watch.name)"])
                     case .held(let watch, let reason): log.notice("held: \(reason)", metadata: ["watch": "\(watch.name)"])
                     case .removed(let watch, let status): log.notice("removed (HTTP \(status))", metadata: ["watch": "\(watch.name)"])
+                    case .restored(let watch, let change):
+                        log.notice("restored\(change.map { ": \($0.summary)" } ?? "")", metadata: ["watch": "\(watch.name)"])
+                    case .stillRemoved(let watch): log.debug("still removed", metadata: ["watch": "\(watch.name)"])
                     case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
                     }
                 }

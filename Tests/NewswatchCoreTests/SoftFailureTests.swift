@@ -109,4 +109,72 @@ struct SoftFailureTests {
         alerts = try errorAlerts()
         #expect(alerts.count == 2)
     }
+
+    /// After its removal is announced a story is `removed`: later checks are quiet and exit 0,
+    /// it is looked at once a day, `log` shows the removal, and when it answers again that is a
+    /// `restored` event. The removal alert goes through the outbox: queued while the hook is
+    /// down, shown by `alerts`, delivered once it is back.
+    @Test func aRemovedStoryStaysQuietThenIsRestored() throws {
+        let hookLog = Fixtures.temporaryDirectory() + "/hooks.jsonl"
+        let server = try TestServer(hookLog: hookLog, hookMode: "500")
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let file = server.root + "/s.html"
+        try page(story).write(toFile: file, atomically: true, encoding: .utf8)
+        try """
+        webhooks: [ { url: "\(server.url("/hook"))", on: [removed, error], timeout: 2s } ]
+        watches: [ { name: s, url: "\(server.url("/site/s.html"))" } ]
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let common = ["--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        let check = ["check", "--all", "--color", "never"] + common
+        func received() throws -> [(mode: String, type: String)] {
+            guard let text = try? String(contentsOfFile: hookLog, encoding: .utf8) else { return [] }
+            return text.split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                return ((object["mode"] as? String) ?? "", (object["type"] as? String) ?? "")
+            }
+        }
+        #expect(try runCLI(check).status == 0)
+        try FileManager.default.removeItem(atPath: file)
+        #expect(try runCLI(check).stderr.contains("held: HTTP 404"))
+        var run = try runCLI(check)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("removed: s: the page now answers HTTP 404"))
+        #expect(Set(try received().map(\.type)) == ["removed"], "the removal was tried through the outbox")
+        let pending = try runCLI(["alerts"] + common)
+        #expect(pending.stdout.contains("removed"), "\(pending.stdout)")
+
+        // Checked again and again: quiet, exit 0, no error alert, not counted as failing.
+        _ = try runCLI(["--help"])
+        for _ in 0..<4 {
+            run = try runCLI(check)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.isEmpty, "\(run.stdout)")
+            #expect(!run.stderr.contains("s:"), "\(run.stderr)")
+        }
+        let state = try #require(try FileSnapshotStore(root: work + "/store").states()["s"])
+        #expect(state.consecutiveFailures == 0 && state.lastError == nil)
+        #expect(try #require(state.nextDue).timeIntervalSince(try #require(state.lastChecked)) >= 86_400, "a removed story is looked at daily")
+        #expect(try runCLI(["list"] + common).stdout.contains("removed since"))
+        #expect(try runCLI(["log", "s", "--color", "never"] + common).stdout.contains("removed: the page answered HTTP 404"))
+        #expect(!(try received().map(\.type)).contains("error"))
+
+        // The hook is back: the queued removal arrives (retried now rather than at its backoff).
+        _ = try Data(contentsOf: URL(string: server.url("/mode/ok"))!)
+        run = try runCLI(["alerts", "retry"] + common)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try received().filter { $0.mode == "ok" }.map(\.type) == ["removed"])
+
+        // The story comes back, edited: one `restored` event with the change, a hook alert.
+        try page(story.replacingOccurrences(of: "Paragraph 3 of", with: "Paragraph three of")).write(toFile: file, atomically: true, encoding: .utf8)
+        run = try runCLI(check)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("restored: s: the page answers again; 1 paragraph edited"), "\(run.stdout)")
+        #expect(run.stdout.contains("Paragraph three of"))
+        #expect(try received().filter { $0.mode == "ok" }.map(\.type) == ["removed", "restored"])
+        let log = try runCLI(["log", "s", "--color", "never"] + common).stdout
+        #expect(log.contains("restored: the page answered again") && log.contains("version 2"), "\(log)")
+        run = try runCLI(check)
+        #expect(run.stdout.isEmpty && run.status == 0)
+    }
 }

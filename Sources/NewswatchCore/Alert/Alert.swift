@@ -3,7 +3,7 @@ import Foundation
 /// One event to tell the outside world about. `id` is derived from what happened, so the
 /// same event always carries the same id and receivers can drop duplicates.
 public struct Alert: Sendable, Codable {
-    public enum Kind: String, Sendable, Codable { case new, changed, removed, error }
+    public enum Kind: String, Sendable, Codable { case new, changed, removed, restored, error }
 
     public struct VersionRef: Sendable, Codable {
         public var number: Int
@@ -44,10 +44,22 @@ public struct Alert: Sendable, Codable {
     }
 
     public static func removed(watch: String, url: String, last: VersionRecord, status: Int, at date: Date = Date()) -> Alert {
-        Alert(id: eventID(watch, "removed", last.storyHash, "\(last.number)"), type: .removed, watch: watch, url: url,
+        // The date is part of the id: a story removed, restored and removed again is news twice.
+        Alert(id: eventID(watch, "removed", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .removed, watch: watch, url: url,
               finalURL: last.finalURL, title: last.title, oldVersion: ref(last), newVersion: nil,
               summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
               change: nil, createdAt: date)
+    }
+
+    /// A removed story answers again; `change` when it came back with other wording.
+    public static func restored(watch: String, url: String, last: VersionRecord, change: Change?, at date: Date = Date()) -> Alert {
+        let summary = "restored: the page answers again" + (change.map { "; \($0.summary)" } ?? " with the same story")
+        return Alert(id: eventID(watch, "restored", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .restored,
+                     watch: watch, url: url, finalURL: change?.new.finalURL ?? last.finalURL, title: change?.newArticle.title ?? last.title,
+                     oldVersion: change.map { ref($0.old) } ?? ref(last), newVersion: change.map { ref($0.new) },
+                     summary: summary, diff: change?.unified(), addedParagraphs: change?.addedParagraphs ?? [],
+                     removedParagraphs: change?.removedParagraphs ?? [],
+                     change: change.map { $0.renderer.document(summary: $0.summary, diff: $0.diff) }, createdAt: date)
     }
 
     /// A watch started failing (sent once per run of failures, not on every failed check).
@@ -70,6 +82,7 @@ public struct Alert: Sendable, Codable {
         case .new: return .new
         case .changed: return .changed
         case .removed: return .removed
+        case .restored: return .restored
         case .error: return .error
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// never printed (see `description`).
 public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
     public enum Format: String, Sendable, Hashable, CaseIterable, Codable { case json, slack, discord }
-    public enum Event: String, Sendable, Hashable, CaseIterable { case changed, new, removed, error }
+    public enum Event: String, Sendable, Hashable, CaseIterable { case changed, new, removed, restored, error }
 
     public var url: String
     public var format: Format
@@ -23,6 +23,12 @@ public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
         self.secret = secret
         self.headers = headers
         self.on = on
+    }
+
+    /// Whether this hook takes an event of this kind. A hook that wants removals also hears
+    /// when the story comes back: the other half of the same news.
+    public func wants(_ event: Event) -> Bool {
+        on.contains(event) || (event == .restored && on.contains(.removed))
     }
 
     public var description: String { "webhook \(url) (\(format.rawValue)\(secret == nil ? "" : ", signed"))" }

@@ -17,12 +17,18 @@ public enum CheckEvent: Sendable {
     case held(watch: Watch, reason: String)
     /// The story answered 404/410 twice in a row: it was taken down.
     case removed(watch: Watch, status: Int)
+    /// A removed story still answers 404/410: quiet, not a failure.
+    case stillRemoved(watch: Watch)
+    /// A removed story answers again; `change` when it came back with other wording (a new
+    /// version was stored).
+    case restored(watch: Watch, change: Change?)
 
     /// The version this event stored, if it stored one.
     public var storedVersion: Int? {
         switch self {
         case .new(_, let version, _): return version.number
         case .changed(_, let change): return change.new.number
+        case .restored(_, let change): return change?.new.number
         default: return nil
         }
     }
@@ -33,6 +39,7 @@ public enum CheckEvent: Sendable {
         case .new: return .new
         case .changed: return .changed
         case .removed: return .removed
+        case .restored: return .restored
         default: return nil
         }
     }
@@ -49,7 +56,7 @@ public enum CheckEvent: Sendable {
     public var watch: Watch {
         switch self {
         case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _),
-             .held(let watch, _), .removed(let watch, _):
+             .held(let watch, _), .removed(let watch, _), .stillRemoved(let watch), .restored(let watch, _):
             return watch
         }
     }

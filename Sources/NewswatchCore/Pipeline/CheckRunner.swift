@@ -93,7 +93,7 @@ public struct CheckRunner: Sendable {
                 state.lastError = reason
                 state.consecutiveFailures += 1
                 // The first failure of a run of them raises an `error` alert, once.
-                let hooks = state.consecutiveFailures == 1 ? watch.webhooks.filter { $0.on.contains(.error) } : []
+                let hooks = state.consecutiveFailures == 1 ? watch.webhooks.filter { $0.wants(.error) } : []
                 if !hooks.isEmpty {
                     let last = (try? latest[watch.name]?.get()) ?? nil
                     let alert = Alert.error(watch: watch.name, url: watch.url, reason: reason, last: last, at: now)
@@ -115,12 +115,18 @@ public struct CheckRunner: Sendable {
             states[watch.name] = state
             report.events.append(event)
             // Alerts are built only for watches with a hook that wants this kind of event.
-            let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.on.contains(kind) } } ?? []
+            let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.wants(kind) } } ?? []
             let alert = wanted.isEmpty ? nil : alert(for: event, now: now)
             let hooks = alert == nil ? [] : wanted
-            if let outbox, let version = event.storedVersion {
+            // Every alert goes through the outbox when there is one: removals and restorations
+            // too, so a hook that is down gets them later and `alerts` shows them.
+            if let outbox {
                 do {
-                    try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version, now: now)
+                    if let version = event.storedVersion {
+                        try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version, now: now)
+                    } else if alert != nil {
+                        try outbox.enqueue(alert, hooks: hooks, now: now)
+                    }
                 } catch {
                     report.storeErrors.append("\(watch.name): cannot queue alert: \(error)")
                 }
@@ -167,7 +173,7 @@ public struct CheckRunner: Sendable {
                                                                   oldArticle: old, newArticle: new, options: watch.diffOptions))
                 }
                 let alert = alert(for: event, now: version.fetchedAt)
-                let hooks = alert.map { alert in watch.webhooks.filter { $0.on.contains(alert.event) } } ?? []
+                let hooks = alert.map { alert in watch.webhooks.filter { $0.wants(alert.event) } } ?? []
                 do { try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version.number, now: now) } catch {
                     problems.append("\(watch.name): cannot queue alert: \(error)")
                 }
@@ -188,6 +194,9 @@ public struct CheckRunner: Sendable {
             // Every version is stored; only real wording changes are worth waking someone for.
             guard change.summary.isSubstantive || watch.alertOn == .any else { return nil }
             return Alert.changed(change, at: now)
+        case .restored(let watch, let change):
+            guard let last = change?.old ?? ((try? store.latestVersion(of: watch.name)) ?? nil) else { return nil }
+            return Alert.restored(watch: watch.name, url: watch.url, last: last, change: change, at: now)
         default: return nil
         }
     }
@@ -274,21 +283,51 @@ public struct CheckRunner: Sendable {
         // A story that existed and now answers 404/410: announced once, after a second look.
         if case .success(let response) = result, response.status == 404 || response.status == 410,
            (try? latest.get()) ?? nil != nil {
-            if state.removalAnnounced == true { return .failed(watch: watch, reason: "HTTP \(response.status): removed (already announced)") }
+            // Taken down and already announced: quiet, and not a failure.
+            if state.isRemoved {
+                state.removedSince = state.removedSince ?? state.goneSince ?? now
+                return .stillRemoved(watch: watch)
+            }
             if state.goneSince == nil {
                 state.goneSince = now
                 return .held(watch: watch, reason: "HTTP \(response.status); a removal is announced if the next check confirms it")
             }
             state.removalAnnounced = true
+            state.removedSince = now
+            state.lifecycle = (state.lifecycle ?? []) + [LifecycleEntry(event: .removed, at: now, status: response.status)]
             return .removed(watch: watch, status: response.status)
         }
+        let event = commitStory(watch, extracted, latest: latest, state: &state, now: now)
+        return restoration(of: event, watch: watch, result: result, state: &state, now: now)
+    }
+
+    /// A removed story that answers with its story again is `restored` (with the change, if its
+    /// wording changed meanwhile); anything else leaves the removal as it is.
+    private func restoration(of event: CheckEvent, watch: Watch, result: Result<FetchResult, FetchError>,
+                             state: inout WatchState, now: Date) -> CheckEvent {
+        guard state.isRemoved else { return event }
+        let change: Change?
+        switch event {
+        case .unchanged: change = nil
+        case .changed(_, let stored): change = stored
+        default: return event
+        }
+        let status = (try? result.get().status) ?? 200
+        state.removedSince = nil
+        state.removalAnnounced = nil
+        state.lifecycle = (state.lifecycle ?? []) + [LifecycleEntry(event: .restored, at: now, status: status)]
+        return .restored(watch: watch, change: change)
+    }
+
+    /// The store stage for a page that answered with a story.
+    private func commitStory(_ watch: Watch, _ extracted: Extracted, latest: Result<VersionRecord?, Error>,
+                             state: inout WatchState, now: Date) -> CheckEvent {
         let response: FetchResult, article: Article, fingerprint: StoryFingerprint?
         switch extracted {
         case .event(let event):
             return event
         case .sameStory(let fetched):
             state.goneSince = nil
-            state.removalAnnounced = nil
             state.etag = fetched.etag
             state.lastModified = fetched.lastModified
             state.quickChecks = (state.quickChecks ?? 0) + 1
@@ -297,7 +336,6 @@ public struct CheckRunner: Sendable {
             (response, article, fingerprint) = (fetched, extractedArticle, extractedFingerprint)
         }
         state.goneSince = nil
-        state.removalAnnounced = nil
         // A fingerprint always describes the stored version's story: set below only when
         // this page's story is (or becomes) that version.
         state.storyFingerprint = nil

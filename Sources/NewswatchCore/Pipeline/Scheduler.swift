@@ -8,6 +8,8 @@ import Foundation
 /// server's Retry-After is always respected.
 public enum Scheduler {
     public static let adaptiveMinimum: TimeInterval = 120
+    /// How often a removed story is looked at for a comeback.
+    public static let removedInterval: TimeInterval = 86_400
     public static let adaptiveMaximum: TimeInterval = 86_400
 
     /// The interval to wait after a successful check; nil when an adaptive watch has ended.
@@ -31,6 +33,12 @@ public enum Scheduler {
             let base = watch.adaptive ? adaptiveMinimum : watch.every.seconds
             let backoff = min(base * pow(2, Double(min(max(state.consecutiveFailures - 1, 0), 10))), max(base, 86_400))
             return now.addingTimeInterval(max(backoff, retryAfter ?? 0))
+        }
+        // A story taken down is looked at once a day (or at its own pace, if slower) to notice
+        // when it comes back, without spending requests on a page that is gone.
+        if state.isRemoved {
+            let interval = max(watch.every.seconds, removedInterval)
+            return now.addingTimeInterval(interval + jitter(watch.name, interval))
         }
         guard let interval = interval(for: watch, state: state, now: now) else { return .distantFuture }
         return now.addingTimeInterval(max(interval + jitter(watch.name, interval), retryAfter ?? 0))

@@ -89,6 +89,14 @@ public struct WatchState: Codable, Sendable, Hashable {
     /// When the page started answering 404/410, and whether its removal was announced.
     public var goneSince: Date?
     public var removalAnnounced: Bool?
+    /// Set while the story is taken down (a confirmed 404/410): checked rarely and quietly
+    /// until it answers again, which is a `restored` event.
+    public var removedSince: Date?
+    /// Removals and restorations, oldest first, for `log`.
+    public var lifecycle: [LifecycleEntry]?
+
+    /// True when the story's removal was confirmed and it has not come back.
+    public var isRemoved: Bool { removedSince != nil || removalAnnounced == true }
     public var nextDue: Date?
     /// The bytes the stored story was last read from; a fetch with the same bytes there is
     /// known unchanged without parsing. Nil until a page's story is stored or confirmed.
@@ -97,4 +105,19 @@ public struct WatchState: Codable, Sendable, Hashable {
     public var quickChecks: Int?
 
     public init() {}
+}
+
+/// A story taken down or put back, kept with the watch's state (versions record wording only).
+public struct LifecycleEntry: Codable, Sendable, Hashable {
+    public enum Event: String, Codable, Sendable { case removed, restored }
+    public var event: Event
+    public var at: Date
+    /// The HTTP status that showed it (404/410 for a removal, 200 for a restoration).
+    public var status: Int
+
+    public init(event: Event, at: Date, status: Int) {
+        self.event = event
+        self.at = at
+        self.status = status
+    }
 }
