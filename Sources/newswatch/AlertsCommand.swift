@@ -44,7 +44,12 @@ struct AlertsListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var entries = Outbox(storeRoot: global.store).entries()
+        let store: FileSnapshotStore
+        do { store = try global.openExistingStore() } catch let error as CLIError {
+            Terminal.error(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        var entries = Outbox(storeRoot: store.root).entries()
         if let status { entries = entries.filter { $0.status.rawValue == status } }
         if json {
             let rows: [[String: Any]] = entries.map { entry in
@@ -81,7 +86,7 @@ struct AlertsRetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let list = try global.loadWatchlist()
-            let store = global.openStore()
+            let store = try global.openExistingStore()
             let outbox = Outbox(storeRoot: store.root)
             let outcomes = try await store.withWriterLock(wait: wait) { () async throws -> [DeliveryOutcome] in
                 let count = try outbox.retry(id)

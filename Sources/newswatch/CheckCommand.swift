@@ -56,7 +56,7 @@ struct CheckCommand: AsyncParsableCommand {
                     return watch
                 }
             }
-            let store = global.openStore()
+            let store = try global.openOrCreateStore()
             var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
             runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
@@ -85,5 +85,5 @@ struct CheckCommand: AsyncParsableCommand {
 func unknownWatch(_ name: String, in list: Watchlist) -> CLIError {
     var message = "no watch named '\(name)' in \(list.files.joined(separator: ", "))"
     if let suggestion = closest(to: name, in: list.watches.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
-    return CLIError(message)
+    return CLIError.usage(message)
 }

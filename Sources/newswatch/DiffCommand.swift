@@ -7,10 +7,11 @@ struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "Show how a story changed between two stored versions (or two files).",
         discussion: """
-        Versions: `newswatch diff WATCH` compares the last two; `diff WATCH 3` compares version 3 \
-        with the latest; `diff WATCH 3 7` or `diff WATCH@3..WATCH@7` compares 3 with 7; a date \
-        (`WATCH@2024-06-19`) means the latest version fetched by the end of that day (UTC); \
-        -1 is the version before the latest.
+        Versions: `newswatch diff WATCH` compares the last two; `diff WATCH 3` (or `WATCH@3`) \
+        compares version 3 with the latest; `diff WATCH 3 7`, `WATCH@3 7`, `WATCH@3..WATCH@7` \
+        or `WATCH@3..7` compares 3 with 7. A version is a number, -N or ~N (-1: the one before \
+        the latest), latest, a date (2024-06-19: the latest version fetched by the end of that \
+        day, UTC) or an instant (2024-06-19T12:00:00Z). Naming more than two is an error.
 
         Output: on a terminal a colored word diff (deleted words red and struck through, added \
         green), paged through $PAGER; otherwise a unified diff that `patch` applies to turn the \
@@ -19,22 +20,28 @@ struct DiffCommand: AsyncParsableCommand {
 
         `newswatch diff --no-index OLD NEW` compares two files (HTML files are extracted \
         first, other files compared as text), like `git diff --no-index`.
+
+        Exit status: 0, or with --no-index or --exit-code 0 when there is no difference and 1 \
+        when there is one; 2 for bad arguments (an unknown watch or version, a missing file).
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "WATCH, WATCH@FROM..WATCH@TO, or with --no-index the old file.")
+    @Argument(help: ArgumentHelp("WATCH, WATCH@FROM, WATCH@FROM..TO, or with --no-index the old file.", valueName: "target"))
     var target: String
 
-    @Argument(help: "The older version (number, -N, date), or with --no-index the new file.")
-    var from: String?
-
-    @Argument(help: "The newer version (default: the latest).")
-    var to: String?
+    // Captures `-1` too, which would otherwise read as an option.
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("The older and newer versions (default: the one before the latest, and the latest), or with --no-index the new file.",
+                                 valueName: "versions"))
+    var rest: [String] = []
 
     @Flag(help: "Compare two files instead of stored versions.")
     var noIndex = false
+
+    @Flag(help: "Exit 1 when there are differences, 0 when there are none (always on with --no-index).")
+    var exitCode = false
 
     @Flag(name: .customLong("unified"), help: "Unified diff (the default when not on a terminal).")
     var unifiedFormat = false
@@ -84,13 +91,18 @@ struct DiffCommand: AsyncParsableCommand {
             let change: Change
             let name: String
             if noIndex {
-                guard let newPath = from else { throw CLIError("--no-index needs two files: OLD NEW") }
+                guard rest.count == 1, let newPath = rest.first, !newPath.hasPrefix("--") else {
+                    throw CLIError.usage(rest.first(where: { $0.hasPrefix("--") }).map { "unknown option '\($0)'" }
+                                         ?? "--no-index compares two files: OLD NEW (got \(rest.count + 1))")
+                }
                 change = try compareFiles(target, newPath, options: options)
                 name = newPath
             } else {
                 (change, name) = try compareVersions(options: options)
             }
             try render(change, name: name)
+            // Like diff(1) and `git diff --exit-code`: differences are reported by the status too.
+            if (noIndex || exitCode) && change.diff.hasChanges { throw ExitCode(1) }
         }
     }
 
@@ -111,8 +123,11 @@ struct DiffCommand: AsyncParsableCommand {
         let header = style.dim(change.summary.description) + "\n"
         if sideBySide { display.emit(header + renderer.sideBySide(width: Terminal.width)); return }
         if unifiedFormat || (!wordDiff && !Terminal.stdoutIsTerminal) {
-            display.emit(change.diff.unified(oldLabel: "\(name)@\(change.old.number)\t\(Timestamp.display(change.old.fetchedAt))",
-                                             newLabel: "\(name)@\(change.new.number)\t\(Timestamp.display(change.new.fetchedAt))",
+            // Files are labelled by their paths (as diff -u does), versions by WATCH@N.
+            let oldLabel = noIndex ? target : "\(name)@\(change.old.number)"
+            let newLabel = noIndex ? name : "\(name)@\(change.new.number)"
+            display.emit(change.diff.unified(oldLabel: "\(oldLabel)\t\(Timestamp.display(change.old.fetchedAt))",
+                                             newLabel: "\(newLabel)\t\(Timestamp.display(change.new.fetchedAt))",
                                              context: context, style: style))
             return
         }
@@ -120,28 +135,14 @@ struct DiffCommand: AsyncParsableCommand {
     }
 
     private func compareVersions(options: DiffOptions) throws -> (Change, String) {
-        var watch = target
-        var fromSpec = from, toSpec = to
-        if let range = target.range(of: "..") {
-            let left = String(target[..<range.lowerBound]), right = String(target[range.upperBound...])
-            let (leftName, leftSpec) = Self.split(left)
-            let (rightName, rightSpec) = Self.split(right)
-            guard leftName == rightName || rightName.isEmpty else { throw CLIError("compare versions of one watch: \(leftName) and \(rightName) differ") }
-            watch = leftName
-            fromSpec = leftSpec
-            toSpec = rightSpec
-        } else if target.contains("@") {
-            let (name, spec) = Self.split(target)
-            watch = name
-            if from == nil { fromSpec = spec } else { toSpec = to ?? from; fromSpec = spec }
-            if from != nil { toSpec = from }
-        }
-        let store = global.openStore()
+        let named = try VersionedTarget.parse([target] + rest, limit: 2, command: "diff")
+        let watch = named.watch
+        let store = try global.openExistingStore()
         let versions = try store.versions(of: watch)
-        guard !versions.isEmpty else { throw CLIError("watch '\(watch)' has no stored versions in \(global.store)") }
-        guard versions.count >= 2 || fromSpec != nil else { throw CLIError("watch '\(watch)' has only one version; nothing to compare") }
-        let old = try VersionSpecifier.parse(fromSpec ?? "-1", watch: watch).resolve(in: versions, watch: watch)
-        let new = try VersionSpecifier.parse(toSpec ?? "latest", watch: watch).resolve(in: versions, watch: watch)
+        guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.store) }
+        guard versions.count >= 2 || !named.versions.isEmpty else { throw CLIError("watch '\(watch)' has only one version; nothing to compare") }
+        let old = try (named.versions.first ?? .back(1)).resolve(in: versions, watch: watch)
+        let new = try (named.versions.dropFirst().first ?? .latest).resolve(in: versions, watch: watch)
         let options = DiffOptions(ignoreLines: options.ignoreLines + watchIgnoreLines(watch),
                                   ignoreWhitespace: options.ignoreWhitespace, ignoreCase: options.ignoreCase)
         return (Change(watch: watch, url: new.requestedURL, old: old, new: new,
@@ -153,20 +154,15 @@ struct DiffCommand: AsyncParsableCommand {
         (try? WatchlistLoader().load(path: global.watchlists))?.watch(named: watch)?.ignoreLines ?? []
     }
 
-    static func split(_ text: String) -> (String, String?) {
-        guard let at = text.lastIndex(of: "@") else { return (text, nil) }
-        return (String(text[..<at]), String(text[text.index(after: at)...]))
-    }
-
     private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Change {
         func load(_ path: String) throws -> (Article, String) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read file") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read file") }
             let head = String(decoding: data.prefix(1024), as: UTF8.self).lowercased()
             if path.hasSuffix(".html") || path.hasSuffix(".htm") || head.contains("<html") || head.contains("<!doctype html") {
                 let article = try ReadabilityExtractor().extract(ExtractionInput(html: data))
                 return (article, article.storyText)
             }
-            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path): not UTF-8 text") }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError.usage("\(path): not UTF-8 text") }
             return (Article(), text)
         }
         let (old, oldText) = try load(oldPath), (new, newText) = try load(newPath)

@@ -43,14 +43,14 @@ struct ExtractCommand: AsyncParsableCommand {
             } else if source == "-" {
                 html = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard let data = FileManager.default.contents(atPath: source) else { throw CLIError("\(source): cannot read file") }
+                guard let data = FileManager.default.contents(atPath: source) else { throw CLIError.usage("\(source): cannot read file") }
                 html = data
             }
             if source.hasSuffix(".gz") || html.starts(with: [0x1f, 0x8b]) {
                 do { html = try Zlib.decompress(html, limit: 256 << 20) } catch { throw CLIError("\(source): \(error)") }
             }
             let selector: ContentSelector?
-            do { selector = try select.map(ContentSelector.init(parsing:)) } catch { throw CLIError("--select: \(error)") }
+            do { selector = try select.map(ContentSelector.init(parsing:)) } catch { throw CLIError.usage("--select: \(error)") }
             let article: Article
             do {
                 article = try ReadabilityExtractor().extract(ExtractionInput(html: html, url: url, charset: charset, select: selector))

@@ -10,7 +10,43 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The snapshot store directory.", valueName: "dir"))
     var store: String = "snapshots"
 
-    func openStore() -> FileSnapshotStore { FileSnapshotStore(root: store) }
+    /// For commands that only read: the store must exist (a typo in --store is an error, not
+    /// an empty history).
+    func openExistingStore() throws -> FileSnapshotStore {
+        switch StoreLocation.inspect(store) {
+        case .store: return FileSnapshotStore(root: store)
+        case .missing:
+            throw CLIError.usage("no store at \(store) (run `newswatch check` to create one, or pass --store DIR)")
+        case .emptyDirectory:
+            throw CLIError("the store at \(store) is empty: nothing has been checked yet (run `newswatch check`)")
+        case .notAStore(let why):
+            throw CLIError.usage("\(store) is not a newswatch store (\(why))")
+        }
+    }
+
+    /// For `check` and `watch`: an existing store, or a new one in an existing directory,
+    /// announced on stderr. Never writes into a directory that holds something else.
+    func openOrCreateStore() throws -> FileSnapshotStore {
+        switch StoreLocation.inspect(store) {
+        case .store, .emptyDirectory:
+            return FileSnapshotStore(root: store)
+        case .notAStore(let why):
+            throw CLIError.usage("\(store) is not a newswatch store (\(why)); pass --store with a new or empty directory")
+        case .missing:
+            let parent = ((store as NSString).standardizingPath as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError.usage("cannot create the store at \(store): the directory \(parent) does not exist")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw CLIError("cannot create the store at \(store): \(error.localizedDescription)")
+            }
+            Terminal.info("newswatch: created a new store at \(store)")
+            return FileSnapshotStore(root: store)
+        }
+    }
 
     /// Loads the watchlists, printing warnings; configuration errors end the command (exit 2).
     func loadWatchlist() throws -> Watchlist {
@@ -48,62 +84,17 @@ struct DisplayOptions: ParsableArguments {
     }
 }
 
-/// A version argument: `3` (version 3), `-1` (the one before the latest), `latest`, or a
-/// date `2024-06-19` (the latest version fetched by the end of that day, UTC).
-struct VersionSpecifier: ExpressibleByArgument {
-    var value: Int?  // nil = latest
-    var day: Date?
-
-    static func parse(_ text: String, watch: String) throws -> VersionSpecifier {
-        if let specifier = VersionSpecifier(argument: text) { return specifier }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard let date = formatter.date(from: text) else {
-            throw CLIError("'\(text)' is not a version of \(watch) (a number, -N, latest, or a date like 2024-06-19)")
-        }
-        var specifier = VersionSpecifier(nil)
-        specifier.day = date
-        return specifier
-    }
-
-    init?(argument: String) {
-        if argument == "latest" || argument == "HEAD" { value = nil; return }
-        guard let number = Int(argument.hasPrefix("@") ? String(argument.dropFirst()) : argument) else { return nil }
-        value = number
-    }
-
-    init(_ value: Int?) { self.value = value }
-
-    func resolve(in versions: [VersionRecord], watch: String) throws -> VersionRecord {
-        guard let last = versions.last else { throw CLIError("watch '\(watch)' has no stored versions yet (run `newswatch check`)") }
-        if let day {
-            let end = day.addingTimeInterval(86400)
-            guard let record = versions.last(where: { $0.fetchedAt < end }) else {
-                throw CLIError("watch '\(watch)' has no version from \(Timestamp.display(day).prefix(10)) or before")
-            }
-            return record
-        }
-        guard let value else { return last }
-        if value > 0 {
-            // Numbers are kept when older versions are pruned, so look the number up.
-            guard let record = versions.first(where: { $0.number == value }) else {
-                throw CLIError("watch '\(watch)' has no version \(value) (it has \(versions.map { String($0.number) }.joined(separator: ", ")))")
-            }
-            return record
-        }
-        let index = versions.count - 1 + value
-        guard versions.indices.contains(index) else {
-            throw CLIError("watch '\(watch)' has only \(versions.count) versions; \(value) counts back too far")
-        }
-        return versions[index]
-    }
-}
-
+/// A message for the user and an exit code: 1 when the work failed, 2 when what was asked
+/// cannot be understood (a bad argument, an unknown watch or version, a --store typo).
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var exitCode: Int32
+    init(_ description: String, exitCode: Int32 = 1) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+
+    static func usage(_ description: String) -> CLIError { CLIError(description, exitCode: 2) }
 }
 
 /// Turns store and CLI errors into a message and an exit code instead of a crash.
@@ -118,7 +109,10 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(1)
     } catch let error as CLIError {
         Terminal.error(error.description)
-        throw ExitCode(1)
+        throw ExitCode(error.exitCode)
+    } catch let errors as ConfigErrors {
+        for error in errors.errors { Terminal.error(error.description) }
+        throw ExitCode(2)
     }
 }
 
@@ -140,4 +134,11 @@ struct FetchOptions: ParsableArguments {
     }
 
     var fetcher: CurlFetcher { CurlFetcher(maxConcurrent: concurrency, maxPerHost: perHost, perHostDelay: perHostDelay) }
+}
+
+/// A read command named a watch with no history: most often a typo, so suggest the nearest.
+func noVersions(_ watch: String, in store: FileSnapshotStore, path: String) -> CLIError {
+    var message = "watch '\(watch)' has no stored versions in \(path)"
+    if let suggestion = closest(to: watch, in: (try? store.watchNames()) ?? []) { message += "; did you mean '\(suggestion)'?" }
+    return CLIError.usage(message)
 }

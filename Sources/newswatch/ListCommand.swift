@@ -16,7 +16,13 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let list = try global.loadWatchlist()
-            let store = global.openStore()
+            // No store yet is normal before the first check; a path that is something else is not.
+            switch StoreLocation.inspect(global.store) {
+            case .notAStore(let why): throw CLIError.usage("\(global.store) is not a newswatch store (\(why))")
+            case .missing: Terminal.warn("no store at \(global.store) yet: nothing has been checked (run `newswatch check`)")
+            case .store, .emptyDirectory: break
+            }
+            let store = FileSnapshotStore(root: global.store)
             let states = (try? store.states()) ?? [:]
             var rows: [[String: Any]] = []
             for watch in list.watches {

@@ -20,10 +20,10 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let store = global.openStore()
+            let store = try global.openExistingStore()
             let versions = try store.versions(of: watch)
             guard !versions.isEmpty else {
-                throw CLIError("watch '\(watch)' has no stored versions in \(global.store)")
+                throw noVersions(watch, in: store, path: global.store)
             }
             if json {
                 let data = try FileSnapshotStore.encoder.encode(versions)

@@ -1,7 +1,37 @@
 import ArgumentParser
+import Foundation
 import NewswatchCore
 
+/// The entry point: ArgumentParser's own usage errors (exit 64) are reported with exit 2, the
+/// code the README gives for bad arguments everywhere, and `help NOSUCH` is an error too.
 @main
+enum Entry {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let commands = Newswatch.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+        if arguments.first == "help", let name = arguments.dropFirst().first, !commands.contains(name), !name.hasPrefix("-") {
+            var message = "newswatch: no command named '\(name)'"
+            if let suggestion = closest(to: name, in: commands) { message += "; did you mean '\(suggestion)'?" }
+            FileHandle.standardError.write(Data((message + " (see `newswatch --help`)\n").utf8))
+            Foundation.exit(2)
+        }
+        do {
+            var command = try Newswatch.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if Newswatch.exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((Newswatch.fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            Newswatch.exit(withError: error)
+        }
+    }
+}
+
 struct Newswatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newswatch",

@@ -5,16 +5,23 @@ import NewswatchCore
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print one stored version of a watch: the article, or the raw HTML with --html."
+        abstract: "Print one stored version of a watch: the article, or the raw HTML with --html.",
+        discussion: """
+        Versions are named as for `diff`: 3 (version 3), -1 or ~1 (the one before the latest), \
+        latest, a date (2024-06-19: the latest version fetched by the end of that day, UTC) or \
+        an instant (2024-06-19T12:00:00Z); either after the name (`show WATCH -1`) or attached \
+        to it (`show WATCH@-1`).
+        """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The watch name.")
-    var watch: String
+    @Argument(help: ArgumentHelp("The watch name, or WATCH@VERSION.", valueName: "watch"))
+    var target: String
 
-    @Argument(help: "Version number (1 is the first; -1 the one before the latest). Default: the latest.")
-    var version: VersionSpecifier = VersionSpecifier(nil)
+    // Captures `-1` too, which would otherwise read as an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The version: 3, -1, latest, or a date. Default: the latest.", valueName: "version"))
+    var version: [String] = []
 
     @Flag(help: "Print the page's HTML exactly as fetched.")
     var html = false
@@ -26,8 +33,12 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let store = global.openStore()
-            let record = try version.resolve(in: try store.versions(of: watch), watch: watch)
+            let named = try VersionedTarget.parse([target] + version, limit: 1, command: "show")
+            let watch = named.watch
+            let store = try global.openExistingStore()
+            let versions = try store.versions(of: watch)
+            guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.store) }
+            let record = try (named.versions.first ?? .latest).resolve(in: versions, watch: watch)
             if html {
                 FileHandle.standardOutput.write(try store.html(of: record))
                 return

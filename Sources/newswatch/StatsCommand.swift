@@ -15,7 +15,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let figures = try global.openStore().statistics()
+            let figures = try global.openExistingStore().statistics()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

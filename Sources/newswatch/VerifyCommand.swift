@@ -15,7 +15,12 @@ struct VerifyCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let report = global.openStore().verify()
+        let store: FileSnapshotStore
+        do { store = try global.openExistingStore() } catch let error as CLIError {
+            Terminal.error(error.description)
+            throw ExitCode(error.exitCode)
+        }
+        let report = store.verify()
         if json {
             let object: [String: Any] = ["objects": report.objectsChecked, "versions": report.versionsChecked, "problems": report.problems, "ok": report.isHealthy]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

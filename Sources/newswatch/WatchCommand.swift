@@ -44,7 +44,11 @@ struct WatchCommand: AsyncParsableCommand {
         let fetcher = fetch.fetcher
         signals.onStop = { fetcher.stop() }
         signals.install()
-        let store = global.openStore()
+        let store: FileSnapshotStore
+        do { store = try global.openOrCreateStore() } catch let error as CLIError {
+            log.error("\(error.description)")
+            throw ExitCode(error.exitCode)
+        }
         let runner = CheckRunner(store: store, fetcher: fetcher, outbox: Outbox(storeRoot: store.root))
         var watchlist: Watchlist?
         var fingerprint: [String: String] = [:]

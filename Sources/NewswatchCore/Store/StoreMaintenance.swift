@@ -70,7 +70,10 @@ public protocol MaintainableStore: SnapshotStore {
     func statistics() throws -> StoreStatistics
     func prune(_ policy: PrunePolicy, watches: [String]?, now: Date, dryRun: Bool) throws -> PruneResult
     /// Re-runs `extractor` over every stored page of `watch`, replacing the articles.
-    func reextract(_ watch: String, with extractor: any ArticleExtractor) throws -> (versions: Int, changed: Int)
+    /// Re-reads every stored page of a watch with `extractor`, applying the watch's own
+    /// `select:`/`remove:` exactly as `check` does.
+    func reextract(_ watch: String, with extractor: any ArticleExtractor, select: ContentSelector?,
+                   remove: [ContentSelector]) throws -> (versions: Int, changed: Int)
 }
 
 extension FileSnapshotStore: MaintainableStore {
@@ -171,14 +174,16 @@ extension FileSnapshotStore: MaintainableStore {
         return result
     }
 
-    public func reextract(_ watch: String, with extractor: any ArticleExtractor) throws -> (versions: Int, changed: Int) {
+    public func reextract(_ watch: String, with extractor: any ArticleExtractor, select: ContentSelector?,
+                          remove: [ContentSelector]) throws -> (versions: Int, changed: Int) {
         let records = try versions(of: watch)
         var updated: [VersionRecord] = []
         var changed = 0
         var previousArticle: String?
         for var record in records {
             let html = try objects.get(record.html)
-            let article = try extractor.extract(ExtractionInput(html: html, url: record.finalURL, charset: record.charset))
+            let article = try extractor.extract(ExtractionInput(html: html, url: record.finalURL, charset: record.charset,
+                                                                select: select, remove: remove))
             let id = try objects.put(try Self.encoder.encode(article), base: previousArticle)
             if id != record.article { changed += 1 }
             record.article = id
@@ -189,6 +194,14 @@ extension FileSnapshotStore: MaintainableStore {
             updated.append(record)
         }
         try writeLog(updated, for: watch)
+        // The fingerprint described the story as the old extraction saw it.
+        var states = try states()
+        if var state = states[watch], state.storyFingerprint != nil {
+            state.storyFingerprint = nil
+            state.quickChecks = 0
+            states[watch] = state
+            try saveStates(states)
+        }
         return (records.count, changed)
     }
 }
