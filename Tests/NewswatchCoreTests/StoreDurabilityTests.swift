@@ -94,36 +94,42 @@ struct StoreDurabilityTests {
         #expect(ok.status == 0)  // the article object is intact, so the history still lists
     }
 
-    /// SIGKILLs `check` at 30 random moments of runs with edits: every time, `verify` passes,
+    /// SIGKILLs `check` at 30 random moments of runs with edits, every one of them while the run
+    /// is still going (a page in the run's last slice answers only after 2 s, so the run is
+    /// held open while the first slice's versions are written): every time, `verify` passes,
     /// every listed version can be read, and the next run carries on.
     @Test func survivesSIGKILLAtRandomMoments() async throws {
         let server = try TestServer()
         defer { server.stop() }
         let work = Fixtures.temporaryDirectory()
-        var paragraphs = (1...12).map { id in (1...8).map { "Story \(id), paragraph \($0): the council met again on Tuesday, and the vote, which had been delayed twice, was expected by evening." } }
-        func publish() throws {
-            for (index, story) in paragraphs.enumerated() {
+        let count = CheckRunner.sliceSize + 4
+        var paragraphs = (1...count).map { id in (1...3).map { "Story \(id), paragraph \($0): the council met again on Tuesday, and the vote, which had been delayed twice, was expected by evening." } }
+        func publish(_ indices: some Sequence<Int>) throws {
+            for index in indices {
                 let html = "<html><head><title>Story \(index + 1)</title></head><body><div class=nav><a href=/>Home</a></div><article><h1>Story \(index + 1)</h1>"
-                    + story.map { "<p>\($0)</p>" }.joined() + "</article><aside>" + String(repeating: "<div>\(UUID().uuidString)</div>", count: 200) + "</aside></body></html>"
+                    + paragraphs[index].map { "<p>\($0)</p>" }.joined() + "</article><aside>" + String(repeating: "<div>\(UUID().uuidString)</div>", count: 40) + "</aside></body></html>"
                 try html.write(toFile: "\(server.root)/story\(index + 1).html", atomically: true, encoding: .utf8)
             }
         }
-        try publish()
-        try ((["watches:"] + (1...12).map { "  - { name: story-\($0), url: \"\(server.url("/site/story\($0).html"))\" }" }).joined(separator: "\n"))
+        try publish(0..<count)
+        let tail = "  - { name: slow-tail, url: \"\(server.url("/site/story1.html?delay=2"))\" }"
+        try ((["watches:"] + (1...count).map { "  - { name: story-\($0), url: \"\(server.url("/site/story\($0).html"))\" }" } + [tail]).joined(separator: "\n"))
             .write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
         let executable = (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch")
         var random = SeededGenerator(seed: 30)
         var killed = 0
         for round in 0..<30 {
-            paragraphs[round % 12].append("Round \(round): a new development was reported, officials said, and the story was updated.")
-            try publish()
+            // A third of the stories change each round, so most kills fall among writes.
+            let edited = stride(from: round % 3, to: count, by: 3)
+            for index in edited { paragraphs[index].append("Round \(round): a new development was reported, officials said, and the story was updated.") }
+            try publish(edited)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store", "--wait", "5"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(nanoseconds: UInt64.random(in: 5_000_000...400_000_000, using: &random))
+            try await Task.sleep(nanoseconds: UInt64.random(in: 5_000_000...1_500_000_000, using: &random))
             if process.isRunning { kill(process.processIdentifier, SIGKILL); killed += 1 }
             process.waitUntilExit()
             let store = FileSnapshotStore(root: work + "/store")
@@ -136,11 +142,11 @@ struct StoreDurabilityTests {
                 }
             }
         }
-        #expect(killed >= 10, "too few runs were actually killed mid-way (\(killed))")
+        #expect(killed == 30, "only \(killed) of 30 kills landed while the run was going")
         let final = try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
         #expect(final.status == 0, "\(final.stderr)")
         let store = FileSnapshotStore(root: work + "/store")
-        for index in 0..<12 {
+        for index in 0..<count {
             let latest = try #require(try store.latestVersion(of: "story-\(index + 1)"))
             #expect(try store.article(of: latest).blocks.map(\.text) == paragraphs[index])
         }

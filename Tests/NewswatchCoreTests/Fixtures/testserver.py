@@ -4,6 +4,7 @@
 Prints its port on the first line of stdout and exits when stdin closes, so a test can
 never leave it running. Routes:
   /site/<path>        files under --root, with ETag/Last-Modified and 304 support
+                      (?delay=S answers after S seconds)
   /gzip               a gzip-encoded page
   /redirect           302 to /site/index.html
   /redirect-loop      302 to itself
@@ -79,6 +80,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = "\n".join(requests).encode()
             return self.send(200, body, {"Content-Type": "text/plain"})
         if path.startswith("/site/"):
+            # ?delay=S: a page that takes S seconds to answer.
+            time.sleep(float(query.get("delay", "0")))
             rel = os.path.normpath(path[len("/site/"):])
             full = os.path.join(self.server.root, rel)
             if rel.startswith("..") or not os.path.isfile(full):
