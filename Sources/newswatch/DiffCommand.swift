@@ -88,25 +88,62 @@ struct DiffCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let options = DiffOptions(ignoreLines: ignoreLines, ignoreWhitespace: ignoreWhitespace, ignoreCase: ignoreCase)
-            let change: Change
-            let name: String
+            let sides: Sides
             if noIndex {
                 guard rest.count == 1, let newPath = rest.first, !newPath.hasPrefix("--") else {
                     throw CLIError.usage(rest.first(where: { $0.hasPrefix("--") }).map { "unknown option '\($0)'" }
                                          ?? "--no-index compares two files: OLD NEW (got \(rest.count + 1))")
                 }
-                change = try compareFiles(target, newPath, options: options)
-                name = newPath
+                sides = try compareFiles(target, newPath, options: options)
             } else {
-                (change, name) = try compareVersions(options: options)
+                sides = try compareVersions(options: options)
             }
-            try render(change, name: name)
+            let diff: TextDiff
+            if unifiedOutput {
+                // Lines only: the paragraph pairing, word diffs and classification the other
+                // forms show are not computed at all.
+                diff = TextDiff(old: sides.options.prepare(sides.oldText), new: sides.options.prepare(sides.newText))
+                emitUnified(diff, sides)
+            } else {
+                let change = Change(watch: sides.name, url: sides.url, old: sides.old, new: sides.new, oldArticle: sides.oldArticle,
+                                    newArticle: sides.newArticle, oldText: sides.oldText, newText: sides.newText, options: sides.options)
+                try render(change, sides)
+                diff = change.diff
+            }
             // Like diff(1) and `git diff --exit-code`: differences are reported by the status too.
-            if (noIndex || exitCode) && change.diff.hasChanges { throw ExitCode(1) }
+            if (noIndex || exitCode) && diff.hasChanges { throw ExitCode(1) }
         }
     }
 
-    private func render(_ change: Change, name: String) throws {
+    /// What is compared: two versions of a watch, or two files.
+    private struct Sides {
+        var name: String
+        var url: String
+        var old: VersionRecord
+        var new: VersionRecord
+        var oldArticle: Article
+        var newArticle: Article
+        var oldText: String
+        var newText: String
+        var options: DiffOptions
+        /// `diff -u` labels: file paths, or WATCH@N.
+        var oldLabel: String
+        var newLabel: String
+    }
+
+    /// A unified diff is the default off a terminal, as for git.
+    private var unifiedOutput: Bool {
+        unifiedFormat || !(wordDiff || sideBySide || stat || summary || json || html || Terminal.stdoutIsTerminal)
+    }
+
+    private func emitUnified(_ diff: TextDiff, _ sides: Sides) {
+        display.emit(diff.unified(oldLabel: "\(sides.oldLabel)\t\(Timestamp.display(sides.old.fetchedAt))",
+                                  newLabel: "\(sides.newLabel)\t\(Timestamp.display(sides.new.fetchedAt))",
+                                  context: context, style: display.style))
+    }
+
+    private func render(_ change: Change, _ sides: Sides) throws {
+        let name = sides.name
         let style = display.style
         var renderer = change.renderer
         renderer.style = style
@@ -122,19 +159,10 @@ struct DiffCommand: AsyncParsableCommand {
         if html { Terminal.write(renderer.html(title: change.newArticle.title, summary: change.summary.description)); return }
         let header = style.dim(change.summary.description) + "\n"
         if sideBySide { display.emit(header + renderer.sideBySide(width: Terminal.width)); return }
-        if unifiedFormat || (!wordDiff && !Terminal.stdoutIsTerminal) {
-            // Files are labelled by their paths (as diff -u does), versions by WATCH@N.
-            let oldLabel = noIndex ? target : "\(name)@\(change.old.number)"
-            let newLabel = noIndex ? name : "\(name)@\(change.new.number)"
-            display.emit(change.diff.unified(oldLabel: "\(oldLabel)\t\(Timestamp.display(change.old.fetchedAt))",
-                                             newLabel: "\(newLabel)\t\(Timestamp.display(change.new.fetchedAt))",
-                                             context: context, style: style))
-            return
-        }
         display.emit(header + renderer.wordDiff())
     }
 
-    private func compareVersions(options: DiffOptions) throws -> (Change, String) {
+    private func compareVersions(options: DiffOptions) throws -> Sides {
         let named = try VersionedTarget.parse([target] + rest, limit: 2, command: "diff")
         let watch = named.watch
         let store = try global.openExistingStore()
@@ -145,8 +173,10 @@ struct DiffCommand: AsyncParsableCommand {
         let new = try (named.versions.dropFirst().first ?? .latest).resolve(in: versions, watch: watch)
         let options = DiffOptions(ignoreLines: options.ignoreLines + watchIgnoreLines(watch),
                                   ignoreWhitespace: options.ignoreWhitespace, ignoreCase: options.ignoreCase)
-        return (Change(watch: watch, url: new.requestedURL, old: old, new: new,
-                       oldArticle: try store.article(of: old), newArticle: try store.article(of: new), options: options), watch)
+        let oldArticle = try store.article(of: old), newArticle = try store.article(of: new)
+        return Sides(name: watch, url: new.requestedURL, old: old, new: new, oldArticle: oldArticle, newArticle: newArticle,
+                     oldText: oldArticle.storyText, newText: newArticle.storyText, options: options,
+                     oldLabel: "\(watch)@\(old.number)", newLabel: "\(watch)@\(new.number)")
     }
 
     /// The watch's own `ignore_lines`, when its watchlist can be read.
@@ -154,7 +184,7 @@ struct DiffCommand: AsyncParsableCommand {
         (try? WatchlistLoader().load(path: global.watchlists))?.watch(named: watch)?.ignoreLines ?? []
     }
 
-    private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Change {
+    private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Sides {
         func load(_ path: String) throws -> (Article, String) {
             guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read file") }
             let head = String(decoding: data.prefix(1024), as: UTF8.self).lowercased()
@@ -171,7 +201,7 @@ struct DiffCommand: AsyncParsableCommand {
             return VersionRecord(number: number, fetchedAt: date, requestedURL: path, finalURL: path, status: 0, extractorVersion: "",
                                  article: "", html: "", storyHash: "", title: nil)
         }
-        return Change(watch: oldPath, url: newPath, old: record(oldPath, 1), new: record(newPath, 2), oldArticle: old, newArticle: new,
-                      oldText: oldText, newText: newText, options: options)
+        return Sides(name: newPath, url: newPath, old: record(oldPath, 1), new: record(newPath, 2), oldArticle: old, newArticle: new,
+                     oldText: oldText, newText: newText, options: options, oldLabel: oldPath, newLabel: newPath)
     }
 }

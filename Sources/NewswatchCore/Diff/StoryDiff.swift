@@ -65,13 +65,27 @@ public struct StoryDiff: Sendable {
         var result: [Operation] = []
         var j = inserted.lowerBound
         var pendingDeleteStart = deleted.lowerBound
+        // Each paragraph is split into words once, however many candidates it is held against;
+        // a bag-of-words bound rules most unrelated pairs out before any alignment.
+        var newWords: [Int: (words: [String], bag: [String: Int])] = [:]
+        func wordsOfNew(_ k: Int) -> (words: [String], bag: [String: Int]) {
+            if let cached = newWords[k] { return cached }
+            let words = WordDiff.words(new[k])
+            let entry = (words, words.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 })
+            newWords[k] = entry
+            return entry
+        }
         for i in deleted {
             // The best match among the next few new paragraphs.
             var best: (index: Int, score: Double)?
+            let oldWords = WordDiff.words(old[i])
             var k = j
             while k < inserted.upperBound && k < j + 6 {
-                let score = WordDiff.similarity(old[i], new[k])
-                if score >= 0.5 && score > (best?.score ?? 0) { best = (k, score) }
+                let candidate = wordsOfNew(k)
+                if WordDiff.similarityBound(oldWords, candidate.words, bag: candidate.bag) >= max(0.5, best?.score ?? 0) {
+                    let score = WordDiff.similarity(words: oldWords, candidate.words)
+                    if score >= 0.5 && score > (best?.score ?? 0) { best = (k, score) }
+                }
                 k += 1
             }
             guard let match = best else { continue }
@@ -94,7 +108,8 @@ public struct StoryDiff: Sendable {
     public func classification() -> Classification {
         var worst = Classification.none
         func note(_ c: Classification) { if c > worst { worst = c } }
-        for operation in operations {
+        // Nothing ranks above substantive: stop at the first one.
+        for operation in operations where worst != .substantive {
             switch operation {
             case .equal: continue
             case .delete(let range, _): for i in range { note(Self.classifyLine(oldLines[i])) }

@@ -67,6 +67,7 @@ public struct WordDiff: Sendable {
     }
 
     static func tokenize(_ text: String) -> [String] {
+        if let tokens = tokenizeASCII(text) { return tokens }
         var tokens: [String] = []
         var current = ""
         var currentClass = 0  // 1 word, 2 space
@@ -84,12 +85,55 @@ public struct WordDiff: Sendable {
         return tokens
     }
 
+    /// The same tokens for pure-ASCII text, from bytes rather than Unicode properties (most
+    /// lines of most stories; `Character.isLetter` costs a table lookup per character).
+    private static func tokenizeASCII(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var tokens: [String] = []
+            var start = 0
+            var currentClass = 0
+            for (index, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                let isWord = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                let isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                let cls = isWord ? 1 : isSpace ? 2 : 3
+                if cls == currentClass && cls != 3 { continue }
+                if index > start { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                start = index
+                currentClass = cls
+            }
+            if bytes.count > start { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            return tokens
+        }
+    }
+
+    /// The words of a paragraph (letters and digits only), as compared by `similarity`.
+    static func words(_ text: String) -> [String] {
+        tokenize(text).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }
+    }
+
     /// Similarity of two paragraphs in [0, 1]: the share of their words in common, in order.
     static func similarity(_ a: String, _ b: String) -> Double {
-        let x = tokenize(a).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }
-        let y = tokenize(b).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }
+        similarity(words: words(a), words(b))
+    }
+
+    static func similarity(words x: [String], _ y: [String]) -> Double {
         if x.isEmpty && y.isEmpty { return 1 }
         let common = Myers.diff(x, y, maxCost: 500).filter { $0.kind == .equal }.reduce(0) { $0 + $1.old.count }
+        return 2 * Double(common) / Double(x.count + y.count)
+    }
+
+    /// An upper bound of `similarity` without aligning: words in common counted as a bag.
+    static func similarityBound(_ x: [String], _ y: [String], bag: [String: Int]) -> Double {
+        if x.isEmpty && y.isEmpty { return 1 }
+        let shorter = min(x.count, y.count)
+        if 2 * Double(shorter) / Double(x.count + y.count) < 0.5 { return 0 }
+        var remaining = bag
+        var common = 0
+        for word in x {
+            if let count = remaining[word], count > 0 { remaining[word] = count - 1; common += 1 }
+        }
         return 2 * Double(common) / Double(x.count + y.count)
     }
 }
