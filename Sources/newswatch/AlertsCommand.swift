@@ -32,11 +32,7 @@ struct AlertsListCommand: AsyncParsableCommand {
     var showURLs = false
 
     /// `https://hooks.slack.com/…` unless `--show-urls`.
-    func shown(_ url: String) -> String {
-        guard !showURLs, let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
-        let port = components.port.map { ":\($0)" } ?? ""
-        return components.path.isEmpty || components.path == "/" ? "\(scheme)://\(host)\(port)/" : "\(scheme)://\(host)\(port)/…"
-    }
+    func shown(_ url: String) -> String { showURLs ? url : WebhookConfig.masked(url) }
 
     /// Error texts can quote the hook URL too.
     func shown(error: String?, of entry: OutboxEntry) -> String? {

@@ -181,7 +181,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     /// The watch's own `ignore_lines`, when its watchlist can be read.
     private func watchIgnoreLines(_ watch: String) -> [String] {
-        (try? WatchlistLoader().load(path: global.watchlists))?.watch(named: watch)?.ignoreLines ?? []
+        (try? WatchlistLoader(requireSecrets: false).load(path: global.watchlists))?.watch(named: watch)?.ignoreLines ?? []
     }
 
     private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Sides {

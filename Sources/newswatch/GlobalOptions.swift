@@ -49,9 +49,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Loads the watchlists, printing warnings; configuration errors end the command (exit 2).
-    func loadWatchlist() throws -> Watchlist {
+    /// `forReading`: the command sends nothing, so unset webhook and mail secrets are fine.
+    func loadWatchlist(forReading: Bool = false) throws -> Watchlist {
         do {
-            let list = try WatchlistLoader().load(path: watchlists)
+            let list = try WatchlistLoader(requireSecrets: !forReading).load(path: watchlists)
             for warning in list.warnings { Terminal.warn(warning) }
             return list
         } catch let errors as ConfigErrors {

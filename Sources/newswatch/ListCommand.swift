@@ -15,7 +15,7 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let list = try global.loadWatchlist()
+            let list = try global.loadWatchlist(forReading: true)
             // No store yet is normal before the first check; a path that is something else is not.
             switch StoreLocation.inspect(global.store) {
             case .notAStore(let why): throw CLIError.usage("\(global.store) is not a newswatch store (\(why))")

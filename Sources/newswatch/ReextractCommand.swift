@@ -30,7 +30,7 @@ struct ReextractCommand: AsyncParsableCommand {
             var select: ContentSelector?
             var remove: [ContentSelector] = []
             if !withoutSelectors {
-                guard let configured = try global.loadWatchlist().watch(named: watch) else {
+                guard let configured = try global.loadWatchlist(forReading: true).watch(named: watch) else {
                     throw CLIError.usage("watch '\(watch)' is not in \(global.watchlists), so its select:/remove: are unknown; "
                                    + "add it back, or use --without-selectors to re-extract from the whole page")
                 }

@@ -16,10 +16,11 @@ struct ReportPrinter {
             case .new(let watch, let version, let article):
                 Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(article.blocks.count) paragraphs, version \(version.number)) \(watch.url)\n")
             case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
-                // Stored, but only spacing, a clock or a counter moved: one line, no diff.
-                Terminal.write("minor: \(watch.name): \(change.summary)\n")
+                // Stored, but only spacing, a clock, a stamp or a counter moved: not news, so
+                // nothing on stdout (cron stays quiet); a person at a terminal gets one line.
+                if Terminal.stderrIsTerminal { Terminal.info("minor: \(watch.name): \(change.summary)") }
             case .changed(let watch, let change):
-                Terminal.write(style.bold("changed: \(watch.name)") + ": \(change.summary)\n")
+                Terminal.write(style.bold("changed: \(watch.name)") + ": \(Self.headline(change))\(change.summary) (version \(change.new.number)) \(watch.url)\n")
                 Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style))
             case .failed(let watch, let reason):
                 Terminal.error("\(watch.name): \(reason)")
@@ -31,7 +32,7 @@ struct ReportPrinter {
                 let what = change.map { "; \($0.summary)" } ?? " with the same story"
                 Terminal.write(style.bold("restored: \(watch.name)") + ": the page answers again\(what) \(watch.url)\n")
                 if let change { Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style)) }
-            case .unchanged, .notModified, .stillRemoved:
+            case .unchanged, .notModified, .stillRemoved, .rebaselined:
                 break
             }
         }
@@ -39,6 +40,12 @@ struct ReportPrinter {
         for delivery in report.deliveries where !delivery.delivered {
             Terminal.error("alert \(delivery.alertID) not delivered yet (kept in the outbox, retried later): \(delivery.error ?? "")")
         }
+    }
+
+    /// The story's headline ahead of the summary, unless the summary already quotes it.
+    static func headline(_ change: Change) -> String {
+        guard !change.summary.headlineChanged, let title = change.newArticle.title, !title.isEmpty else { return "" }
+        return "\(title): "
     }
 
     private func jsonLine(_ event: CheckEvent, parsed: Bool) -> String {
@@ -73,6 +80,9 @@ struct ReportPrinter {
             object["status"] = status
         case .stillRemoved:
             object["event"] = "still-removed"
+        case .rebaselined(_, let version):
+            object["event"] = "rebaselined"
+            object["version"] = version.number
         case .restored(_, let change):
             object["event"] = "restored"
             if let change {

@@ -89,6 +89,7 @@ struct WatchCommand: AsyncParsableCommand {
                     case .restored(let watch, let change):
                         log.notice("restored\(change.map { ": \($0.summary)" } ?? "")", metadata: ["watch": "\(watch.name)"])
                     case .stillRemoved(let watch): log.debug("still removed", metadata: ["watch": "\(watch.name)"])
+                    case .rebaselined(let watch, _): log.info("re-read with the current extractor", metadata: ["watch": "\(watch.name)"])
                     case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
                     }
                 }

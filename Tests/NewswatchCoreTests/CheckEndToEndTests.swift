@@ -44,7 +44,8 @@ struct CheckEndToEndTests {
         #expect(run2.status == 0, "stderr: \(run2.stderr)")
         let changed = run2.stdout.split(separator: "\n").filter { $0.hasPrefix("changed: ") }
         #expect(changed.count == 2)
-        #expect(changed.contains { $0.hasPrefix("changed: story-4: 1 paragraph added") })
+        // Like `new:`, a `changed:` line names the headline and gives the link (cron mail).
+        #expect(changed.contains { $0 == "changed: story-4: Story 4 headline: 1 paragraph added (version 2) \(server.url("/site/story4.html"))" }, "\(changed)")
         #expect(changed.contains { $0.hasPrefix("changed: story-17: ") })
         #expect(run2.stdout.components(separatedBy: "\n+++ ").count - 1 == 2)
         #expect(run2.stdout.contains("+Story 4 update: the talks ended early on Wednesday"))
@@ -145,7 +146,7 @@ struct CheckEndToEndTests {
         #expect(result.stdout.contains("-Valdorian President To Pay First State Visit To Kestria In 18 Years"))
         #expect(result.stdout.contains("+Valdorian President Arrives In Kestria, Signs Partnership Treaty After Talks"))
         #expect(result.stdout.contains("+Merrow and Varga signed a treaty on comprehensive strategic partnership"))
-        #expect(result.stdout.contains("changed: valdoria-state-visit: headline changed;"))
+        #expect(result.stdout.contains("changed: valdoria-state-visit: headline changed: \u{201C}Valdorian President To Pay"), "\(result.stdout)")
         #expect(result.stdout.contains("X-Newswatch-Event: changed  signature verified"))
     }
 }

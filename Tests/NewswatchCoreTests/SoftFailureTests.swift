@@ -40,7 +40,7 @@ struct SoftFailureTests {
         run = try runCLI(check)
         #expect(run.stdout.isEmpty && run.stderr.contains("shrank"))
         run = try runCLI(check)
-        #expect(run.stdout.contains("changed: s: 9 paragraphs removed"))
+        #expect(run.stdout.contains("changed: s: Council vote: 9 paragraphs removed"), "\(run.stdout)")
     }
 
     @Test func aStoryTakenDownIsAnnouncedOnceAfterConfirmation() throws {

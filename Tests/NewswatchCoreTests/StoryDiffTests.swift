@@ -74,7 +74,7 @@ struct StoryDiffTests {
         #expect(words.contains("Valdorian President Anton Merrow [-is due-]{+arrived in Kestria late+} on Tuesday"))
         #expect(words.contains("{+Prime Minister Jonas Varga greeted Merrow"))
         #expect(words.contains("was unlikely to be [-signed-]{+ready+} during this visit."))
-        #expect(change.summary.description.hasPrefix("headline changed; 1 paragraph added"))
+        #expect(change.summary.description.hasPrefix("headline changed: \u{201C}Valdorian President To Pay First State Visit To Kestria In 18 Years\u{201D} -> \u{201C}Valdorian President Arrives In Kestria, Signs Partnership Treaty After Talks\u{201D}; 1 paragraph added"), "\(change.summary)")
         #expect(change.summary.description.contains("edited"))
         #expect(change.summary.description.hasSuffix("modified 2024-06-18T13:12:00+03:00 -> 2024-06-19T09:40:00+03:00"))
         #expect(change.summary.isSubstantive)

@@ -133,7 +133,7 @@ public final class Outbox: @unchecked Sendable {
             let lane = "\(entry.alert.watch)|\(entry.hookURL)"
             guard let hook = hooks.first(where: { $0.url == entry.hookURL }) else {
                 entry.status = .dead
-                entry.lastError = "webhook \(entry.hookURL) is no longer in the watchlists"
+                entry.lastError = "webhook \(WebhookConfig.masked(entry.hookURL)) is no longer in the watchlists"
                 try? save(entry)
                 continue
             }

@@ -45,10 +45,10 @@ public struct WebhookNotifier: Notifier {
         case .success(let response) where response.isSuccess:
             return NotifierResult(delivered: true)
         case .success(let response):
-            return NotifierResult(delivered: false, error: "HTTP \(response.status) from \(hook.url)",
+            return NotifierResult(delivered: false, error: "HTTP \(response.status) from \(hook.maskedURL)",
                               retryAfter: response.headers["retry-after"].flatMap(Self.parseRetryAfter))
         case .failure(let error):
-            return NotifierResult(delivered: false, error: "\(hook.url): \(error)")
+            return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"))
         }
     }
 

@@ -12,8 +12,14 @@ public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
 public struct WatchlistLoader: Sendable {
     public var environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// False for commands that only read the store (`list`, `log`, `show`, `diff`, `stats`):
+    /// an unset variable in a webhook's or mail server's credentials is then left unexpanded
+    /// instead of being an error, since those commands never send anything.
+    public var requireSecrets: Bool
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, requireSecrets: Bool = true) {
         self.environment = environment
+        self.requireSecrets = requireSecrets
     }
 
     static let topLevelKeys = ["defaults", "webhooks", "watches"]
@@ -307,7 +313,7 @@ public struct WatchlistLoader: Sendable {
             return interval
         }
 
-        func stringMap(_ node: Node, field: String, _ state: inout LoadState) -> [String: String] {
+        func stringMap(_ node: Node, field: String, secret: Bool = false, _ state: inout LoadState) -> [String: String] {
             guard case .mapping(let map) = node else {
                 error(field, node, "must be a mapping of names to values", &state)
                 return [:]
@@ -315,7 +321,7 @@ public struct WatchlistLoader: Sendable {
             var result: [String: String] = [:]
             for (k, v) in map {
                 guard let key = k.string, let value = scalar(v, field: "\(field).\(k.string ?? "?")", &state) else { continue }
-                result[key] = expand(value, field: "\(field).\(key)", node: v, &state)
+                result[key] = expand(value, field: "\(field).\(key)", node: v, secret: secret, &state)
             }
             return result
         }
@@ -384,8 +390,9 @@ public struct WatchlistLoader: Sendable {
                     let keyField = "\(prefix).\(key)"
                     switch key {
                     case "url":
-                        let value = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) } ?? ""
-                        if let problem = WatchlistLoader.urlProblem(value), !value.isEmpty { error(keyField, v, problem, &state); valid = false }
+                        let value = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, secret: true, &state) } ?? ""
+                        let unresolved = !loader.requireSecrets && value.contains("${")
+                        if !unresolved, let problem = WatchlistLoader.urlProblem(value), !value.isEmpty { error(keyField, v, problem, &state); valid = false }
                         hook.url = value
                     case "format":
                         let value = scalar(v, field: keyField, &state) ?? ""
@@ -394,9 +401,9 @@ public struct WatchlistLoader: Sendable {
                             valid = false
                         }
                     case "secret":
-                        hook.secret = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) }
+                        hook.secret = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, secret: true, &state) }
                     case "headers":
-                        hook.headers = stringMap(v, field: keyField, &state)
+                        hook.headers = stringMap(v, field: keyField, secret: true, &state)
                     case "timeout":
                         if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.timeout = interval.seconds }
                     case "max_age":
@@ -426,7 +433,8 @@ public struct WatchlistLoader: Sendable {
         }
 
         /// Replaces `${NAME}` with the environment's value, so secrets stay out of committed files.
-        func expand(_ value: String, field: String, node: Node, _ state: inout LoadState) -> String {
+        /// `secret`: a credential only sending needs; see `requireSecrets`.
+        func expand(_ value: String, field: String, node: Node, secret: Bool = false, _ state: inout LoadState) -> String {
             guard value.contains("${") else { return value }
             var result = ""
             var rest = Substring(value)
@@ -439,6 +447,8 @@ public struct WatchlistLoader: Sendable {
                 let name = String(rest[start.upperBound..<end])
                 if let replacement = loader.environment[name] {
                     result += replacement
+                } else if secret && !loader.requireSecrets {
+                    result += "${\(name)}"
                 } else {
                     error(field, node, "environment variable '\(name)' is not set", &state)
                 }

@@ -25,11 +25,25 @@ public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
         self.on = on
     }
 
+    /// The URL as messages show it: `scheme://host[:port]/…`. A Slack or Discord hook URL is
+    /// itself the secret, and cron mails whatever reaches stderr.
+    public static func masked(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return "(webhook)" }
+        let port = components.port.map { ":\($0)" } ?? ""
+        let rest = components.path.isEmpty || components.path == "/" ? "/" : "/…"
+        return "\(scheme)://\(host)\(port)\(rest)"
+    }
+
+    public var maskedURL: String { Self.masked(url) }
+
+    /// `text` with this hook's URL masked wherever it appears.
+    public func masking(_ text: String) -> String { text.replacingOccurrences(of: url, with: maskedURL) }
+
     /// Whether this hook takes an event of this kind. A hook that wants removals also hears
     /// when the story comes back: the other half of the same news.
     public func wants(_ event: Event) -> Bool {
         on.contains(event) || (event == .restored && on.contains(.removed))
     }
 
-    public var description: String { "webhook \(url) (\(format.rawValue)\(secret == nil ? "" : ", signed"))" }
+    public var description: String { "webhook \(maskedURL) (\(format.rawValue)\(secret == nil ? "" : ", signed"))" }
 }

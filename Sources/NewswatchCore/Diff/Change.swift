@@ -53,6 +53,11 @@ public struct Change: Sendable {
 /// `headline changed; 2 paragraphs added, 1 edited; modified 18.06.2024 13:12 -> 19.06.2024 09:40`.
 public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
     public var headlineChanged: Bool
+    /// The headline before and after, when it changed, and which one changed: "headline"
+    /// (the one readers see) or a stale or edited "og:title", "JSON-LD headline", "<title>".
+    public var oldHeadline: String?
+    public var newHeadline: String?
+    public var headlineSource: String?
     public var added: Int
     public var removed: Int
     public var edited: Int
@@ -64,7 +69,15 @@ public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
     public var classification: StoryDiff.Classification
 
     public init(old: Article, new: Article, story: StoryDiff) {
-        headlineChanged = (old.title ?? "") != (new.title ?? "")
+        if (old.title ?? "") != (new.title ?? "") {
+            (oldHeadline, newHeadline, headlineSource) = (old.title, new.title, "headline")
+        } else if let before = old.headlines, let after = new.headlines,
+                  let changed = zip(before.all, after.all).dropFirst().first(where: { $0.0.text != $0.1.text }) {
+            // The visible headline stayed; one the page states elsewhere (social cards,
+            // search results) moved, or was left stale while the others moved.
+            (oldHeadline, newHeadline, headlineSource) = (changed.0.text, changed.1.text, changed.0.source)
+        }
+        headlineChanged = headlineSource != nil
         // Line 0 of a story text is the headline when there is one; it is counted apart.
         let oldTitleLine = (old.title ?? "").isEmpty ? -1 : 0
         let newTitleLine = (new.title ?? "").isEmpty ? -1 : 0
@@ -107,7 +120,10 @@ public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
 
     public var description: String {
         var parts: [String] = []
-        if headlineChanged { parts.append("headline changed") }
+        if headlineChanged {
+            let which = headlineSource == nil || headlineSource == "headline" ? "" : " (\(headlineSource!))"
+            parts.append("headline changed\(which): \(Self.quoted(oldHeadline)) -> \(Self.quoted(newHeadline))")
+        }
         var counts: [String] = []
         func paragraphs(_ n: Int) -> String { n == 1 ? "1 paragraph" : "\(n) paragraphs" }
         for (n, label) in [(added, "added"), (removed, "removed"), (edited, "edited"), (moved, "moved")] where n > 0 {
@@ -120,6 +136,11 @@ public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
         if parts.isEmpty { parts.append("no visible change") }
         if classification != .substantive && classification != .none { parts.append("\(classification.rawValue) only") }
         return parts.joined(separator: "; ")
+    }
+
+    static func quoted(_ headline: String?) -> String {
+        guard let headline, !headline.isEmpty else { return "(none)" }
+        return "\u{201C}\(headline)\u{201D}"
     }
 }
 

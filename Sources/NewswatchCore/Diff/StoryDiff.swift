@@ -118,27 +118,24 @@ public struct StoryDiff: Sendable {
                 let changed = words.changedTokens
                 if changed.allSatisfy({ $0.allSatisfy { !$0.isLetter && !$0.isNumber } }) {
                     note(.whitespace)
-                } else if Self.isTimestampLine(oldLines[i]) && Self.isTimestampLine(newLines[j]) {
-                    note(.timestamp)
-                } else if newLines[j].count <= 80, changed.allSatisfy({ $0.allSatisfy { $0.isNumber || !$0.isLetter } }) {
-                    note(.number)
                 } else {
-                    note(.substantive)
+                    // Minor only when both sides are clocks or counters by their whole shape;
+                    // a number edited inside prose is news.
+                    let old = Self.classifyLine(oldLines[i]), new = Self.classifyLine(newLines[j])
+                    note(old == .substantive || new == .substantive ? .substantive : max(old, new))
                 }
             }
         }
         return worst
     }
 
+    /// What a whole line added, removed or edited counts as (see `NewsLines`).
     static func classifyLine(_ line: String) -> Classification {
-        if line.allSatisfy({ !$0.isLetter && !$0.isNumber }) { return .whitespace }
-        if isTimestampLine(line) { return .timestamp }
-        return .substantive
-    }
-
-    static func isTimestampLine(_ line: String) -> Bool {
-        let lower = line.lowercased()
-        if lower.count <= 100, lower.hasPrefix("updated") || lower.hasPrefix("last updated") || lower.hasPrefix("published") { return true }
-        return BoilerplateLines.isDateLine(lower)
+        switch NewsLines.kind(of: line) {
+        case .blank: return .whitespace
+        case .stamp: return .timestamp
+        case .counter: return .number
+        case .prose: return .substantive
+        }
     }
 }

@@ -25,6 +25,33 @@ public struct Article: Codable, Sendable, Hashable {
     public var lead: String?
     public var siteName: String?
     public var blocks: [Block]
+    /// Every headline the page states, kept with the version: `title` is the one readers see,
+    /// and a change of any of these is a headline change.
+    public var headlines: Headlines?
+
+    /// The page's headlines by where they were found.
+    public struct Headlines: Codable, Sendable, Hashable {
+        /// The story's `<h1>`: what readers see.
+        public var visible: String?
+        /// JSON-LD `headline`.
+        public var linkedData: String?
+        /// `og:title`.
+        public var openGraph: String?
+        /// `<title>`, minus the site name.
+        public var titleTag: String?
+
+        public init(visible: String? = nil, linkedData: String? = nil, openGraph: String? = nil, titleTag: String? = nil) {
+            self.visible = visible
+            self.linkedData = linkedData
+            self.openGraph = openGraph
+            self.titleTag = titleTag
+        }
+
+        /// (name, value) in order of trust.
+        public var all: [(source: String, text: String?)] {
+            [("headline", visible), ("JSON-LD headline", linkedData), ("og:title", openGraph), ("<title>", titleTag)]
+        }
+    }
 
     public init(title: String? = nil, byline: String? = nil, published: String? = nil, modified: String? = nil,
                 canonicalURL: String? = nil, language: String? = nil, lead: String? = nil, siteName: String? = nil,
@@ -53,4 +80,12 @@ public struct Article: Codable, Sendable, Hashable {
     }
 
     public var isEmpty: Bool { blocks.isEmpty && (title ?? "").isEmpty }
+
+    /// What decides "same story": the story text and, when the page states them, its other
+    /// headlines (a stale `og:title` beside a new `<h1>`, or the reverse, is a change).
+    public var identity: String {
+        guard let headlines else { return storyText }
+        let others = [headlines.linkedData, headlines.openGraph, headlines.titleTag].map { $0 ?? "" }
+        return storyText + "\u{1F}" + others.joined(separator: "\u{1F}")
+    }
 }

@@ -63,11 +63,16 @@ struct MetadataReader {
         let ld = linked ?? [:]
         let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
         var provenance = Provenance()
-        article.title = ldTitle ?? meta["og:title"] ?? meta["dc.title"] ?? meta["twitter:title"] ?? Self.stripSiteName(titleTag)
-        if article.title == nil, let heading = h1s.first {
-            article.title = heading
-            provenance.titleFromHeading = true
-        }
+        let openGraph = meta["og:title"] ?? meta["twitter:title"]
+        let strippedTitle = Self.stripSiteName(titleTag)
+        let structured = [ldTitle, openGraph, meta["dc.title"], strippedTitle].compactMap { $0 }
+        let visible = Self.visibleHeadline(h1s, structured: structured)
+        // The headline is the one readers see; structured data and <title> are fallbacks.
+        article.title = visible ?? ldTitle ?? openGraph ?? meta["dc.title"] ?? strippedTitle
+        if article.title == nil, let heading = h1s.first { article.title = heading }
+        // Any <h1> may become the headline readers see, so every one decides the story.
+        provenance.titleFromHeading = !h1s.isEmpty
+        article.headlines = Article.Headlines(visible: visible, linkedData: ldTitle, openGraph: openGraph, titleTag: strippedTitle)
         article.byline = Self.authorNames(ld["author"]) ?? meta["author"] ?? meta["article:author"].flatMap { $0.hasPrefix("http") ? nil : $0 }
             ?? meta["dc.creator"] ?? meta["parsely-author"] ?? meta["sailthru.author"]
         if article.byline == nil, let domByline {
@@ -83,6 +88,25 @@ struct MetadataReader {
         article.canonicalURL = article.canonicalURL ?? meta["og:url"]
         article.language = article.language ?? TextNormalizer.clean(ld["inLanguage"] as? String) ?? meta["content-language"] ?? meta["og:locale"]
         return provenance
+    }
+
+    /// The story's `<h1>`: the one that reads most like the headlines the page states in its
+    /// metadata (a site's logo or section name in an `<h1>` does not), or the page's only
+    /// `<h1>` of a few words when the metadata gives nothing to match (or names only the site).
+    static func visibleHeadline(_ h1s: [String], structured: [String]) -> String? {
+        let candidates = h1s.filter { $0.split(separator: " ").count >= 2 && $0.count <= 300 }
+        guard !candidates.isEmpty else { return nil }
+        var best: (String, Double)?
+        for heading in candidates {
+            let headingWords = WordDiff.words(heading.lowercased())
+            for other in structured {
+                let score = WordDiff.similarity(words: headingWords, WordDiff.words(other.lowercased()))
+                if score > (best?.1 ?? 0) { best = (heading, score) }
+            }
+        }
+        if let (heading, score) = best, score >= 0.4 { return heading }
+        let distinct = Set(candidates)
+        return distinct.count == 1 ? candidates[0] : nil
     }
 
     /// Depth-first search for the first object whose `@type` is an article type.

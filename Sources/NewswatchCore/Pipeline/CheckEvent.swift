@@ -17,6 +17,9 @@ public enum CheckEvent: Sendable {
     case held(watch: Watch, reason: String)
     /// The story answered 404/410 twice in a row: it was taken down.
     case removed(watch: Watch, status: Int)
+    /// The story as a newer extractor reads it, stored so later checks compare like with like;
+    /// the page itself did not change (its last version reads the same with this extractor).
+    case rebaselined(watch: Watch, version: VersionRecord)
     /// A removed story still answers 404/410: quiet, not a failure.
     case stillRemoved(watch: Watch)
     /// A removed story answers again; `change` when it came back with other wording (a new
@@ -29,6 +32,7 @@ public enum CheckEvent: Sendable {
         case .new(_, let version, _): return version.number
         case .changed(_, let change): return change.new.number
         case .restored(_, let change): return change?.new.number
+        case .rebaselined(_, let version): return version.number
         default: return nil
         }
     }
@@ -56,7 +60,8 @@ public enum CheckEvent: Sendable {
     public var watch: Watch {
         switch self {
         case .new(let watch, _, _), .changed(let watch, _), .unchanged(let watch), .notModified(let watch), .failed(let watch, _),
-             .held(let watch, _), .removed(let watch, _), .stillRemoved(let watch), .restored(let watch, _):
+             .held(let watch, _), .removed(let watch, _), .stillRemoved(let watch), .restored(let watch, _),
+             .rebaselined(let watch, _):
             return watch
         }
     }

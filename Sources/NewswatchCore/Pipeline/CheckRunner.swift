@@ -319,6 +319,13 @@ public struct CheckRunner: Sendable {
         return .restored(watch: watch, change: change)
     }
 
+    /// The page of a stored version as this extractor reads it (with the watch's selectors).
+    private func reread(_ version: VersionRecord, watch: Watch) -> Article? {
+        guard let html = try? store.html(of: version) else { return nil }
+        let input = ExtractionInput(html: html, url: version.finalURL, charset: version.charset, select: watch.select, remove: watch.remove)
+        return try? extractor.extract(input)
+    }
+
     /// The store stage for a page that answered with a story.
     private func commitStory(_ watch: Watch, _ extracted: Extracted, latest: Result<VersionRecord?, Error>,
                              state: inout WatchState, now: Date) -> CheckEvent {
@@ -350,9 +357,18 @@ public struct CheckRunner: Sendable {
                 state.storyFingerprint = fingerprint
                 return .unchanged(watch: watch)
             }
+            // A story stored by an older extractor is read again with this one before the two
+            // are compared: an upgrade of newswatch is never news, and a real edit made
+            // meanwhile shows as itself, not mixed with what the new extractor reads differently.
+            var oldArticle: Article?
+            var onlyExtractorChanged = false
+            if let previous, previous.extractorVersion != extractor.version, let reread = reread(previous, watch: watch) {
+                oldArticle = reread
+                onlyExtractorChanged = FileSnapshotStore.storyHash(reread) == hash
+            }
             // An error page served with 200, a consent wall, or a story that collapsed to a
             // fraction of itself is held until the next check shows the same thing again.
-            if let previous, let reason = Self.suspicion(article, previousLength: previous.storyLength), state.suspectHash != hash {
+            if !onlyExtractorChanged, let previous, let reason = Self.suspicion(article, previousLength: previous.storyLength), state.suspectHash != hash {
                 // Validators are not kept either, so the next check really fetches the page again.
                 state.suspectHash = hash
                 return .held(watch: watch, reason: reason + "; stored only if the next check sees it again")
@@ -367,9 +383,10 @@ public struct CheckRunner: Sendable {
             state.lastChanged = now
             state.storyFingerprint = fingerprint
             guard let previous else { return .new(watch: watch, version: record, article: article) }
-            let oldArticle = try store.article(of: previous)
+            if onlyExtractorChanged { return .rebaselined(watch: watch, version: record) }
             return .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: previous, new: record,
-                                                         oldArticle: oldArticle, newArticle: article, options: watch.diffOptions))
+                                                         oldArticle: try oldArticle ?? store.article(of: previous), newArticle: article,
+                                                         options: watch.diffOptions))
         } catch {
             return .failed(watch: watch, reason: "store: \(error)")
         }

@@ -159,7 +159,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     public static func storyHash(_ article: Article) -> String {
-        Digest.sha256(Data(article.storyText.utf8)).hexString
+        Digest.sha256(Data(article.identity.utf8)).hexString
     }
 
     public func watchNames() throws -> [String] {

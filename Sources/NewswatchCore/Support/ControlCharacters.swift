@@ -46,6 +46,12 @@ extension Article {
         copy.language = ControlCharacters.strip(language)
         copy.lead = ControlCharacters.strip(lead)
         copy.siteName = ControlCharacters.strip(siteName)
+        if let headlines {
+            copy.headlines = Article.Headlines(visible: ControlCharacters.strip(headlines.visible),
+                                               linkedData: ControlCharacters.strip(headlines.linkedData),
+                                               openGraph: ControlCharacters.strip(headlines.openGraph),
+                                               titleTag: ControlCharacters.strip(headlines.titleTag))
+        }
         copy.blocks = blocks.compactMap { block in
             let text = ControlCharacters.strip(block.text)
             return text.isEmpty ? nil : Article.Block(block.kind, text)
