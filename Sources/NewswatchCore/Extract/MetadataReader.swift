@@ -17,10 +17,11 @@ struct MetadataReader {
     }
 
     @discardableResult
-    func read(_ elements: [MetadataCollector.Element], into article: inout Article) -> Provenance {
+    /// `story`: the byte range of the story's container in the page, when known.
+    func read(_ elements: [MetadataCollector.Element], into article: inout Article, story: Range<Int>? = nil) -> Provenance {
         var meta: [String: String] = [:]
         var titleTag: String?
-        var h1s: [String] = []
+        var h1s: [(text: String, start: Int)] = []
         var times: [String] = []
         var linked: [String: Any]?
         var domByline: String?
@@ -48,7 +49,7 @@ struct MetadataReader {
             case .link:
                 if attributes.rel == "canonical" { article.canonicalURL = article.canonicalURL ?? TextNormalizer.clean(attributes.href) }
             case .h1:
-                if let text = TextNormalizer.clean(element.text) { h1s.append(text) }
+                if let text = TextNormalizer.clean(element.text).map(Self.withoutPermalinkMark) { h1s.append((text, element.start)) }
             case .time:
                 if let value = TextNormalizer.clean(attributes.datetime) { times.append(value) }
             case .linkedData:
@@ -66,10 +67,10 @@ struct MetadataReader {
         let openGraph = meta["og:title"] ?? meta["twitter:title"]
         let strippedTitle = Self.stripSiteName(titleTag)
         let structured = [ldTitle, openGraph, meta["dc.title"], strippedTitle].compactMap { $0 }
-        let visible = Self.visibleHeadline(h1s, structured: structured)
+        let visible = Self.visibleHeadline(h1s, structured: structured, story: story)
         // The headline is the one readers see; structured data and <title> are fallbacks.
         article.title = visible ?? ldTitle ?? openGraph ?? meta["dc.title"] ?? strippedTitle
-        if article.title == nil, let heading = h1s.first { article.title = heading }
+        if article.title == nil, let heading = h1s.first { article.title = heading.text }
         // Any <h1> may become the headline readers see, so every one decides the story.
         provenance.titleFromHeading = !h1s.isEmpty
         article.headlines = Article.Headlines(visible: visible, linkedData: ldTitle, openGraph: openGraph, titleTag: strippedTitle)
@@ -90,23 +91,37 @@ struct MetadataReader {
         return provenance
     }
 
+    /// Bytes before the story's container within which an `<h1>` still heads it (byline,
+    /// date and share buttons sit between; a site's header and menus sit further up).
+    static let headlineReach = 1_500
+
     /// The story's `<h1>`: the one that reads most like the headlines the page states in its
-    /// metadata (a site's logo or section name in an `<h1>` does not), or the page's only
-    /// `<h1>` of a few words when the metadata gives nothing to match (or names only the site).
-    static func visibleHeadline(_ h1s: [String], structured: [String]) -> String? {
-        let candidates = h1s.filter { $0.split(separator: " ").count >= 2 && $0.count <= 300 }
+    /// metadata (a site's logo or section name in an `<h1>` does not); failing that, an `<h1>`
+    /// of a few words inside the story's container or just above it, where a headline sits
+    /// (the metadata may name only the site).
+    static func visibleHeadline(_ h1s: [(text: String, start: Int)], structured: [String], story: Range<Int>?) -> String? {
+        let candidates = h1s.filter { $0.text.split(separator: " ").count >= 2 && $0.text.count <= 300 }
         guard !candidates.isEmpty else { return nil }
         var best: (String, Double)?
         for heading in candidates {
-            let headingWords = WordDiff.words(heading.lowercased())
+            let headingWords = WordDiff.words(heading.text.lowercased())
             for other in structured {
                 let score = WordDiff.similarity(words: headingWords, WordDiff.words(other.lowercased()))
-                if score > (best?.1 ?? 0) { best = (heading, score) }
+                if score > (best?.1 ?? 0) { best = (heading.text, score) }
             }
         }
         if let (heading, score) = best, score >= 0.4 { return heading }
-        let distinct = Set(candidates)
-        return distinct.count == 1 ? candidates[0] : nil
+        guard let story else { return nil }
+        let heading = candidates.last { $0.start >= 0 && $0.start >= story.lowerBound - headlineReach && $0.start < story.upperBound }
+        // Four words at least: "Information and Resources" or "Hi, I'm Nicolas." label a page, not a story.
+        return heading.flatMap { $0.text.split(separator: " ").count >= 4 ? $0.text : nil }
+    }
+
+    /// "Heading¶" -> "Heading": documentation and blog engines append a link mark.
+    static func withoutPermalinkMark(_ text: String) -> String {
+        var text = text
+        while let last = text.last, ["¶", "#", "§", "🔗"].contains(String(last)) || last == " " { text.removeLast() }
+        return text
     }
 
     /// Depth-first search for the first object whose `@type` is an article type.

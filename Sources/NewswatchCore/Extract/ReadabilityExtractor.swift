@@ -30,12 +30,17 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let reader = PageReader(story: .furniture, metadata: true)
             HTMLStream.read(page, into: reader)
             let metadata = reader.metadataElements()
-            let provenance = MetadataReader().read(metadata, into: &article)
             let story = Self.findStory(reader.story!) {
                 let retry = PageReader(story: .tagsOnly, metadata: false)
                 HTMLStream.read(page, into: retry)
                 return retry.story!
             }
+            // Where the story sits tells its headline from a site's name in an <h1>.
+            let storyBytes = story.container.flatMap { container -> Range<Int>? in
+                let start = Int(story.tree[container.first].start), end = Int(story.tree[container.last].end)
+                return start >= 0 && end >= start ? start..<end : nil
+            }
+            let provenance = MetadataReader().read(metadata, into: &article, story: storyBytes)
             blocks = story.blocks
             fingerprint = story.container.flatMap {
                 Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, provenance: provenance, version: version)
