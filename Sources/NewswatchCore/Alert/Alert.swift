@@ -17,6 +17,11 @@ public struct Alert: Sendable, Codable {
     public var url: String
     public var finalURL: String?
     public var title: String?
+    /// When the headline changed: the one before and after, and which of the page's headlines
+    /// moved ("headline" for the visible one, or "og:title", "JSON-LD headline", "<title>").
+    public var oldHeadline: String?
+    public var newHeadline: String?
+    public var headlineSource: String?
     public var oldVersion: VersionRef?
     public var newVersion: VersionRef?
     public var summary: String
@@ -30,7 +35,8 @@ public struct Alert: Sendable, Codable {
     public static func changed(_ change: Change, at date: Date = Date()) -> Alert {
         Alert(id: eventID(change.watch, "changed", change.old.storyHash, change.new.storyHash, "\(change.new.number)"),
               type: .changed, watch: change.watch, url: change.url, finalURL: change.new.finalURL,
-              title: change.newArticle.title, oldVersion: ref(change.old), newVersion: ref(change.new),
+              title: change.newArticle.title, oldHeadline: change.summary.oldHeadline, newHeadline: change.summary.newHeadline,
+              headlineSource: change.summary.headlineSource, oldVersion: ref(change.old), newVersion: ref(change.new),
               summary: change.summary.description, diff: change.unified(),
               addedParagraphs: change.addedParagraphs, removedParagraphs: change.removedParagraphs,
               change: change.renderer.document(summary: change.summary, diff: change.diff), createdAt: date)
@@ -38,7 +44,7 @@ public struct Alert: Sendable, Codable {
 
     public static func new(watch: String, url: String, version: VersionRecord, article: Article, at date: Date = Date()) -> Alert {
         Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
-              finalURL: version.finalURL, title: article.title, oldVersion: nil, newVersion: ref(version),
+              finalURL: version.finalURL, title: article.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil, oldVersion: nil, newVersion: ref(version),
               summary: "new: \(article.blocks.count) paragraphs", diff: nil,
               addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
     }
@@ -46,8 +52,8 @@ public struct Alert: Sendable, Codable {
     public static func removed(watch: String, url: String, last: VersionRecord, status: Int, at date: Date = Date()) -> Alert {
         // The date is part of the id: a story removed, restored and removed again is news twice.
         Alert(id: eventID(watch, "removed", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .removed, watch: watch, url: url,
-              finalURL: last.finalURL, title: last.title, oldVersion: ref(last), newVersion: nil,
-              summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
+              finalURL: last.finalURL, title: last.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil,
+              oldVersion: ref(last), newVersion: nil, summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
               change: nil, createdAt: date)
     }
 
@@ -56,7 +62,8 @@ public struct Alert: Sendable, Codable {
         let summary = "restored: the page answers again" + (change.map { "; \($0.summary)" } ?? " with the same story")
         return Alert(id: eventID(watch, "restored", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .restored,
                      watch: watch, url: url, finalURL: change?.new.finalURL ?? last.finalURL, title: change?.newArticle.title ?? last.title,
-                     oldVersion: change.map { ref($0.old) } ?? ref(last), newVersion: change.map { ref($0.new) },
+                     oldHeadline: change?.summary.oldHeadline, newHeadline: change?.summary.newHeadline,
+                     headlineSource: change?.summary.headlineSource, oldVersion: change.map { ref($0.old) } ?? ref(last), newVersion: change.map { ref($0.new) },
                      summary: summary, diff: change?.unified(), addedParagraphs: change?.addedParagraphs ?? [],
                      removedParagraphs: change?.removedParagraphs ?? [],
                      change: change.map { $0.renderer.document(summary: $0.summary, diff: $0.diff) }, createdAt: date)
@@ -65,7 +72,8 @@ public struct Alert: Sendable, Codable {
     /// A watch started failing (sent once per run of failures, not on every failed check).
     public static func error(watch: String, url: String, reason: String, last: VersionRecord?, at date: Date = Date()) -> Alert {
         Alert(id: eventID(watch, "error", reason, "\(date.timeIntervalSince1970)"), type: .error, watch: watch, url: url,
-              finalURL: nil, title: last?.title, oldVersion: last.map(ref), newVersion: nil,
+              finalURL: nil, title: last?.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil,
+              oldVersion: last.map(ref), newVersion: nil,
               summary: "error: " + reason, diff: nil, addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
     }
 

@@ -14,16 +14,13 @@ public struct WebhookNotifier: Notifier {
     static var encoder: JSONEncoder { JSONCoding.encoder }
 
     public static func body(for alert: Alert, format: WebhookConfig.Format) throws -> Data {
-        let headline = "[newswatch] \(alert.watch): \(alert.summary)"
-        let link = alert.finalURL ?? alert.url
         switch format {
         case .json:
             return try encoder.encode(alert)
         case .slack:
-            return try JSONSerialization.data(withJSONObject: ["text": "\(headline)\n<\(link)|\(alert.title ?? link)>"], options: [.sortedKeys])
+            return try JSONSerialization.data(withJSONObject: SlackMessage.payload(alert), options: [.sortedKeys, .withoutEscapingSlashes])
         case .discord:
-            let content = "\(headline)\n\(alert.title ?? "") \(link)"
-            return try JSONSerialization.data(withJSONObject: ["content": String(content.prefix(2000))], options: [.sortedKeys])
+            return try JSONSerialization.data(withJSONObject: DiscordMessage.payload(alert), options: [.sortedKeys, .withoutEscapingSlashes])
         }
     }
 
