@@ -13,6 +13,7 @@ static inline CURLcode nw_easy_setopt_offset(CURL *h, CURLoption o, curl_off_t v
 typedef size_t (*nw_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 static inline CURLcode nw_easy_setopt_write_callback(CURL *h, nw_data_callback cb) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cb); }
 static inline CURLcode nw_easy_setopt_header_callback(CURL *h, nw_data_callback cb) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb); }
+static inline CURLcode nw_easy_setopt_read_callback(CURL *h, nw_data_callback cb) { return curl_easy_setopt(h, CURLOPT_READFUNCTION, cb); }
 
 static inline CURLcode nw_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode nw_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }

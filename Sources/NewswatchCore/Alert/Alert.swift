@@ -22,6 +22,8 @@ public struct Alert: Sendable, Codable {
     public var oldHeadline: String?
     public var newHeadline: String?
     public var headlineSource: String?
+    /// The id of the story's first alert (its `new` event), so mail can thread its updates.
+    public var storyAlertID: String?
     public var oldVersion: VersionRef?
     public var newVersion: VersionRef?
     public var summary: String
@@ -36,24 +38,31 @@ public struct Alert: Sendable, Codable {
         Alert(id: eventID(change.watch, "changed", change.old.storyHash, change.new.storyHash, "\(change.new.number)"),
               type: .changed, watch: change.watch, url: change.url, finalURL: change.new.finalURL,
               title: change.newArticle.title, oldHeadline: change.summary.oldHeadline, newHeadline: change.summary.newHeadline,
-              headlineSource: change.summary.headlineSource, oldVersion: ref(change.old), newVersion: ref(change.new),
+              headlineSource: change.summary.headlineSource, storyAlertID: nil, oldVersion: ref(change.old), newVersion: ref(change.new),
               summary: change.summary.description, diff: change.unified(),
               addedParagraphs: change.addedParagraphs, removedParagraphs: change.removedParagraphs,
               change: change.renderer.document(summary: change.summary, diff: change.diff), createdAt: date)
     }
 
     public static func new(watch: String, url: String, version: VersionRecord, article: Article, at date: Date = Date()) -> Alert {
-        Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
-              finalURL: version.finalURL, title: article.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil, oldVersion: nil, newVersion: ref(version),
+        var alert = Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
+              finalURL: version.finalURL, title: article.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil, storyAlertID: nil, oldVersion: nil, newVersion: ref(version),
               summary: "new: \(article.blocks.count) paragraphs", diff: nil,
               addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
+        alert.storyAlertID = alert.id
+        return alert
+    }
+
+    /// The id the `new` alert of a story whose first stored version is `first` has.
+    public static func firstAlertID(watch: String, first: VersionRecord) -> String {
+        eventID(watch, "new", first.storyHash, "\(first.number)")
     }
 
     public static func removed(watch: String, url: String, last: VersionRecord, status: Int, at date: Date = Date()) -> Alert {
         // The date is part of the id: a story removed, restored and removed again is news twice.
         Alert(id: eventID(watch, "removed", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .removed, watch: watch, url: url,
               finalURL: last.finalURL, title: last.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil,
-              oldVersion: ref(last), newVersion: nil, summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
+              storyAlertID: nil, oldVersion: ref(last), newVersion: nil, summary: "removed: the page answers HTTP \(status)", diff: nil, addedParagraphs: [], removedParagraphs: [],
               change: nil, createdAt: date)
     }
 
@@ -63,7 +72,7 @@ public struct Alert: Sendable, Codable {
         return Alert(id: eventID(watch, "restored", last.storyHash, "\(last.number)", "\(date.timeIntervalSince1970)"), type: .restored,
                      watch: watch, url: url, finalURL: change?.new.finalURL ?? last.finalURL, title: change?.newArticle.title ?? last.title,
                      oldHeadline: change?.summary.oldHeadline, newHeadline: change?.summary.newHeadline,
-                     headlineSource: change?.summary.headlineSource, oldVersion: change.map { ref($0.old) } ?? ref(last), newVersion: change.map { ref($0.new) },
+                     headlineSource: change?.summary.headlineSource, storyAlertID: nil, oldVersion: change.map { ref($0.old) } ?? ref(last), newVersion: change.map { ref($0.new) },
                      summary: summary, diff: change?.unified(), addedParagraphs: change?.addedParagraphs ?? [],
                      removedParagraphs: change?.removedParagraphs ?? [],
                      change: change.map { $0.renderer.document(summary: $0.summary, diff: $0.diff) }, createdAt: date)
@@ -73,7 +82,7 @@ public struct Alert: Sendable, Codable {
     public static func error(watch: String, url: String, reason: String, last: VersionRecord?, at date: Date = Date()) -> Alert {
         Alert(id: eventID(watch, "error", reason, "\(date.timeIntervalSince1970)"), type: .error, watch: watch, url: url,
               finalURL: nil, title: last?.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil,
-              oldVersion: last.map(ref), newVersion: nil,
+              storyAlertID: nil, oldVersion: last.map(ref), newVersion: nil,
               summary: "error: " + reason, diff: nil, addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
     }
 

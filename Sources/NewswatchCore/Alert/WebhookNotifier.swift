@@ -21,6 +21,8 @@ public struct WebhookNotifier: Notifier {
             return try JSONSerialization.data(withJSONObject: SlackMessage.payload(alert), options: [.sortedKeys, .withoutEscapingSlashes])
         case .discord:
             return try JSONSerialization.data(withJSONObject: DiscordMessage.payload(alert), options: [.sortedKeys, .withoutEscapingSlashes])
+        case .email:
+            return Data()  // mail is rendered by `EmailMessage` and sent by `SMTPSender`
         }
     }
 
@@ -30,8 +32,15 @@ public struct WebhookNotifier: Notifier {
         return "t=\(timestamp),v1=" + Digest.hmacSHA256(key: Data(secret.utf8), message: message).hexString
     }
 
-    /// One POST of one alert to one hook.
+    /// One POST of one alert to one hook, or one message to one `email:` destination.
     public func send(_ alert: Alert, to hook: WebhookConfig) async -> NotifierResult {
+        if let settings = hook.email {
+            let message = EmailMessage.render(alert, settings: settings)
+            switch await SMTPSender().send(message, settings: settings, timeout: hook.timeout ?? timeout) {
+            case .success: return NotifierResult(delivered: true)
+            case .failure(let error): return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"))
+            }
+        }
         let request: FetchRequest
         do {
             request = try makeRequest(alert, hook)

@@ -22,7 +22,8 @@ public struct WatchlistLoader: Sendable {
         self.requireSecrets = requireSecrets
     }
 
-    static let topLevelKeys = ["defaults", "webhooks", "watches"]
+    static let topLevelKeys = ["defaults", "webhooks", "email", "watches"]
+    static let emailKeys = ["smtp", "from", "to", "user", "password", "on", "timeout", "max_age"]
     static let defaultsKeys = ["every", "headers", "proxy", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let watchKeys = ["name", "url", "every", "headers", "proxy", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
@@ -128,7 +129,9 @@ public struct WatchlistLoader: Sendable {
                     }
                 }
             case "webhooks":
-                globalHooks = context.webhooks(value, field: "webhooks", &state)
+                globalHooks += context.webhooks(value, field: "webhooks", &state)
+            case "email":
+                globalHooks += context.email(value, field: "email", &state)
             case "watches":
                 watchesNode = value
             default:
@@ -195,7 +198,9 @@ public struct WatchlistLoader: Sendable {
                 case "remove":
                     watch.remove = context.selectors(v, field: field, &state)
                 case "webhooks":
-                    ownHooks = context.webhooks(v, field: field, &state)
+                    ownHooks = (ownHooks ?? []) + context.webhooks(v, field: field, &state)
+                case "email":
+                    ownHooks = (ownHooks ?? []) + context.email(v, field: field, &state)
                 case "ignore_lines":
                     watch.ignoreLines += context.patterns(v, field: field, &state)
                 case "alert_on":
@@ -396,7 +401,7 @@ public struct WatchlistLoader: Sendable {
                         hook.url = value
                     case "format":
                         let value = scalar(v, field: keyField, &state) ?? ""
-                        if let format = WebhookConfig.Format(rawValue: value) { hook.format = format } else {
+                        if let format = WebhookConfig.Format(rawValue: value), format != .email { hook.format = format } else {
                             error(keyField, v, "'\(value)' is not a format (json, slack or discord)", &state)
                             valid = false
                         }
@@ -430,6 +435,83 @@ public struct WatchlistLoader: Sendable {
                 if valid { hooks.append(hook) }
             }
             return hooks
+        }
+
+        /// An `email:` section (one mapping, or a list of them) as mail hooks.
+        func email(_ node: Node, field: String, _ state: inout LoadState) -> [WebhookConfig] {
+            if case .sequence(let list) = node {
+                return list.enumerated().flatMap { email($1, field: "\(field)[\($0)]", &state) }
+            }
+            guard case .mapping(let map) = node else {
+                error(field, node, "must be a mapping with smtp, from and to", &state)
+                return []
+            }
+            var server: String?, from: String?, to: [String] = [], user: String?, password: String?
+            var hook = WebhookConfig(url: "", format: .email)
+            var valid = true
+            for (k, v) in map {
+                let key = k.string ?? ""
+                let keyField = "\(field).\(key)"
+                switch key {
+                case "smtp":
+                    guard let value = scalar(v, field: keyField, &state).map({ expand($0, field: keyField, node: v, secret: true, &state) }) else { valid = false; continue }
+                    let unresolved = !loader.requireSecrets && value.contains("${")
+                    let scheme = URLComponents(string: value)?.scheme?.lowercased()
+                    if !unresolved, scheme != "smtp" && scheme != "smtps" || (URLComponents(string: value)?.host ?? "").isEmpty {
+                        error(keyField, v, "'\(value)' is not an SMTP server (smtp://host:587 with STARTTLS, or smtps://host:465)", &state)
+                        valid = false
+                    }
+                    server = value
+                case "from":
+                    from = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, &state) }
+                    if let from, let problem = EmailSettings.addressProblem(from) { error(keyField, v, problem, &state); valid = false }
+                case "to":
+                    let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()
+                    for (index, item) in items.enumerated() {
+                        guard let address = scalar(item, field: "\(keyField)[\(index)]", &state).map({ expand($0, field: keyField, node: item, &state) }) else { continue }
+                        if let problem = EmailSettings.addressProblem(address) { error("\(keyField)[\(index)]", item, problem, &state); valid = false }
+                        to.append(address)
+                    }
+                case "user":
+                    user = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, secret: true, &state) }
+                case "password":
+                    password = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, secret: true, &state) }
+                case "on":
+                    var events: Set<WebhookConfig.Event> = []
+                    let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()
+                    for item in items {
+                        let value = item.string ?? ""
+                        if let event = WebhookConfig.Event(rawValue: value) { events.insert(event) } else {
+                            error(keyField, item, "'\(value)' is not an event (changed, new, removed, restored, error)", &state)
+                            valid = false
+                        }
+                    }
+                    hook.on = events
+                case "timeout":
+                    if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.timeout = interval.seconds }
+                case "max_age":
+                    if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.maxAge = interval.seconds }
+                default:
+                    unknownKey(key, k, known: WatchlistLoader.emailKeys, in: field, &state)
+                }
+            }
+            for (name, value) in [("smtp", server), ("from", from)] where value == nil {
+                error("\(field).\(name)", node, "missing (an email section needs smtp, from and to)", &state)
+                valid = false
+            }
+            if to.isEmpty, map.first(where: { $0.key.string == "to" }) == nil {
+                error("\(field).to", node, "missing (an email section needs smtp, from and to)", &state)
+                valid = false
+            }
+            if (user == nil) != (password == nil) {
+                error("\(field).\(user == nil ? "user" : "password")", node, "user and password go together", &state)
+                valid = false
+            }
+            guard valid, let server, let from else { return [] }
+            let settings = EmailSettings(server: server, from: from, to: to, user: user, password: password)
+            hook.url = settings.hookIdentity
+            hook.email = settings
+            return [hook]
         }
 
         /// Replaces `${NAME}` with the environment's value, so secrets stay out of committed files.

@@ -3,7 +3,8 @@ import Foundation
 /// Where and how to deliver alerts. `secret` is already expanded from `${ENV}`; it is
 /// never printed (see `description`).
 public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
-    public enum Format: String, Sendable, Hashable, CaseIterable, Codable { case json, slack, discord }
+    /// `email` hooks come from a watchlist's `email:` section and are sent over SMTP.
+    public enum Format: String, Sendable, Hashable, CaseIterable, Codable { case json, slack, discord, email }
     public enum Event: String, Sendable, Hashable, CaseIterable { case changed, new, removed, restored, error }
 
     public var url: String
@@ -15,6 +16,9 @@ public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
     public var timeout: TimeInterval?
     /// Undelivered alerts older than this are marked dead (default 3 days).
     public var maxAge: TimeInterval = 3 * 86400
+    /// For `email` hooks: sender, recipients and credentials. `url` is then the SMTP server
+    /// followed by `#to=...`, so one server with two sets of recipients is two hooks.
+    public var email: EmailSettings?
 
     public init(url: String, format: Format = .json, secret: String? = nil, headers: [String: String] = [:],
                 on: Set<Event> = [.changed, .removed]) {

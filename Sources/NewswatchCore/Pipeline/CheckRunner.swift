@@ -185,6 +185,16 @@ public struct CheckRunner: Sendable {
     }
 
     private func alert(for event: CheckEvent, now: Date) -> Alert? {
+        guard var alert = plainAlert(for: event, now: now) else { return nil }
+        // Mail threads a story's updates under its first alert.
+        if alert.storyAlertID == nil, event.watch.webhooks.contains(where: { $0.email != nil }),
+           let first = (try? store.versions(of: event.watch.name))?.first {
+            alert.storyAlertID = Alert.firstAlertID(watch: event.watch.name, first: first)
+        }
+        return alert
+    }
+
+    private func plainAlert(for event: CheckEvent, now: Date) -> Alert? {
         switch event {
         case .new(let watch, let version, let article): return Alert.new(watch: watch.name, url: watch.url, version: version, article: article, at: now)
         case .removed(let watch, let status):
