@@ -74,7 +74,7 @@ struct DiffTests {
         let summary = ChangeSummary(old: old, new: new, story: StoryDiff(TextDiff(old: old.storyText, new: new.storyText)))
         #expect(summary.headlineChanged)
         #expect(summary.added + summary.edited == 3)
-        #expect(summary.description.hasPrefix("headline changed; "))
+        #expect(summary.description.hasPrefix("headline changed: \u{201C}Leader to visit\u{201D} -> \u{201C}Leader arrives, signs treaty\u{201D}; "))
         #expect(summary.description.hasSuffix("modified 18.06.2024 13:12 -> 19.06.2024 09:40"))
     }
 

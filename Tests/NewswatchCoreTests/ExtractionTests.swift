@@ -63,6 +63,25 @@ struct ExtractionTests {
         #expect(article.blocks.map(\.text) == ["Chosen paragraph."])
     }
 
+    /// As browsers do: a page labelled UTF-8 (or unlabelled and almost all UTF-8) with a stray
+    /// byte is read as UTF-8 with U+FFFD in its place, not re-read as windows-1252 from start
+    /// to end; a legacy page without a label is still windows-1252.
+    @Test func strayBytesInUTF8PagesBecomeReplacementCharacters() throws {
+        func page(_ meta: String, _ body: [UInt8]) -> Data {
+            Data("<html><head>\(meta)</head><body><article><p>".utf8) + Data(body) + Data(", a paragraph long enough to be the story, with commas.</p></article></body></html>".utf8)
+        }
+        let zurich = Array("Zürich, Genève und Köln".utf8)
+        for meta in ["<meta charset=\"utf-8\">", ""] {
+            let damaged = page(meta, zurich + [0xFF] + Array(" meldeten Schäden".utf8))
+            let text = try extractor.extract(ExtractionInput(html: damaged)).text
+            #expect(text.contains("Zürich, Genève und Köln\u{FFFD} meldeten Schäden"), "\(meta): \(text)")
+        }
+        let viaHTTP = try extractor.extract(ExtractionInput(html: page("", zurich + [0xC3]), charset: "utf-8")).text
+        #expect(viaHTTP.contains("Zürich, Genève und Köln\u{FFFD},"), "\(viaHTTP)")
+        let legacy = try extractor.extract(ExtractionInput(html: page("", [0x63, 0x61, 0x66, 0xE9, 0x20, 0x63, 0x72, 0xE8, 0x6D, 0x65]))).text
+        #expect(legacy.contains("café crème"), "\(legacy)")
+    }
+
     @Test func legacyEncodingFromHTTPCharset() throws {
         // "Türkçe haber: İstanbul'da şiddetli yağış" in windows-1254.
         let text = "Türkçe haber: İstanbul'da şiddetli yağış, sokaklar sular altında kaldı ve ulaşım aksadı."

@@ -22,11 +22,11 @@ struct HostileWebTests {
         "404": "HTTP 404", "410": "HTTP 410", "429": "HTTP 429", "503": "HTTP 503", "reset": "Failure when receiving",
         "silent": "timed out", "private-network": "blocked",
     ]
-    /// Pages a browser would show: stored as a version, with the text that must survive.
-    /// (Declared-UTF-8 pages with stray bytes keep their ASCII text here; decoding them exactly
-    /// as browsers do, with replacement characters, is the extraction issue's.)
+    /// Pages a browser would show: stored as a version, read as a browser reads them (a page
+    /// labelled UTF-8 stays UTF-8, its invalid bytes shown as U+FFFD).
     static let readable: [String: String] = [
-        "invalid-utf8": "A story paragraph, long enough, with comm", "wrong-charset": "stanbul",
+        "invalid-utf8": "A story paragraph, long enough, with comm\u{FFFD}\u{FFFD}\u{FFFD}as, to count",
+        "wrong-charset": "with commas, \u{FFFD}stanbul \u{FFFD}ehri, to count",
         "windows-1254": "İstanbul'da yağış", "iso-8859-9": "İstanbul'da yağış",
     ]
     /// The README's bound for every case's peak memory (measured: 43-49 MB, debug build).

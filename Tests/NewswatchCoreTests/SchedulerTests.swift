@@ -140,6 +140,6 @@ struct SchedulerTests {
         #expect(took < 2, "exit took \(took) s after SIGTERM")
         #expect(process.terminationStatus == 0, "\(log)")
         let states = try FileSnapshotStore(root: work + "/store").states()
-        #expect(states["silent"]?.consecutiveFailures ?? 0 == 0, "an aborted fetch is not the server's failure")
+        #expect(states["silent"]?.consecutiveFailures ?? 0 == 0, "an aborted fetch is not the server's failure: \(states["silent"]?.lastError ?? "") \(log)")
     }
 }

@@ -3,11 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// Turns page bytes into UTF-8 the way browsers decide the encoding: byte-order mark,
-/// then the HTTP charset, then `<meta charset>` / http-equiv, then windows-1252. One
-/// deliberate exception: bytes that are valid UTF-8 with non-ASCII text are UTF-8 whatever
-/// the label says, since mislabelled UTF-8 pages are common and real legacy-encoded text
-/// is practically never valid UTF-8.
+/// Turns page bytes into UTF-8 the way browsers decide the encoding (WHATWG): byte-order
+/// mark, then the HTTP charset, then `<meta charset>` / http-equiv found by a prescan, then
+/// windows-1252. A page labelled UTF-8 is read as UTF-8 with invalid bytes replaced by
+/// U+FFFD, as browsers show it: one stray byte never turns the whole page into mojibake.
+/// One deliberate exception: bytes that are valid UTF-8 with non-ASCII text are UTF-8
+/// whatever the label says, since mislabelled UTF-8 pages are common and real
+/// legacy-encoded text is practically never valid UTF-8. Unlabelled pages that are almost
+/// all valid UTF-8 are read as UTF-8 too.
 public enum CharsetDecoder {
     public struct Decoded {
         public var utf8: Data
@@ -28,8 +31,36 @@ public enum CharsetDecoder {
             // A UTF-16 label on bytes that are not UTF-16 (no BOM, ASCII-compatible markup) is wrong.
             return convert(data, from: "windows-1252")
         }
-        let label = (declared == nil || declared == "utf-8") ? "windows-1252" : declared!
-        return convert(data, from: label)
+        if declared == "utf-8" || (declared == nil && mostlyUTF8(data)) { return replacingInvalidUTF8(data) }
+        return convert(data, from: declared ?? "windows-1252")
+    }
+
+    /// UTF-8 with each invalid sequence replaced by U+FFFD (Swift's decoder follows the same
+    /// maximal-subpart practice as the WHATWG decoder).
+    static func replacingInvalidUTF8(_ data: Data) -> Decoded {
+        Decoded(utf8: Data(String(decoding: data, as: UTF8.self).utf8), charset: "utf-8")
+    }
+
+    /// Valid multi-byte sequences outnumber invalid bytes ten to one: a UTF-8 page with a few
+    /// damaged bytes, not a legacy-encoded one (whose non-ASCII bytes are almost never valid).
+    static func mostlyUTF8(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var valid = 0, invalid = 0, i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x80 { i += 1; continue }
+                let length = b & 0xE0 == 0xC0 && b >= 0xC2 ? 2 : b & 0xF0 == 0xE0 ? 3 : b & 0xF8 == 0xF0 && b <= 0xF4 ? 4 : 0
+                if length > 0, i + length <= bytes.count, (1..<length).allSatisfy({ bytes[i + $0] & 0xC0 == 0x80 }) {
+                    valid += 1
+                    i += length
+                } else {
+                    invalid += 1
+                    i += 1
+                }
+            }
+            return valid > 0 && invalid * 10 <= valid
+        }
     }
 
     /// Maps labels to what iconv knows, widening to the supersets browsers actually use.
