@@ -41,8 +41,9 @@ public enum CharsetDecoder {
         Decoded(utf8: Data(String(decoding: data, as: UTF8.self).utf8), charset: "utf-8")
     }
 
-    /// Valid multi-byte sequences outnumber invalid bytes ten to one: a UTF-8 page with a few
-    /// damaged bytes, not a legacy-encoded one (whose non-ASCII bytes are almost never valid).
+    /// At least three valid multi-byte sequences, and three for each invalid byte: a UTF-8
+    /// page with a few damaged bytes, not a legacy-encoded one (whose non-ASCII bytes almost
+    /// never form valid UTF-8: an accented letter is followed by ASCII).
     static func mostlyUTF8(_ data: Data) -> Bool {
         data.withUnsafeBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
@@ -59,7 +60,7 @@ public enum CharsetDecoder {
                     i += 1
                 }
             }
-            return valid > 0 && invalid * 10 <= valid
+            return valid >= 3 && invalid * 3 <= valid
         }
     }
 
