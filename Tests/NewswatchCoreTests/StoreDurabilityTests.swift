@@ -98,7 +98,7 @@ struct StoreDurabilityTests {
     /// is still going (a page in the run's last slice answers only after 2 s, so the run is
     /// held open while the first slice's versions are written): every time, `verify` passes,
     /// every listed version can be read, and the next run carries on.
-    @Test func survivesSIGKILLAtRandomMoments() async throws {
+    @Test func survivesSIGKILLAtRandomMoments() throws {
         let server = try TestServer()
         defer { server.stop() }
         let work = Fixtures.temporaryDirectory()
@@ -129,7 +129,8 @@ struct StoreDurabilityTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(nanoseconds: UInt64.random(in: 5_000_000...1_500_000_000, using: &random))
+            // A thread sleep keeps wall time even when other suites hold the cooperative threads.
+            Thread.sleep(forTimeInterval: Double(UInt64.random(in: 5_000_000...1_500_000_000, using: &random)) / 1e9)
             if process.isRunning { kill(process.processIdentifier, SIGKILL); killed += 1 }
             process.waitUntilExit()
             let store = FileSnapshotStore(root: work + "/store")

@@ -28,6 +28,8 @@ public struct Article: Codable, Sendable, Hashable {
     /// Every headline the page states, kept with the version: `title` is the one readers see,
     /// and a change of any of these is a headline change.
     public var headlines: Headlines?
+    /// How the story was found and how sure the extractor is (not part of the story itself).
+    public var extraction: ExtractionQuality?
 
     /// The page's headlines by where they were found.
     public struct Headlines: Codable, Sendable, Hashable {

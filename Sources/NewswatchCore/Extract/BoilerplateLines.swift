@@ -63,21 +63,26 @@ enum BoilerplateLines {
     static let captionMarkBytes = captionMarks.map { Array($0.utf8) }
 
     static func isBoilerplate(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> Bool {
-        if nearTop, let title, text == title { return true }
+        boilerplateReason(text, title: title, byline: byline, nearTop: nearTop, inTable: inTable) != nil
+    }
+
+    /// Why a line inside the story's container is furniture, or nil when it is story text.
+    static func boilerplateReason(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> String? {
+        if nearTop, let title, text == title { return "the headline, repeated" }
         // Every rule below is about short lines; long paragraphs are story text.
-        guard text.utf8.count <= 600 else { return false }
+        guard text.utf8.count <= 600 else { return nil }
         let lowerBytes = asciiLowercased(text)
-        if lowerBytes.count <= 40, wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return true }
+        if lowerBytes.count <= 40, wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return "a button or label" }
         let lower = String(decoding: lowerBytes, as: UTF8.self)
-        if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return true }
-        guard text.count <= 300 else { return false }
-        if prefixBytes.contains(where: { lowerBytes.starts(with: $0) }) { return true }
-        if captionMarkBytes.contains(where: { contains(lowerBytes, $0) }) { return true }
-        if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return true }
+        if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return "the byline" }
+        guard text.count <= 300 else { return nil }
+        if let index = prefixBytes.firstIndex(where: { lowerBytes.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
+        if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
+        if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
-           let name = text.dropFirst(3).first, name.isUppercase { return true }
-        return false
+           let name = text.dropFirst(3).first, name.isUppercase { return "a byline" }
+        return nil
     }
 
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.

@@ -25,6 +25,12 @@ struct ContentScorer {
         classWeights = Array(repeating: nil, count: tree.count)
     }
 
+    /// Record why each block was left out and the runners-up (for `extract --explain`).
+    var explaining = false
+    private(set) var droppedReasons: [Int: String] = [:]
+    /// The best candidates by final score, best first (the winner before any climbing).
+    private(set) var ranked: [(node: PageTree.NodeID, score: Double)] = []
+
     /// The best-scoring element, once `articleBlocks()` found one.
     private(set) var top: PageTree.NodeID?
     /// It and the siblings kept with it, in document order.
@@ -41,17 +47,45 @@ struct ContentScorer {
         var topAndAncestors = Set<PageTree.NodeID>()
         var walker: PageTree.NodeID? = top
         while let current = walker { topAndAncestors.insert(current); walker = tree.parent(of: current) }
-        return blocks.filter { block in
-            var node: PageTree.NodeID? = block.owner
-            while let current = node {
-                if roots.contains(current) { return true }
-                if isLinkBox(current) { return false }
-                // An <article> nested in the story is another story: a teaser, a comment, an embed.
-                if tree[current].tag.isArticle && !topAndAncestors.contains(current) && tree.hasArticleAncestor(current) { return false }
-                node = tree.parent(of: current)
+        var kept: [TextBlock] = []
+        for (index, block) in blocks.enumerated() {
+            if let reason = exclusion(of: block, roots: roots, topAndAncestors: topAndAncestors) {
+                if explaining { droppedReasons[index] = reason }
+            } else {
+                kept.append(block)
             }
-            return false
         }
+        return kept
+    }
+
+    /// Why a block is not part of the story, or nil when it is.
+    private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> String? {
+        var node: PageTree.NodeID? = block.owner
+        while let current = node {
+            if roots.contains(current) { return nil }
+            if isLinkBox(current) {
+                return "in a box of links (\(describe(current)), \(Int(stats[Int(current)].linkDensity * 100))% link text)"
+            }
+            // An <article> nested in the story is another story: a teaser, a comment, an embed.
+            if tree[current].tag.isArticle && !topAndAncestors.contains(current) && tree.hasArticleAncestor(current) {
+                return "in another <article> inside the story (\(describe(current)))"
+            }
+            node = tree.parent(of: current)
+        }
+        return "outside the story's container"
+    }
+
+    /// An element as a selector names it: `div#main.story-body.wide`.
+    func describe(_ node: PageTree.NodeID) -> String {
+        let element = tree[node]
+        var text = element.tag.name
+        if let id = element.id, !id.isEmpty { text += "#" + id.split(separator: " ").joined(separator: "#") }
+        if let className = element.className, !className.isEmpty { text += "." + className.split(separator: " ").prefix(3).joined(separator: ".") }
+        return text
+    }
+
+    func statistics(of node: PageTree.NodeID) -> (score: Double, characters: Int, linkDensity: Double) {
+        (finalScore(node), stats[Int(node)].characters, stats[Int(node)].linkDensity)
     }
 
     private mutating func accumulateText() {
@@ -132,11 +166,12 @@ struct ContentScorer {
         return s.score * (1 - s.linkDensity)
     }
 
-    private func topCandidate() -> PageTree.NodeID? {
+    private mutating func topCandidate() -> PageTree.NodeID? {
         // Document order breaks ties, so the same page always gives the same story.
         var candidates: [(node: PageTree.NodeID, score: Double)] = []
         for i in stats.indices where stats[i].scored { candidates.append((PageTree.NodeID(i), finalScore(PageTree.NodeID(i)))) }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.node < $1.node }
+        ranked = Array(candidates.prefix(explaining ? 6 : 2))
         guard case (var top, let topScore)? = candidates.first, topScore > 0 else { return nil }
         // When several strong candidates sit under one ancestor, the story spans them.
         let alternatives = candidates.dropFirst().prefix(4).filter { $0.score / topScore >= 0.75 }.map(\.node)

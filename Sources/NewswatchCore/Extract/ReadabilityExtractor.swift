@@ -20,9 +20,26 @@ public struct ReadabilityExtractor: ArticleExtractor {
     }
 
     public func extract(_ input: ExtractionInput, unlessSameAs previous: StoryFingerprint?) throws -> ExtractionOutcome {
+        var report: ExtractionReport?
+        return try extract(input, unlessSameAs: previous, explaining: false, report: &report)
+    }
+
+    /// The article and, for `extract --explain`, how it was found: the container and its
+    /// score, the runners-up, and each block left out with the reason.
+    public func explain(_ input: ExtractionInput) throws -> (Article, ExtractionReport) {
+        var report: ExtractionReport?
+        guard case .article(let article, _) = try extract(input, unlessSameAs: nil, explaining: true, report: &report) else {
+            return (Article(), ExtractionReport(quality: ExtractionQuality(method: .none, confidence: 0)))
+        }
+        return (article, report ?? ExtractionReport(quality: article.extraction ?? ExtractionQuality(method: .none, confidence: 0)))
+    }
+
+    private func extract(_ input: ExtractionInput, unlessSameAs previous: StoryFingerprint?, explaining: Bool,
+                         report: inout ExtractionReport?) throws -> ExtractionOutcome {
         var article = Article()
         let blocks: [TextBlock]
         var fingerprint: StoryFingerprint?
+        var quality = ExtractionQuality(method: .selector, confidence: 1)
         if input.select == nil && input.remove.isEmpty {
             // Prepared once: checked against the last fingerprint, and parsed only if that fails.
             let page = PreparedPage(input.html, encoding: input.charset)
@@ -30,11 +47,12 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let reader = PageReader(story: .furniture, metadata: true)
             HTMLStream.read(page, into: reader)
             let metadata = reader.metadataElements()
-            let story = Self.findStory(reader.story!) {
+            let story = Self.findStory(reader.story!, explaining: explaining) {
                 let retry = PageReader(story: .tagsOnly, metadata: false)
                 HTMLStream.read(page, into: retry)
                 return retry.story!
             }
+            (quality, report) = (story.quality, story.report)
             // Where the story sits tells its headline from a site's name in an <h1>.
             let storyBytes = story.container.flatMap { container -> Range<Int>? in
                 let start = Int(story.tree[container.first].start), end = Int(story.tree[container.last].end)
@@ -56,15 +74,17 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 let chosen = PageReader(story: .nonText, metadata: false)
                 document.replay(outermost(try document.elements(matching: select)), into: chosen)
                 blocks = chosen.story!.blocks
+                if explaining { report = ExtractionReport(quality: quality, notes: ["the watch's select: chose the story"]) }
             } else {
                 let reader = PageReader(story: .furniture, metadata: true)
                 document.replay(into: reader)
                 MetadataReader().read(reader.metadataElements(), into: &article)
-                blocks = Self.findStory(reader.story!) {
+                let story = Self.findStory(reader.story!, explaining: explaining) {
                     let retry = PageReader(story: .tagsOnly, metadata: false)
                     document.replay(into: retry)
                     return retry.story!
-                }.blocks
+                }
+                (blocks, quality, report) = (story.blocks, story.quality, story.report)
             }
         }
         // The headline and byline are fields of their own; datelines and teasers are furniture.
@@ -73,12 +93,21 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var storyBlocks = blocks[...]
         if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { BoilerplateLines.endsStory($0.text) }) {
             storyBlocks = blocks[..<end]
+            if explaining {
+                for block in blocks[end...] { report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\"")) }
+            }
         }
         article.blocks = storyBlocks.enumerated().compactMap { index, block in
-            if !keepAll && BoilerplateLines.isBoilerplate(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) { return nil }
+            if !keepAll, let reason = BoilerplateLines.boilerplateReason(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) {
+                if explaining { report?.dropped.append(.init(text: block.text, reason: reason)) }
+                return nil
+            }
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
+        if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
+        article.extraction = quality
+        report?.quality = quality
         // The extractor's boundary: nothing a page says reaches a store or a terminal with
         // control characters in it.
         article = article.withoutControlCharacters()
@@ -134,6 +163,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
     struct FoundStory {
         var blocks: [TextBlock]
         var tree: PageTree
+        var quality = ExtractionQuality(method: .container, confidence: 0)
+        var report: ExtractionReport?
         /// Where the story sits, first and last element (nil if no container won): the
         /// element around the best-scoring block, so that text added beside the story is
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
@@ -141,10 +172,11 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var container: (first: PageTree.NodeID, last: PageTree.NodeID)?
     }
 
-    static func findStory(_ collected: StoryCollector, retry: () -> StoryCollector) -> FoundStory {
-        func score(_ collected: StoryCollector) -> FoundStory {
+    static func findStory(_ collected: StoryCollector, explaining: Bool = false, retry: () -> StoryCollector) -> FoundStory {
+        func score(_ collected: StoryCollector, method: ExtractionQuality.Method) -> FoundStory {
             let tree = collected.tree
             var scorer = ContentScorer(tree: tree, blocks: collected.blocks)
+            scorer.explaining = explaining
             let blocks = scorer.articleBlocks()
             var container: (PageTree.NodeID, PageTree.NodeID)?
             if let top = scorer.top {
@@ -154,13 +186,61 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     container = (scorer.roots.first ?? top, scorer.roots.last ?? top)
                 }
             }
-            return FoundStory(blocks: blocks, tree: tree, container: container)
+            let characters = blocks.reduce(0) { $0 + $1.characters }
+            let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
+            var found = FoundStory(blocks: blocks, tree: tree, quality: quality, container: container)
+            if explaining {
+                func candidate(_ node: PageTree.NodeID) -> ExtractionReport.Candidate {
+                    let stats = scorer.statistics(of: node)
+                    return .init(element: scorer.describe(node), score: (stats.score * 10).rounded() / 10, characters: stats.characters,
+                                 linkDensity: (stats.linkDensity * 100).rounded() / 100)
+                }
+                var report = ExtractionReport(quality: quality)
+                report.chosen = scorer.top.map(candidate)
+                report.runnersUp = scorer.ranked.map(\.node).filter { $0 != scorer.top }.prefix(5).map(candidate)
+                report.dropped = collected.blocks.indices.compactMap { index in
+                    scorer.droppedReasons[index].map { ExtractionReport.Dropped(text: collected.blocks[index].text, reason: $0) }
+                }
+                if method == .containerByTags { report.notes.append("class and id names hid too much of the page; read again trusting tags only") }
+                found.report = report
+            }
+            return found
         }
-        let first = score(collected)
+        let first = score(collected, method: .container)
         let length = first.blocks.reduce(0) { $0 + $1.characters }
         guard length < minimumStoryCharacters else { return first }
-        let second = score(retry())
-        return second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
+        let retried = retry()
+        let second = score(retried, method: .containerByTags)
+        let best = second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
+        // Never an empty article for a page that has one: no container held enough text, so
+        // take the densest run of prose paragraphs instead.
+        let bestLength = best.blocks.reduce(0) { $0 + $1.characters }
+        let run = ParagraphRun.densest(in: retried.blocks)
+        let runLength = run.reduce(0) { $0 + $1.characters }
+        guard runLength > bestLength, runLength >= ParagraphRun.minimumCharacters else { return best }
+        let quality = ExtractionQuality(method: .paragraphs, confidence: min(0.45, confidence(characters: runLength, ranked: [], method: .paragraphs)))
+        var found = FoundStory(blocks: run, tree: retried.tree, quality: quality, container: nil)
+        if explaining {
+            var report = best.report ?? ExtractionReport(quality: quality)
+            report.quality = quality
+            report.notes.append("no container held \(minimumStoryCharacters) characters of prose (best: \(bestLength)); took the densest run of prose paragraphs (\(run.count) blocks, \(runLength) characters)")
+            found.report = report
+        }
+        return found
+    }
+
+    /// 0 to 1: enough text (a story of 1,000 characters or more counts fully), a clear winner
+    /// (the runner-up well behind), found by the main method.
+    static func confidence(characters: Int, ranked: [(node: PageTree.NodeID, score: Double)], method: ExtractionQuality.Method) -> Double {
+        guard characters > 0 else { return 0 }
+        let length = min(1, Double(characters) / 1_000)
+        var margin = 1.0
+        if ranked.count >= 2, ranked[0].score > 0 {
+            // Runner-up at 90% of the winner: a toss-up; at half or less: clear.
+            margin = min(1, max(0.3, 0.3 + 1.4 * (1 - ranked[1].score / ranked[0].score)))
+        }
+        let trust: Double = method == .container ? 1 : method == .containerByTags ? 0.8 : 0.6
+        return ((length * (0.5 + 0.5 * margin) * trust) * 100).rounded() / 100
     }
 
     private func removeElements(matching selectors: [ContentSelector], in document: HTMLDocument) throws {

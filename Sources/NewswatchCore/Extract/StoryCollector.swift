@@ -156,7 +156,10 @@ struct StoryCollector {
     mutating func isFurniture(_ tag: Tag, _ attributes: CommonAttributes, byClass: Bool) -> Bool {
         if tag.isFurnitureTag { return true }
         guard !attributes.isEmpty else { return false }
-        if Self.isHidden(attributes) { return true }
+        // Hidden elements are skipped on the first reading only: when it found too little, the
+        // story may sit in a hidden element that script reveals (streamed server rendering,
+        // "read more" folds), and the retry trusting tags reads it.
+        if byClass, Self.isHidden(attributes) { return true }
         if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
         guard byClass, attributes.className != nil || attributes.id != nil else { return false }
         if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" || tag.isLink { return false }
