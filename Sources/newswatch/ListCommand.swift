@@ -34,6 +34,9 @@ struct ListCommand: AsyncParsableCommand {
                 row["error"] = state.lastError ?? NSNull()
                 row["removedSince"] = state.isRemoved ? (state.removedSince ?? state.goneSince).map(Timestamp.display) ?? "" : NSNull()
                 row["title"] = versions.last?.title ?? NSNull()
+                if let quality = versions.last?.extraction {
+                    row["extraction"] = ["method": quality.method.rawValue, "confidence": quality.confidence, "uncertain": quality.isUncertain]
+                }
                 rows.append(row)
             }
             if json {
@@ -49,8 +52,11 @@ struct ListCommand: AsyncParsableCommand {
                 let versions = String(row["versions"] as! Int).padding(toLength: 8, withPad: " ", startingAt: 0)
                 let checked = ((row["lastChecked"] as? String) ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0)
                 let due = ((row["nextDue"] as? String) ?? "now").padding(toLength: 20, withPad: " ", startingAt: 0)
+                let uncertain = (row["extraction"] as? [String: Any]).flatMap { $0["uncertain"] as? Bool == true ? $0 : nil }
                 let status = (row["removedSince"] as? String).map { "removed since \($0)" }
-                    ?? (row["error"] as? String).map { "failing: \($0)" } ?? ((row["title"] as? String) ?? "")
+                    ?? (row["error"] as? String).map { "failing: \($0)" }
+                    ?? uncertain.map { "extraction uncertain (\($0["method"] ?? ""), \($0["confidence"] ?? "")): consider select: | " + ((row["title"] as? String) ?? "") }
+                    ?? ((row["title"] as? String) ?? "")
                 Terminal.write("\(name)  \(every)  \(versions)  \(checked)  \(due)  \(status)\n")
             }
         }

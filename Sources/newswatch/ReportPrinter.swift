@@ -8,6 +8,7 @@ struct ReportPrinter {
 
     func print(_ report: CheckReport) {
         for event in report.events {
+            warnIfUncertain(event)
             if json {
                 Terminal.write(jsonLine(event, parsed: !report.recognisedUnparsed.contains(event.watch.name)) + "\n")
                 continue
@@ -40,6 +41,19 @@ struct ReportPrinter {
         for delivery in report.deliveries where !delivery.delivered {
             Terminal.error("alert \(delivery.alertID) not delivered yet (kept in the outbox, retried later): \(delivery.error ?? "")")
         }
+    }
+
+    /// A story found with low confidence may not be the story: say so when a version is stored.
+    private func warnIfUncertain(_ event: CheckEvent) {
+        let article: Article?
+        switch event {
+        case .new(_, _, let stored): article = stored
+        case .changed(_, let change): article = change.newArticle
+        default: article = nil
+        }
+        guard let quality = article?.extraction, quality.isUncertain else { return }
+        Terminal.warn("\(event.watch.name): extraction uncertain (\(quality.method.rawValue), confidence \(String(format: "%.2f", quality.confidence))): "
+                      + "consider select: (newswatch extract --explain \(event.watch.url))")
     }
 
     /// The story's headline ahead of the summary, unless the summary already quotes it.

@@ -9,8 +9,10 @@ final class PageReader {
     private var tags: [ElementName: Tag] = [:]
 
     /// `story`: collect text blocks skipping this much (nil: none); `metadata`: collect metadata.
-    init(story policy: StoryCollector.SkipPolicy?, metadata: Bool) {
+    /// `recordSkipped`: note the elements skipped as furniture (for `extract --explain`).
+    init(story policy: StoryCollector.SkipPolicy?, metadata: Bool, recordSkipped: Bool = false) {
         story = policy.map(StoryCollector.init)
+        if recordSkipped { story?.skippedElements = [] }
         self.metadata = metadata ? MetadataCollector() : nil
     }
 

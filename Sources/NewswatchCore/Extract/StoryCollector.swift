@@ -38,6 +38,9 @@ struct StoryCollector {
     /// The element whose subtree is not read, while `ignoredDepth` > 0.
     private var ignoredNode = PageTree.none
 
+    /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
+    var skippedElements: [String]?
+
     init(policy: SkipPolicy) {
         self.policy = policy
         frames.reserveCapacity(64)
@@ -62,6 +65,12 @@ struct StoryCollector {
         case .nonText: skipped = tag.isNeverText
         }
         if skipped {
+            if skippedElements != nil, !tag.isNeverText, skippedElements!.count < 40 {
+                var name = tag.name
+                if let id = attributes.id, !id.isEmpty { name += "#" + id }
+                if let className = attributes.className, !className.isEmpty { name += "." + className.split(separator: " ").prefix(3).joined(separator: ".") }
+                skippedElements!.append(name)
+            }
             if tag.isBlock { flush() } else { collapser.appendSpace() }
             ignoredDepth = 1
             return

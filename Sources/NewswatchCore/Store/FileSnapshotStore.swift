@@ -142,6 +142,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
             charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: articleID,
             html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
         record.storyLength = snapshot.article.storyText.utf8.count
+        record.extraction = snapshot.article.extraction
         // The log gains one line; earlier lines are carried over byte for byte (a whole new
         // file still replaces the old one by rename, so a crash leaves one or the other).
         var newLog = log

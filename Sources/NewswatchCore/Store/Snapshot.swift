@@ -54,6 +54,9 @@ public struct VersionRecord: Codable, Sendable, Hashable {
     public var title: String?
     /// Bytes of the story text, to notice a page that collapsed (absent in old records).
     public var storyLength: Int?
+    /// How the story was found and how sure the extractor was (absent in old records), so
+    /// `list` can flag an uncertain watch without reading its article.
+    public var extraction: ExtractionQuality?
 
     public init(number: Int, fetchedAt: Date, requestedURL: String, finalURL: String, status: Int, etag: String? = nil,
                 lastModified: String? = nil, contentType: String? = nil, charset: String? = nil, extractorVersion: String,

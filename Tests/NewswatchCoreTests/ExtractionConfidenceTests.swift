@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+
+/// How sure extraction is, and how it explains itself: a clear story is found by its
+/// container with high confidence; a page with too little prose says so; a story hidden in a
+/// script-revealed element is still found; `--explain` names the container and what it left out.
+@Suite("Extraction confidence and explanations", .serialized)
+struct ExtractionConfidenceTests {
+    static let paragraphs = (1...6).map { "Paragraph \($0) of the report: the ministry said on Monday that the new rules, agreed after months of talks, would apply from June." }
+
+    static func page(story: [String], hidden: Bool = false) -> String {
+        """
+        <html><head><title>Ministry sets new rules</title></head><body>
+        <nav class="menu"><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></nav>
+        <div\(hidden ? " hidden id=\"S:0\"" : "")><div class="article-body"><h1>Ministry sets new rules</h1>
+        \(story.map { "<p>\($0)</p>" }.joined(separator: "\n"))
+        <h3>Related stories</h3><ul><li><a href="/a">Another story about the rules</a></li></ul></div></div>
+        <div class="sidebar"><h3>Most read</h3><p>A sidebar teaser about something else entirely, with commas, and more words.</p></div>
+        </body></html>
+        """
+    }
+
+    @Test func aClearStoryIsFoundByItsContainerWithConfidence() throws {
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(Self.page(story: Self.paragraphs).utf8)))
+        #expect(article.blocks.count == 6)
+        #expect(article.extraction?.method == .container)
+        #expect((article.extraction?.confidence ?? 0) >= 0.8, "\(String(describing: article.extraction))")
+    }
+
+    @Test func aShortStoryIsUncertain() throws {
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(Self.page(story: Array(Self.paragraphs.prefix(2))).utf8)))
+        #expect(article.blocks.count == 2)
+        #expect(article.extraction?.isUncertain == true, "\(String(describing: article.extraction))")
+    }
+
+    /// React's streamed rendering keeps the story in `<div hidden>` until script moves it.
+    @Test func aStoryInAHiddenElementIsStillFound() throws {
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(Self.page(story: Self.paragraphs, hidden: true).utf8)))
+        #expect(article.text.contains("Paragraph 6 of the report"), "\(article.text)")
+        #expect(article.extraction?.method == .containerByTags)
+    }
+
+    /// The second method finds the longest run of prose among other blocks.
+    @Test func theDensestRunOfProseParagraphs() {
+        func block(_ text: String, links: Int = 0, kind: Article.BlockKind = .paragraph) -> TextBlock {
+            TextBlock(owner: 0, kind: kind, text: text, linkCharacters: links, commas: text.filter { $0 == "," }.count)
+        }
+        var blocks: [TextBlock] = [block("Short menu line"), block(Self.paragraphs[0])]
+        for _ in 0..<5 { blocks.append(block("Home World Business Sport Culture", links: 33)) }
+        for paragraph in Self.paragraphs.dropFirst() { blocks.append(block(paragraph)) }
+        blocks.append(block("Subscribe"))
+        blocks.append(block(String(repeating: "Linked teaser text, ", count: 5), links: 90))
+        let run: [TextBlock] = ParagraphRun.densest(in: blocks)
+        let texts: [String] = run.map { $0.text }
+        #expect(texts == Array(Self.paragraphs.dropFirst()), "\(texts)")
+        #expect(ParagraphRun.densest(in: [block("Too short.")]).isEmpty)
+    }
+
+    @Test func explainNamesTheContainerAndWhatWasLeftOut() throws {
+        let file = Fixtures.temporaryDirectory() + "/page.html"
+        try Self.page(story: Self.paragraphs).write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try runCLI(["extract", "--explain", "--color", "never", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("method: container, confidence"), "\(result.stdout)")
+        #expect(result.stdout.contains("chosen:     div.article-body"), "\(result.stdout)")
+        #expect(result.stdout.contains("after the end-of-story heading \"Related stories\""), "\(result.stdout)")
+        #expect(result.stdout.contains("skipped as furniture before scoring (tag, class or id): nav.menu, div.sidebar"), "\(result.stdout)")
+        let json = try runCLI(["extract", "--json", file])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["method"] as? String == "container")
+        #expect((object?["confidence"] as? Double ?? 0) >= 0.8)
+    }
+
+    @Test func checkAndListSayWhenExtractionIsUncertain() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let work = Fixtures.temporaryDirectory()
+        try Self.page(story: Array(Self.paragraphs.prefix(2))).write(toFile: server.root + "/thin.html", atomically: true, encoding: .utf8)
+        try Self.page(story: Self.paragraphs).write(toFile: server.root + "/full.html", atomically: true, encoding: .utf8)
+        try """
+        watches:
+          - { name: thin, url: "\(server.url("/site/thin.html"))" }
+          - { name: full, url: "\(server.url("/site/full.html"))" }
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let common = ["--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        let check = try runCLI(["check"] + common)
+        #expect(check.status == 0)
+        #expect(check.stderr.contains("thin: extraction uncertain") && check.stderr.contains("consider select:"), "\(check.stderr)")
+        #expect(!check.stderr.contains("full: extraction uncertain"))
+        let list = try runCLI(["list"] + common).stdout
+        let thinLine = list.split(separator: "\n").first { $0.hasPrefix("thin") } ?? ""
+        let fullLine = list.split(separator: "\n").first { $0.hasPrefix("full") } ?? ""
+        #expect(thinLine.contains("extraction uncertain") && !fullLine.contains("uncertain"), "\(list)")
+    }
+}
