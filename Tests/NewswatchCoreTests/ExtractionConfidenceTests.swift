@@ -41,6 +41,17 @@ struct ExtractionConfidenceTests {
         #expect(article.extraction?.method == .containerByTags)
     }
 
+    /// Whole pages inside an ASP.NET `<form>`, stories wrapped in `<header>` or `<aside>`: the
+    /// elements that usually hold furniture hold the story, and a third reading finds it.
+    @Test func aStoryInsideAFurnitureElementIsStillFound() throws {
+        for wrapper in ["form id=\"mainform\"", "header id=\"header\"", "aside"] {
+            let name = String(wrapper.split(separator: " ")[0])
+            let html = "<html><body><\(wrapper)><div class=\"content\">" + Self.paragraphs.map { "<p>\($0)</p>" }.joined() + "</div></\(name)></body></html>"
+            let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+            #expect(article.blocks.count == 6, "\(wrapper): \(article.text)")
+        }
+    }
+
     /// The second method finds the longest run of prose among other blocks.
     @Test func theDensestRunOfProseParagraphs() {
         func block(_ text: String, links: Int = 0, kind: Article.BlockKind = .paragraph) -> TextBlock {

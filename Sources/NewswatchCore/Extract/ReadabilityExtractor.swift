@@ -47,8 +47,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let reader = PageReader(story: .furniture, metadata: true, recordSkipped: explaining)
             HTMLStream.read(page, into: reader)
             let metadata = reader.metadataElements()
-            let story = Self.findStory(reader.story!, explaining: explaining) {
-                let retry = PageReader(story: .tagsOnly, metadata: false)
+            let story = Self.findStory(reader.story!, explaining: explaining) { policy in
+                let retry = PageReader(story: policy, metadata: false)
                 HTMLStream.read(page, into: retry)
                 return retry.story!
             }
@@ -79,8 +79,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 let reader = PageReader(story: .furniture, metadata: true, recordSkipped: explaining)
                 document.replay(into: reader)
                 MetadataReader().read(reader.metadataElements(), into: &article)
-                let story = Self.findStory(reader.story!, explaining: explaining) {
-                    let retry = PageReader(story: .tagsOnly, metadata: false)
+                let story = Self.findStory(reader.story!, explaining: explaining) { policy in
+                    let retry = PageReader(story: policy, metadata: false)
                     document.replay(into: retry)
                     return retry.story!
                 }
@@ -172,7 +172,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var container: (first: PageTree.NodeID, last: PageTree.NodeID)?
     }
 
-    static func findStory(_ collected: StoryCollector, explaining: Bool = false, retry: () -> StoryCollector) -> FoundStory {
+    /// `retry` reads the page again skipping less: `.tagsOnly` (class names ignored), then
+    /// `.nonText` (only scripts and styles skipped: a whole page inside a `<form>`, a story
+    /// wrapped in `<header>` or `<aside>`).
+    static func findStory(_ collected: StoryCollector, explaining: Bool = false, retry: (StoryCollector.SkipPolicy) -> StoryCollector) -> FoundStory {
         func score(_ collected: StoryCollector, method: ExtractionQuality.Method) -> FoundStory {
             let tree = collected.tree
             var scorer = ContentScorer(tree: tree, blocks: collected.blocks)
@@ -218,9 +221,18 @@ public struct ReadabilityExtractor: ArticleExtractor {
         // (Retrying longer first readings too, at 500-2,000 characters, helped wceb-news's tuning
         // folds by up to 0.007 F1 but cost trafilatura-eval's held-out fold 0.4 points: not kept.)
         guard length < minimumStoryCharacters else { return first }
-        let retried = retry()
+        var retried = retry(.tagsOnly)
         let second = score(retried, method: .containerByTags)
-        let best = second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
+        var best = second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
+        if best.blocks.reduce(0, { $0 + $1.characters }) < minimumStoryCharacters {
+            let everything = retry(.nonText)
+            let third = score(everything, method: .containerByTags)
+            if third.blocks.reduce(0, { $0 + $1.characters }) > best.blocks.reduce(0, { $0 + $1.characters }) {
+                best = third
+                if explaining { best.report?.notes.append("read a third time skipping only scripts and styles: the story sits in an element that usually holds furniture") }
+            }
+            retried = everything
+        }
         // Never an empty article for a page that has one: no container held enough text, so
         // take the densest run of prose paragraphs instead.
         let bestLength = best.blocks.reduce(0) { $0 + $1.characters }
