@@ -15,6 +15,14 @@ enum BoilerplateLines {
         "advertisement", "sponsored", "don't miss", "don’t miss", "more from", "trending", "most read",
         "reporting by", "additional reporting", "editing by", "writing by", "compiled by", "copyright", "©",
         "have a tip?", "get the latest", "file photo", "first published", "source:",
+        // The same teasers and prompts in the other languages newsrooms publish in most.
+        "lea también", "lea tambien", "lea más:", "lea mas:", "lea:", "lee también", "lee tambien", "te puede interesar",
+        "leia também", "leia tambem", "leia mais:", "veja também", "veja tambem",
+        "lire aussi", "à lire aussi", "À lire aussi", "a lire aussi", "voir aussi", "lisez aussi",
+        "lesen sie auch", "lesen sie mehr", "mehr zum thema", "schon gelesen?", "auch interessant", "das könnte sie auch interessieren",
+        "leggi anche", "leggi:", "potrebbe interessarti", "lees ook", "lees meer", "ook interessant",
+        "czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także", "okuyun:", "ayrıca okuyun",
+        "читайте также", "читайте:",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -46,6 +54,15 @@ enum BoilerplateLines {
         "comments", "leave a reply", "leave a comment", "about the author", "tags", "read next", "most popular",
         "most read", "trending", "trending now", "more on this story", "more like this",
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
+        // Other languages.
+        "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "ähnliche artikel", "kommentare", "meistgelesen",
+        "artículos relacionados", "noticias relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
+        "articles similaires", "sur le même sujet", "à lire aussi", "commentaires", "les plus lus",
+        "articoli correlati", "potrebbe interessarti", "commenti", "più letti",
+        "artigos relacionados", "notícias relacionadas", "leia também", "comentários", "mais lidas",
+        "gerelateerde artikelen", "lees ook", "reacties", "meest gelezen",
+        "powiązane artykuły", "czytaj także", "czytaj też", "komentarze", "najczęściej czytane",
+        "похожие статьи", "читайте также", "комментарии", "ilgili haberler", "yorumlar",
     ]
 
     private static let storyEndPunctuation = CharacterSet(charactersIn: " .:…!")
