@@ -22,7 +22,8 @@ enum BoilerplateLines {
         "lesen sie auch", "lesen sie mehr", "mehr zum thema", "schon gelesen?", "auch interessant", "das könnte sie auch interessieren",
         "leggi anche", "leggi:", "potrebbe interessarti", "lees ook", "lees meer", "ook interessant",
         "czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także", "okuyun:", "ayrıca okuyun",
-        "читайте также", "читайте:",
+        "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
+        "foto:", "fotos:", "bild:", "bildquelle:", "quelle:", "crédito:", "créditos:", "fuente:", "zdjęcie:", "źródło:",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
