@@ -97,6 +97,40 @@ struct OutboxTests {
         #expect(try runCLI(["alerts", "--show-urls", "--store", work + "/store"]).stdout.contains("/hook"))
     }
 
+    /// A hook that never answers costs one timeout per run, not one (plus retries) per alert:
+    /// 50 new stories with a 2 s timeout finish in seconds, every alert pending; once the
+    /// hook answers, all 50 arrive, each once.
+    @Test func aHookThatNeverAnswersCostsOneTimeoutPerRun() throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let log = work + "/hook.log"
+        let receiver = try TestServer(hookLog: log, hookMode: "slow")
+        defer { receiver.stop() }
+        for n in 1...50 { try story(n, extra: []).write(toFile: "\(site.root)/s\(n).html", atomically: true, encoding: .utf8) }
+        try """
+        webhooks: [ { url: "http://127.0.0.1:\(receiver.port)/hook", on: [new, changed], timeout: 2s } ]
+        watches:
+        \((1...50).map { "  - { name: s\($0), url: \"\(site.url("/site/s\($0).html"))\" }" }.joined(separator: "\n"))
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let common = ["--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        let started = Date()
+        let check = try runCLI(["check", "--all"] + common)
+        let took = Date().timeIntervalSince(started)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(took < 30, "the check took \(took) s")
+        let pending = Outbox(storeRoot: work + "/store").entries()
+        #expect(pending.count == 50 && pending.allSatisfy { $0.status == .pending })
+        #expect(try received(log).count == 1, "one attempt reached the hanging hook, not one per alert")
+
+        _ = try Data(contentsOf: URL(string: receiver.url("/mode/ok"))!)
+        let retry = try runCLI(["alerts", "retry"] + common)
+        #expect(retry.status == 0 && retry.stdout.contains("50 delivered, 0 still failing"), "\(retry.stdout) \(retry.stderr)")
+        let accepted = try received(log).filter { $0.mode == "ok" }
+        #expect(accepted.count == 50 && Set(accepted.compactMap(\.id)).count == 50, "each alert once: \(accepted.count)")
+        #expect(Set(accepted.compactMap(\.id)) == Set(pending.map(\.alert.id)))
+    }
+
     @Test func killedDuringDeliveryThenDelivered() async throws {
         let site = try TestServer()
         defer { site.stop() }

@@ -23,11 +23,14 @@ public struct NotifierResult: Sendable {
     public var error: String?
     /// Seconds the receiver asked us to wait (Retry-After on 429/503).
     public var retryAfter: TimeInterval?
+    /// The receiver did not answer within the timeout: not worth another try in this run.
+    public var timedOut: Bool
 
-    public init(delivered: Bool, error: String? = nil, retryAfter: TimeInterval? = nil) {
+    public init(delivered: Bool, error: String? = nil, retryAfter: TimeInterval? = nil, timedOut: Bool = false) {
         self.delivered = delivered
         self.error = error
         self.retryAfter = retryAfter
+        self.timedOut = timedOut
     }
 }
 

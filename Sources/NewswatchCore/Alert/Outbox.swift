@@ -124,11 +124,15 @@ public final class Outbox: @unchecked Sendable {
 
     /// Sends what is due, oldest first; a watch's later alerts to a hook wait while an
     /// earlier one to that hook is still failing, so receivers see each story's events in
-    /// order. Failures back off exponentially (honouring Retry-After) until `maxAge`.
+    /// order. Failures back off exponentially (honouring Retry-After) until `maxAge`. A hook
+    /// that times out is not tried again in this run (a circuit breaker): one timeout per hook
+    /// per run, not one per alert, so a hook that never answers cannot hold a check for
+    /// minutes; its alerts stay pending for the next run or `alerts retry`.
     public func deliver(hooks: [WebhookConfig], notifier: any Notifier, now: Date = Date(), force: Bool = false,
                         quickRetries: Int = 2) async -> [DeliveryOutcome] {
         var outcomes: [DeliveryOutcome] = []
         var blocked = Set<String>()  // "watch|hook" with an earlier entry still pending
+        var timedOutHooks = Set<String>()
         for var entry in entries() where entry.status == .pending {
             let lane = "\(entry.alert.watch)|\(entry.hookURL)"
             guard let hook = hooks.first(where: { $0.url == entry.hookURL }) else {
@@ -145,9 +149,13 @@ public final class Outbox: @unchecked Sendable {
                 continue
             }
             guard force || entry.nextAttempt <= now else { blocked.insert(lane); continue }
+            if timedOutHooks.contains(entry.hookURL) {
+                outcomes.append(DeliveryOutcome(hook: hook, alertID: entry.alert.id, error: "not tried: \(hook.maskedURL) timed out earlier in this run"))
+                continue
+            }
             var result = await notifier.send(entry.alert, to: hook)
             var tries = 1
-            while !result.delivered, tries <= quickRetries, result.retryAfter == nil {
+            while !result.delivered, !result.timedOut, tries <= quickRetries, result.retryAfter == nil {
                 try? await Task.sleep(nanoseconds: UInt64(250_000_000 * tries))
                 result = await notifier.send(entry.alert, to: hook)
                 tries += 1
@@ -158,6 +166,7 @@ public final class Outbox: @unchecked Sendable {
                 entry.deliveredAt = Date()
                 entry.lastError = nil
             } else {
+                if result.timedOut { timedOutHooks.insert(entry.hookURL) }
                 entry.lastError = result.error
                 let backoff = min(30 * pow(2, Double(min(entry.attempts, 12))), 3600)
                 entry.nextAttempt = Date().addingTimeInterval(max(backoff, result.retryAfter ?? 0))

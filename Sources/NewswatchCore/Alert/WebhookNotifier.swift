@@ -38,7 +38,10 @@ public struct WebhookNotifier: Notifier {
             let message = EmailMessage.render(alert, settings: settings)
             switch await SMTPSender().send(message, settings: settings, timeout: hook.timeout ?? timeout) {
             case .success: return NotifierResult(delivered: true)
-            case .failure(let error): return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"))
+            case .failure(let error):
+                var timedOut = false
+                if case .timedOut = error { timedOut = true }
+                return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: timedOut)
             }
         }
         let request: FetchRequest
@@ -54,7 +57,9 @@ public struct WebhookNotifier: Notifier {
             return NotifierResult(delivered: false, error: "HTTP \(response.status) from \(hook.maskedURL)",
                               retryAfter: response.headers["retry-after"].flatMap(Self.parseRetryAfter))
         case .failure(let error):
-            return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"))
+            var timedOut = false
+            if case .timedOut = error { timedOut = true }
+            return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: timedOut)
         }
     }
 
