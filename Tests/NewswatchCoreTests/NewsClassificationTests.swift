@@ -23,6 +23,7 @@ struct NewsClassificationTests {
         ("Updated figures show 4,000 homes were destroyed.", "Updated figures show 14,000 homes were destroyed."),
         ("Final score: Arsenal 2, Chelsea 1.", "Final score: Arsenal 2, Chelsea 2."),
         ("Wynik meczu: Legia 2, Lech 1.", "Wynik meczu: Legia 1, Lech 1."),
+        ("地震による死者は120人に上った。", "地震による死者は1200人に上った。"),
     ]
 
     /// Lines that are nothing but a stamp, a date or time, or a counter.
@@ -49,6 +50,8 @@ struct NewsClassificationTests {
         ("1.2K shares", "1.4K shares"),
         ("24 Kommentare", "31 Kommentare"),
         ("5 min read", "6 min read"),
+        ("2025年5月5日 20:13", "2025年5月5日 21:05"), ("更新时间：2025-05-05 20:13", "更新时间：2025-05-05 21:05"),
+        ("5分前", "7分前"), ("입력 2025.05.05 20:13", "입력 2025.05.05 21:05"),
     ]
 
     func classify(_ old: String, _ new: String) -> StoryDiff.Classification {

@@ -157,6 +157,11 @@ public enum NewsLines {
         "dni", "ago", "week", "weeks", "gmt", "utc", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet",
         "cest", "eet", "eest", "msk", "ist", "et", "pt", "ct", "mez", "mesz", "trt", "wib", "st", "nd", "rd", "th", "er",
         "ème", "eme", "º", "ª", "r", "г", "года", "год", "ч",
+        // Chinese, Japanese and Korean dates and times split into their unit characters:
+        // 2025年5月5日 20:13, 5分前, 3시간 전.
+        "年", "月", "日", "时", "時", "分", "秒", "点", "号", "號", "午前", "午後", "上午", "下午", "分钟", "分鐘", "小时", "小時",
+        "前", "分前", "時間前", "秒前", "日前", "更新", "更新时间", "更新時間", "发布", "發佈", "公開", "년", "월", "일", "시", "분",
+        "초", "전", "오전", "오후", "시간", "업데이트", "입력", "수정",
     ]
 
     /// Small words that join the parts of a stamp ("le ... à", "am ... um", "el ... a las").
