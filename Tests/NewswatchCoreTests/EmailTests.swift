@@ -19,20 +19,7 @@ final class SMTPSink: @unchecked Sendable {
         modeFile = directory + "/mode"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Fixtures.path("smtpsink.py"), "--log", log, "--mode-file", modeFile]
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            throw NSError(domain: "SMTPSink", code: 1, userInfo: [NSLocalizedDescriptionKey: "smtp sink did not start"])
-        }
-        self.port = port
+        port = try startAndReadPort(process, input: input, name: "smtp sink")
     }
 
     var url: String { "smtp://127.0.0.1:\(port)" }

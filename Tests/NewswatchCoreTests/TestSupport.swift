@@ -24,20 +24,7 @@ final class TestServer: @unchecked Sendable {
         process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? [])
             + ["python3", Fixtures.path("testserver.py"), "--root", root, "--port", String(port), "--hook-mode", hookMode, "--host", host]
             + (hookLog.map { ["--hook-log", $0] } ?? [])
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            throw NSError(domain: "TestServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "test server did not start"])
-        }
-        self.port = port
+        self.port = try startAndReadPort(process, input: input, name: "test server")
     }
 
     var base: String { "http://\(host):\(port)" }
@@ -110,6 +97,25 @@ final class NetworkNamespace: @unchecked Sendable {
     }
 
     deinit { remove() }
+}
+
+/// Starts a fixture server that prints its port on its first line and exits when its stdin
+/// closes; returns the port.
+func startAndReadPort(_ process: Process, input: Pipe, name: String) throws -> Int {
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    var line = Data()
+    while true {
+        let byte = output.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data("\n".utf8) { break }
+        line.append(byte)
+    }
+    guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+        throw NSError(domain: name, code: 1, userInfo: [NSLocalizedDescriptionKey: "\(name) did not start"])
+    }
+    return port
 }
 
 enum Fixtures {

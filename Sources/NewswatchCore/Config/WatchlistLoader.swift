@@ -414,16 +414,7 @@ public struct WatchlistLoader: Sendable {
                     case "max_age":
                         if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.maxAge = interval.seconds }
                     case "on":
-                        var events: Set<WebhookConfig.Event> = []
-                        let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()
-                        for item in items {
-                            let value = item.string ?? ""
-                            if let event = WebhookConfig.Event(rawValue: value) { events.insert(event) } else {
-                                error(keyField, item, "'\(value)' is not an event (changed, new, removed, error)", &state)
-                                valid = false
-                            }
-                        }
-                        hook.on = events
+                        if let events = events(v, field: keyField, &state) { hook.on = events } else { valid = false }
                     default:
                         unknownKey(key, k, known: WatchlistLoader.webhookKeys, in: prefix, &state)
                     }
@@ -435,6 +426,21 @@ public struct WatchlistLoader: Sendable {
                 if valid { hooks.append(hook) }
             }
             return hooks
+        }
+
+        /// An `on:` list (or one event); nil, with the errors recorded, when one is not an event.
+        func events(_ node: Node, field: String, _ state: inout LoadState) -> Set<WebhookConfig.Event>? {
+            var events: Set<WebhookConfig.Event> = []
+            var valid = true
+            let items: [Node] = { if case .sequence(let s) = node { return Array(s) } else { return [node] } }()
+            for item in items {
+                let value = item.string ?? ""
+                if let event = WebhookConfig.Event(rawValue: value) { events.insert(event) } else {
+                    error(field, item, "'\(value)' is not an event (changed, new, removed, restored, error)", &state)
+                    valid = false
+                }
+            }
+            return valid ? events : nil
         }
 
         /// An `email:` section (one mapping, or a list of them) as mail hooks.
@@ -477,16 +483,7 @@ public struct WatchlistLoader: Sendable {
                 case "password":
                     password = scalar(v, field: keyField, &state).map { expand($0, field: keyField, node: v, secret: true, &state) }
                 case "on":
-                    var events: Set<WebhookConfig.Event> = []
-                    let items: [Node] = { if case .sequence(let s) = v { return Array(s) } else { return [v] } }()
-                    for item in items {
-                        let value = item.string ?? ""
-                        if let event = WebhookConfig.Event(rawValue: value) { events.insert(event) } else {
-                            error(keyField, item, "'\(value)' is not an event (changed, new, removed, restored, error)", &state)
-                            valid = false
-                        }
-                    }
-                    hook.on = events
+                    if let events = events(v, field: keyField, &state) { hook.on = events } else { valid = false }
                 case "timeout":
                     if let interval = intervalAllowingShort(v, field: keyField, &state) { hook.timeout = interval.seconds }
                 case "max_age":
