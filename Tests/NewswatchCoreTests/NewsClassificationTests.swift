@@ -79,6 +79,26 @@ struct NewsClassificationTests {
         #expect(NewsLines.kind(of: "Updated with the latest death toll: 1,200") == .prose)
     }
 
+    /// More shapes of the same furniture, and prose that merely looks like it.
+    @Test func moreStampShapesAndProseThatLooksLikeThem() {
+        let minor = [
+            "Published: Tuesday, May 6, 2025 at 9:45 a.m. EDT", "Updated 12:05 p.m. ET, Wed May 7, 2025", "Posted 3 hours ago",
+            "Last modified on 7 May 2025", "May 7, 2025", "07/05/2025 09:45", "2025-05-07T09:45:00Z", "Updated May 7, 2025 at 09:45 BST",
+            "Publié le 7 mai 2025 à 09h45", "Mis à jour le 7 mai 2025 à 10:12", "Veröffentlicht am 7. Mai 2025 um 09:45 Uhr",
+            "Publicado el 7 de mayo de 2025, 09:45", "Pubblicato il 7 maggio 2025 alle 09:45", "Publicado em 7 de maio de 2025, às 09h45",
+            "Gepubliceerd op 7 mei 2025 om 09:45", "Yayınlanma: 07.05.2025 09:45", "Опубликовано 7 мая 2025 в 09:45",
+            "Opublikowano: 7 maja 2025, 09:45", "1,234 views", "15 comments", "👍 1.2K", "Read time: 4 minutes", "3 min read",
+            "Updated: Wednesday, May 7th 2025, 9:45 AM", "10 hours ago", "Aktualisiert vor 3 Stunden", "Actualizado hace 2 horas",
+        ]
+        let prose = [
+            "The storm killed 12 people on Tuesday, officials said.", "Updated: police now say 15 people died.",
+            "Turnout was 64.5%, the electoral commission said.", "Il y a eu 45 blessés selon les pompiers.",
+            "The meeting will start at 9:45 a.m. on Wednesday.", "Die Sitzung beginnt am 7. Mai um 10 Uhr im Rathaus.",
+        ]
+        for line in minor { #expect(NewsLines.kind(of: line) != .prose, "\(line)") }
+        for line in prose { #expect(NewsLines.kind(of: line) == .prose, "\(line)") }
+    }
+
     static func page(h1: String, linkedData: String, openGraph: String, title: String, lines: [String]) -> String {
         """
         <html lang="en"><head><title>\(title) | The Daily Example</title>

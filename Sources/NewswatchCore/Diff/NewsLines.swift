@@ -77,7 +77,7 @@ public enum NewsLines {
         for token in tokens where !isNumber(token) {
             let word = String(token)
             if counterWords.contains(word) { counted = true; continue }
-            if ["k", "m", "mln", "tys", "тыс", "min", "mins", "read", "de", "da", "di"].contains(word) { continue }
+            if ["k", "m", "mln", "tys", "тыс", "min", "mins", "minute", "minutes", "read", "reading", "time", "de", "da", "di"].contains(word) { continue }
             return false
         }
         return counted
