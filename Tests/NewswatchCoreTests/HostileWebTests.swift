@@ -59,7 +59,7 @@ struct HostileWebTests {
                                      "check", "--watchlists", work + "/\(name).yaml", "--store", store, "--color", "never"], raw: true)
             let seconds = Date().timeIntervalSince(started)
             let peak = Int(result.stderr.components(separatedBy: "peak-kb=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
-            let reason = result.stderr.split(separator: "\n").first { $0.contains("bad:") }.map(String.init)
+            let reason = result.stderr.split(separator: "\n").first { $0.hasPrefix("newswatch: bad:") }.map(String.init)
             let stored = (try? FileSnapshotStore(root: store).versions(of: "bad")) ?? []
             if let words = Self.readable[name] {
                 #expect(stored.count == 1 && reason == nil, "\(name): a readable page should be stored: \(reason ?? "")")
