@@ -58,6 +58,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
             let store = try global.openOrCreateStore()
             var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
+            runner.knownHooks = list.watches.flatMap(\.webhooks)
             runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
             let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in

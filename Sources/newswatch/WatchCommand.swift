@@ -49,7 +49,7 @@ struct WatchCommand: AsyncParsableCommand {
             log.error("\(error.description)")
             throw ExitCode(error.exitCode)
         }
-        let runner = CheckRunner(store: store, fetcher: fetcher, outbox: Outbox(storeRoot: store.root))
+        var runner = CheckRunner(store: store, fetcher: fetcher, outbox: Outbox(storeRoot: store.root))
         var watchlist: Watchlist?
         var fingerprint: [String: String] = [:]
         log.info("watching", metadata: ["watchlists": "\(global.watchlists)", "store": "\(global.store)"])
@@ -71,7 +71,8 @@ struct WatchCommand: AsyncParsableCommand {
             }
             guard let list = watchlist else { break }
             do {
-                let report = try await store.withWriterLock(wait: 30) { () async -> CheckReport in
+                runner.knownHooks = list.watches.flatMap(\.webhooks)
+                let report = try await store.withWriterLock(wait: 30) { [runner] () async -> CheckReport in
                     let due = runner.dueWatches(list.watches, now: Date())
                     if due.isEmpty { return CheckReport() }
                     log.debug("checking", metadata: ["due": "\(due.count)"])

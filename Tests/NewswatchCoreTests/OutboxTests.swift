@@ -131,6 +131,29 @@ struct OutboxTests {
         #expect(Set(accepted.compactMap(\.id)) == Set(pending.map(\.alert.id)))
     }
 
+    /// A pending alert stays pending when a later check covers only other watches: the outbox
+    /// knows every hook of the watchlist, not only those of the watches checked this time.
+    @Test func pendingAlertsSurviveChecksOfOtherWatches() throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let log = work + "/hook.log"
+        let receiver = try TestServer(hookLog: log, hookMode: "500")
+        defer { receiver.stop() }
+        for n in 1...2 { try story(n, extra: []).write(toFile: "\(site.root)/s\(n).html", atomically: true, encoding: .utf8) }
+        try """
+        watches:
+          - { name: s1, url: "\(site.url("/site/s1.html"))", webhooks: [ { url: "http://127.0.0.1:\(receiver.port)/hook", on: [new] } ] }
+          - { name: s2, url: "\(site.url("/site/s2.html"))", webhooks: [ { url: "http://127.0.0.1:\(receiver.port)/other", on: [new] } ] }
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let common = ["--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        #expect(try runCLI(["check", "--watch", "s1"] + common).status == 0)
+        #expect(try runCLI(["check", "--watch", "s2"] + common).status == 0)
+        let entries = Outbox(storeRoot: work + "/store").entries()
+        let s1 = entries.filter { $0.alert.watch == "s1" }
+        #expect(s1.count == 1 && s1.allSatisfy { $0.status == .pending }, "\(s1.map { ($0.status, $0.lastError ?? "") })")
+    }
+
     @Test func killedDuringDeliveryThenDelivered() async throws {
         let site = try TestServer()
         defer { site.stop() }

@@ -9,6 +9,10 @@ public struct CheckRunner: Sendable {
     public var notifier: any Notifier
     /// Where alerts wait until delivered; without one, alerts are sent once, directly.
     public var outbox: Outbox?
+    /// Every hook of the watchlist, not only those of the watches checked in a run: alerts
+    /// still pending for other watches are delivered (never given up as "no longer in the
+    /// watchlists" because their watch was not due).
+    public var knownHooks: [WebhookConfig] = []
     /// Recognise a fetch whose story bytes are those of the stored version without parsing
     /// it (see `StoryFingerprint`); false re-extracts every page.
     public var recogniseUnchanged = true
@@ -139,7 +143,7 @@ public struct CheckRunner: Sendable {
         }
         }
         if let outbox {
-            let hooks = Array(Set(watches.flatMap(\.webhooks)))
+            let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
             report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier)
         }
         do {
