@@ -21,10 +21,11 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "NewswatchCore",
             dependencies: [
-                "CCurl", "CLibXML2", "CZlib", "CCrypto",
+                "CCurl", "CLibXML2", "CZlib", "CCrypto", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
