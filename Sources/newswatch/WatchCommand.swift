@@ -74,7 +74,15 @@ struct WatchCommand: AsyncParsableCommand {
                 runner.knownHooks = list.watches.flatMap(\.webhooks)
                 let report = try await store.withWriterLock(wait: 30) { [runner] () async -> CheckReport in
                     let due = runner.dueWatches(list.watches, now: Date())
-                    if due.isEmpty { return CheckReport() }
+                    if due.isEmpty {
+                        // No story is due, but alerts waiting for a retry may be: deliver them
+                        // now rather than when some watch next falls due (a day, for some).
+                        var report = CheckReport()
+                        if let outbox = runner.outbox {
+                            report.deliveries = await outbox.deliver(hooks: runner.knownHooks, notifier: runner.notifier)
+                        }
+                        return report
+                    }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
                     let report = await runner.run(due)
                     try? store.packIfNeeded()

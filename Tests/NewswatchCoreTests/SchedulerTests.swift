@@ -113,6 +113,44 @@ struct SchedulerTests {
         #expect(try store.watchNames().count == 6)
     }
 
+    /// `watch` delivers alerts whose retry is due even when no watch is: a daily story's alert
+    /// that failed does not wait a day for the next check of its story.
+    @Test func watchDeliversDueRetriesWhenNoWatchIsDue() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let hookLog = Fixtures.temporaryDirectory() + "/hooks.jsonl"
+        let receiver = try TestServer(hookLog: hookLog, hookMode: "500")
+        defer { receiver.stop() }
+        let work = Fixtures.temporaryDirectory()
+        try "<html><body><article><h1>Daily story</h1><p>A paragraph long enough, with commas, to be the article text of the story.</p></article></body></html>"
+            .write(toFile: server.root + "/daily.html", atomically: true, encoding: .utf8)
+        try """
+        webhooks: [ { url: "\(receiver.url("/hook"))", on: [new] } ]
+        watches: [ { name: daily, url: "\(server.url("/site/daily.html"))", every: 1d } ]
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
+        process.arguments = ["watch", "--watchlists", work + "/w.yaml", "--store", work + "/store", "--max-sleep", "1"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; process.waitUntilExit() }
+        func accepted() -> Int {
+            ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("\"mode\": \"ok\"") }.count
+        }
+        // The first cycle stores the story; its alert fails and waits for a retry.
+        var deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && Outbox(storeRoot: work + "/store").entries().first?.attempts ?? 0 == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(Outbox(storeRoot: work + "/store").entries().first?.status == .pending)
+        // The hook recovers and the retry falls due (as `alerts retry` makes it, without sending).
+        _ = try Data(contentsOf: URL(string: receiver.url("/mode/ok"))!)
+        try Outbox(storeRoot: work + "/store").retry(nil)
+        deadline = Date().addingTimeInterval(15)
+        while Date() < deadline && accepted() == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(accepted() == 1, "the due retry was not delivered while no watch was due")
+        #expect(Outbox(storeRoot: work + "/store").entries().first?.status == .delivered)
+    }
+
     /// SIGTERM aborts transfers in progress: a page that never answers (30 s timeout) does not
     /// hold the exit back, and the watch is not counted as failed.
     @Test func sigtermAbortsTransfersWithinTwoSeconds() throws {
