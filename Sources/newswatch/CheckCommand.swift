@@ -68,7 +68,9 @@ struct CheckCommand: AsyncParsableCommand {
                 report.notDue = selected.count - due.count
                 do { try store.packIfNeeded() } catch { report.storeErrors.append("packing objects: \(error)") }
                 let states = (try? store.states()) ?? [:]
-                let earliest = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date()
+                // The next run is owed when a watch falls due or an alert's retry does.
+                let nextWatch = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date()
+                let earliest = min(nextWatch, Outbox(storeRoot: store.root).nextRetry() ?? .distantFuture)
                 try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
                 return report
             }

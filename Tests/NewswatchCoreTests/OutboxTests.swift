@@ -154,6 +154,37 @@ struct OutboxTests {
         #expect(s1.count == 1 && s1.allSatisfy { $0.status == .pending }, "\(s1.map { ($0.status, $0.lastError ?? "") })")
     }
 
+    /// Under cron, `check` wakes for an alert's retry as for a due watch: the schedule hint
+    /// holds the earlier of the two, and a run with no watch due delivers what is owed.
+    @Test func cronCheckWakesForDueRetries() throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let work = Fixtures.temporaryDirectory()
+        let log = work + "/hook.log"
+        let receiver = try TestServer(hookLog: log, hookMode: "500")
+        defer { receiver.stop() }
+        try story(1, extra: []).write(toFile: "\(site.root)/s1.html", atomically: true, encoding: .utf8)
+        try """
+        webhooks: [ { url: "http://127.0.0.1:\(receiver.port)/hook", on: [new] } ]
+        watches: [ { name: s1, url: "\(site.url("/site/s1.html"))", every: 1d } ]
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        let common = ["--watchlists", work + "/w.yaml", "--store", work + "/store"]
+        #expect(try runCLI(["check"] + common).status == 0)
+        let outbox = Outbox(storeRoot: work + "/store")
+        let retryAt = try #require(outbox.nextRetry())
+        let hint = try #require(ScheduleHint.load(store: work + "/store"))
+        #expect(abs(hint.earliestDue.timeIntervalSince(retryAt)) < 1, "the hint wakes cron for the retry, not only for the watch (a day away)")
+        // The retry's time comes (made due now, as `alerts retry` does without sending); the
+        // hook has recovered; a plain `check` with no watch due delivers it.
+        _ = try Data(contentsOf: URL(string: receiver.url("/mode/ok"))!)
+        try outbox.retry(nil)
+        try ScheduleHint(fingerprint: hint.fingerprint, earliestDue: Date().addingTimeInterval(-1)).save(store: work + "/store")
+        let run = try runCLI(["check"] + common)
+        #expect(run.status == 0 && run.stdout.isEmpty, "\(run.stdout) \(run.stderr)")
+        #expect(try received(log).filter { $0.mode == "ok" }.count == 1)
+        #expect(outbox.entries().first?.status == .delivered)
+    }
+
     @Test func killedDuringDeliveryThenDelivered() async throws {
         let site = try TestServer()
         defer { site.stop() }

@@ -178,6 +178,11 @@ public final class Outbox: @unchecked Sendable {
         return outcomes
     }
 
+    /// When the earliest pending alert is next due for a try, if any is pending.
+    public func nextRetry() -> Date? {
+        entries().filter { $0.status == .pending }.map(\.nextAttempt).min()
+    }
+
     /// Makes entries due now again (dead ones too); all when `id` is nil. Returns how many.
     @discardableResult
     public func retry(_ id: String?, now: Date = Date()) throws -> Int {
