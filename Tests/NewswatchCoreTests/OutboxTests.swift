@@ -185,6 +185,54 @@ struct OutboxTests {
         #expect(outbox.entries().first?.status == .delivered)
     }
 
+    /// Two hooks with one URL and different secrets are two hooks: each alert goes to both,
+    /// each signed with its own secret.
+    @Test func hooksWithOneURLAndTwoSecretsAreTwoHooks() throws {
+        let site = try TestServer()
+        defer { site.stop() }
+        let receiver = try TestServer()
+        defer { receiver.stop() }
+        let work = Fixtures.temporaryDirectory()
+        try story(1, extra: []).write(toFile: "\(site.root)/s1.html", atomically: true, encoding: .utf8)
+        try """
+        webhooks:
+          - { url: "\(receiver.url("/webhook"))", secret: "first-secret", on: [new] }
+          - { url: "\(receiver.url("/webhook"))", secret: "second-secret", on: [new] }
+        watches: [ { name: s1, url: "\(site.url("/site/s1.html"))" } ]
+        """.write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        #expect(try runCLI(["check", "--watchlists", work + "/w.yaml", "--store", work + "/store"]).status == 0)
+        let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: receiver.url("/webhook-log"))!)) as! [[String: Any]]
+        #expect(log.count == 2)
+        var verified: Set<String> = []
+        for entry in log {
+            let headers = entry["headers"] as! [String: String], body = Data((entry["body"] as! String).utf8)
+            let signature = try #require(headers["x-newswatch-signature"])
+            let timestamp = Int(signature.split(separator: ",")[0].dropFirst(2))!
+            for secret in ["first-secret", "second-secret"] where WebhookNotifier.signature(secret: secret, timestamp: timestamp, body: body) == signature {
+                verified.insert(secret)
+            }
+        }
+        #expect(verified == ["first-secret", "second-secret"], "each hook signed with its own secret")
+    }
+
+    /// Delivered alerts are kept for `alerts` for a while, then removed from the outbox.
+    @Test func deliveredAlertsArePrunedAfterTheirRetention() async throws {
+        let work = Fixtures.temporaryDirectory()
+        let outbox = Outbox(storeRoot: work)
+        let hook = WebhookConfig(url: "http://127.0.0.1:9/hook")
+        let old = Date().addingTimeInterval(-8 * 86400)
+        try outbox.enqueue(WebhookTests().sampleAlert(), hooks: [hook], now: old)
+        try outbox.enqueue(Alert.error(watch: "w", url: "https://e.org", reason: "x", last: nil, at: Date()), hooks: [hook], now: Date())
+        var entries = outbox.entries()
+        entries[0].status = .delivered
+        entries[0].deliveredAt = old
+        entries[1].status = .delivered
+        entries[1].deliveredAt = Date()
+        for entry in entries { try outbox.save(entry) }
+        _ = await outbox.deliver(hooks: [hook], notifier: WebhookNotifier())
+        #expect(outbox.entries().map(\.alert.type) == [.error], "the week-old delivered alert is gone, the recent one kept")
+    }
+
     @Test func killedDuringDeliveryThenDelivered() async throws {
         let site = try TestServer()
         defer { site.stop() }

@@ -10,6 +10,9 @@ public struct OutboxEntry: Codable, Sendable {
     public var sequence: Int
     public var alert: Alert
     public var hookURL: String
+    /// The hook's `WebhookConfig.identity` (absent in entries written before it existed,
+    /// which are matched by URL).
+    public var hookID: String?
     public var format: WebhookConfig.Format
     public var status: Status
     public var attempts: Int
@@ -19,7 +22,17 @@ public struct OutboxEntry: Codable, Sendable {
     public var deliveredAt: Date?
 
     /// `ALERTID-HOOK`, unique per entry and stable.
-    public var id: String { "\(alert.id)-\(Digest.sha256(Data(hookURL.utf8)).hexString.prefix(8))" }
+    public var id: String { "\(alert.id)-\((hookID ?? Digest.sha256(Data(hookURL.utf8)).hexString).prefix(8))" }
+
+    /// This entry's hook among `hooks`: the one with its configuration; failing that (the
+    /// secret or headers were changed since, or an entry older than hook identities), the
+    /// current configuration of the same URL.
+    func hook(in hooks: [WebhookConfig]) -> WebhookConfig? {
+        if let hookID, let exact = hooks.first(where: { $0.identity == hookID }) { return exact }
+        return hooks.first(where: { $0.url == hookURL })
+    }
+
+    var hookKey: String { hookID ?? hookURL }
 }
 
 /// The outbox: durable alerts awaiting delivery. Written in the store directory, one file per
@@ -34,6 +47,11 @@ public final class Outbox: @unchecked Sendable {
     private var markers: [String: Int]?
     private var markersDirty = false
     private let lock = NSLock()
+    /// Entry ids on disk and the next sequence number, read once per run (see `refresh()`) so
+    /// that queueing an alert does not re-read every entry.
+    private var index: (ids: Set<String>, nextSequence: Int)?
+    /// Delivered entries are kept this long (for `alerts`), then removed.
+    public var retention: TimeInterval = 7 * 86400
 
     public init(storeRoot: String) {
         directory = (storeRoot as NSString).appendingPathComponent("outbox")
@@ -61,6 +79,16 @@ public final class Outbox: @unchecked Sendable {
         let name = String(format: "%012d.json", entry.sequence)
         try AtomicFile.write(try Self.encoder.encode(entry), to: (directory as NSString).appendingPathComponent(name),
                              temporaryDirectory: temporaryDirectory)
+    }
+
+    /// Forgets what this process read: call at the start of each run under the writer lock,
+    /// since other processes (a cron `check` between a daemon's cycles) may have written.
+    public func refresh() {
+        lock.lock()
+        index = nil
+        markers = nil
+        markersDirty = false
+        lock.unlock()
     }
 
     /// The last version number of each watch whose alerts have been queued.
@@ -108,17 +136,27 @@ public final class Outbox: @unchecked Sendable {
 
     /// Queues an alert tied to no stored version (a watch that started failing).
     public func enqueue(_ alert: Alert?, hooks: [WebhookConfig], now: Date) throws {
-        if let alert, !hooks.isEmpty {
+        guard let alert, !hooks.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if index == nil {
             let current = entries()
-            var sequence = (current.map(\.sequence).max() ?? 0) + 1
-            let existing = Set(current.map(\.id))
-            for hook in hooks {
-                let entry = OutboxEntry(sequence: sequence, alert: alert, hookURL: hook.url, format: hook.format, status: .pending,
-                                        attempts: 0, createdAt: now, nextAttempt: now)
-                guard !existing.contains(entry.id) else { continue }
-                try save(entry)
-                sequence += 1
-            }
+            index = (Set(current.map(\.id)), (current.map(\.sequence).max() ?? 0) + 1)
+        }
+        for hook in hooks {
+            let entry = OutboxEntry(sequence: index!.nextSequence, alert: alert, hookURL: hook.url, hookID: hook.identity, format: hook.format,
+                                    status: .pending, attempts: 0, createdAt: now, nextAttempt: now)
+            guard !index!.ids.contains(entry.id) else { continue }
+            try save(entry)
+            index!.ids.insert(entry.id)
+            index!.nextSequence += 1
+        }
+    }
+
+    /// Removes delivered entries older than `retention` (they were kept for `alerts`).
+    func pruneDelivered(now: Date) {
+        for entry in entries() where entry.status == .delivered && now.timeIntervalSince(entry.deliveredAt ?? entry.createdAt) > retention {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(String(format: "%012d.json", entry.sequence)))
         }
     }
 
@@ -133,9 +171,10 @@ public final class Outbox: @unchecked Sendable {
         var outcomes: [DeliveryOutcome] = []
         var blocked = Set<String>()  // "watch|hook" with an earlier entry still pending
         var timedOutHooks = Set<String>()
+        defer { pruneDelivered(now: now) }
         for var entry in entries() where entry.status == .pending {
-            let lane = "\(entry.alert.watch)|\(entry.hookURL)"
-            guard let hook = hooks.first(where: { $0.url == entry.hookURL }) else {
+            let lane = "\(entry.alert.watch)|\(entry.hookKey)"
+            guard let hook = entry.hook(in: hooks) else {
                 entry.status = .dead
                 entry.lastError = "webhook \(WebhookConfig.masked(entry.hookURL)) is no longer in the watchlists"
                 try? save(entry)
@@ -149,7 +188,7 @@ public final class Outbox: @unchecked Sendable {
                 continue
             }
             guard force || entry.nextAttempt <= now else { blocked.insert(lane); continue }
-            if timedOutHooks.contains(entry.hookURL) {
+            if timedOutHooks.contains(entry.hookKey) {
                 outcomes.append(DeliveryOutcome(hook: hook, alertID: entry.alert.id, error: "not tried: \(hook.maskedURL) timed out earlier in this run"))
                 continue
             }
@@ -166,7 +205,7 @@ public final class Outbox: @unchecked Sendable {
                 entry.deliveredAt = Date()
                 entry.lastError = nil
             } else {
-                if result.timedOut { timedOutHooks.insert(entry.hookURL) }
+                if result.timedOut { timedOutHooks.insert(entry.hookKey) }
                 entry.lastError = result.error
                 let backoff = min(30 * pow(2, Double(min(entry.attempts, 12))), 3600)
                 entry.nextAttempt = Date().addingTimeInterval(max(backoff, result.retryAfter ?? 0))

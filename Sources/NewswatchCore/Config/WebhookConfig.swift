@@ -29,6 +29,16 @@ public struct WebhookConfig: Sendable, Hashable, CustomStringConvertible {
         self.on = on
     }
 
+    /// The hook's destination as one name (SHA-256 of URL, format, secret, headers and mail
+    /// settings; not `on:`, which only routes): two hooks with one URL but different secrets
+    /// are two hooks.
+    public var identity: String {
+        var parts = [url, format.rawValue, secret ?? ""]
+        parts += headers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if let email { parts += [email.server, email.from, email.to.joined(separator: ","), email.user ?? "", email.password ?? ""] }
+        return Digest.sha256(Data(parts.joined(separator: "\u{1F}").utf8)).hexString
+    }
+
     /// The URL as messages show it: `scheme://host[:port]/…`. A Slack or Discord hook URL is
     /// itself the secret, and cron mails whatever reaches stderr.
     public static func masked(_ url: String) -> String {

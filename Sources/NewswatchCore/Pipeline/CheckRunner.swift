@@ -50,6 +50,7 @@ public struct CheckRunner: Sendable {
         // owes, which validators to send, and later whether the story changed.
         var latest: [String: Result<VersionRecord?, Error>] = [:]
         for watch in watches { latest[watch.name] = Result { try store.latestVersion(of: watch.name) } }
+        outbox?.refresh()
         if let outbox { report.storeErrors += queueMissedAlerts(watches, latest: latest, outbox: outbox, now: now) }
         let stored = (try? store.states()) ?? [:]
         var states: [String: WatchState] = [:]
