@@ -15,7 +15,7 @@ struct ReportPrinter {
             }
             switch event {
             case .new(let watch, let version, let article):
-                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(article.blocks.count) paragraphs, version \(version.number)) \(watch.url)\n")
+                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(ChangeSummary.paragraphs(article.blocks.count)), version \(version.number)) \(watch.url)\n")
             case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
                 // Stored, but only spacing, a clock, a stamp or a counter moved: not news, so
                 // nothing on stdout (cron stays quiet); a person at a terminal gets one line.

@@ -75,6 +75,10 @@ struct DiffTests {
         #expect(summary.headlineChanged)
         #expect(summary.added + summary.edited == 3)
         #expect(summary.description.hasPrefix("headline changed: \u{201C}Leader to visit\u{201D} -> \u{201C}Leader arrives, signs treaty\u{201D}; "))
+        #expect(ChangeSummary.paragraphs(1) == "1 paragraph" && ChangeSummary.paragraphs(3) == "3 paragraphs")
+        #expect(Alert.new(watch: "w", url: "https://e.org", version: VersionRecord(number: 1, fetchedAt: Date(), requestedURL: "", finalURL: "", status: 200,
+                                                                                   extractorVersion: "", article: "", html: "", storyHash: "", title: nil),
+                          article: Article(blocks: [.init(.paragraph, "One.")])).summary == "new: 1 paragraph")
         #expect(summary.description.hasSuffix("modified 18.06.2024 13:12 -> 19.06.2024 09:40"))
     }
 

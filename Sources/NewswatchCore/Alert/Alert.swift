@@ -47,7 +47,7 @@ public struct Alert: Sendable, Codable {
     public static func new(watch: String, url: String, version: VersionRecord, article: Article, at date: Date = Date()) -> Alert {
         var alert = Alert(id: eventID(watch, "new", version.storyHash, "\(version.number)"), type: .new, watch: watch, url: url,
               finalURL: version.finalURL, title: article.title, oldHeadline: nil, newHeadline: nil, headlineSource: nil, storyAlertID: nil, oldVersion: nil, newVersion: ref(version),
-              summary: "new: \(article.blocks.count) paragraphs", diff: nil,
+              summary: "new: \(ChangeSummary.paragraphs(article.blocks.count))", diff: nil,
               addedParagraphs: [], removedParagraphs: [], change: nil, createdAt: date)
         alert.storyAlertID = alert.id
         return alert

@@ -125,9 +125,8 @@ public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
             parts.append("headline changed\(which): \(Self.quoted(oldHeadline)) -> \(Self.quoted(newHeadline))")
         }
         var counts: [String] = []
-        func paragraphs(_ n: Int) -> String { n == 1 ? "1 paragraph" : "\(n) paragraphs" }
         for (n, label) in [(added, "added"), (removed, "removed"), (edited, "edited"), (moved, "moved")] where n > 0 {
-            counts.append(counts.isEmpty ? "\(paragraphs(n)) \(label)" : "\(n) \(label)")
+            counts.append(counts.isEmpty ? "\(Self.paragraphs(n)) \(label)" : "\(n) \(label)")
         }
         if !counts.isEmpty { parts.append(counts.joined(separator: ", ")) }
         if oldModified != nil || newModified != nil {
@@ -137,6 +136,9 @@ public struct ChangeSummary: Sendable, Codable, CustomStringConvertible {
         if classification != .substantive && classification != .none { parts.append("\(classification.rawValue) only") }
         return parts.joined(separator: "; ")
     }
+
+    /// "1 paragraph", "3 paragraphs".
+    public static func paragraphs(_ count: Int) -> String { count == 1 ? "1 paragraph" : "\(count) paragraphs" }
 
     static func quoted(_ headline: String?) -> String {
         guard let headline, !headline.isEmpty else { return "(none)" }
