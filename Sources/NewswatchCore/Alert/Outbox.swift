@@ -74,11 +74,13 @@ public final class Outbox: @unchecked Sendable {
         }.sorted { $0.sequence < $1.sequence }
     }
 
+    private func path(of entry: OutboxEntry) -> String {
+        (directory as NSString).appendingPathComponent(String(format: "%012d.json", entry.sequence))
+    }
+
     func save(_ entry: OutboxEntry) throws {
         try ensure()
-        let name = String(format: "%012d.json", entry.sequence)
-        try AtomicFile.write(try Self.encoder.encode(entry), to: (directory as NSString).appendingPathComponent(name),
-                             temporaryDirectory: temporaryDirectory)
+        try AtomicFile.write(try Self.encoder.encode(entry), to: path(of: entry), temporaryDirectory: temporaryDirectory)
     }
 
     /// Forgets what this process read: call at the start of each run under the writer lock,
@@ -153,10 +155,10 @@ public final class Outbox: @unchecked Sendable {
         }
     }
 
-    /// Removes delivered entries older than `retention` (they were kept for `alerts`).
-    func pruneDelivered(now: Date) {
-        for entry in entries() where entry.status == .delivered && now.timeIntervalSince(entry.deliveredAt ?? entry.createdAt) > retention {
-            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(String(format: "%012d.json", entry.sequence)))
+    /// Removes those of `entries` delivered longer than `retention` ago (kept until then for `alerts`).
+    private func pruneDelivered(_ entries: [OutboxEntry], now: Date) {
+        for entry in entries where entry.status == .delivered && now.timeIntervalSince(entry.deliveredAt ?? entry.createdAt) > retention {
+            try? FileManager.default.removeItem(atPath: path(of: entry))
         }
     }
 
@@ -171,8 +173,9 @@ public final class Outbox: @unchecked Sendable {
         var outcomes: [DeliveryOutcome] = []
         var blocked = Set<String>()  // "watch|hook" with an earlier entry still pending
         var timedOutHooks = Set<String>()
-        defer { pruneDelivered(now: now) }
-        for var entry in entries() where entry.status == .pending {
+        let all = entries()
+        pruneDelivered(all, now: now)
+        for var entry in all where entry.status == .pending {
             let lane = "\(entry.alert.watch)|\(entry.hookKey)"
             guard let hook = entry.hook(in: hooks) else {
                 entry.status = .dead

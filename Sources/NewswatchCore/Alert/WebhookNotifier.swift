@@ -39,9 +39,7 @@ public struct WebhookNotifier: Notifier {
             switch await SMTPSender().send(message, settings: settings, timeout: hook.timeout ?? timeout) {
             case .success: return NotifierResult(delivered: true)
             case .failure(let error):
-                var timedOut = false
-                if case .timedOut = error { timedOut = true }
-                return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: timedOut)
+                return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: error.isTimeout)
             }
         }
         let request: FetchRequest
@@ -57,9 +55,7 @@ public struct WebhookNotifier: Notifier {
             return NotifierResult(delivered: false, error: "HTTP \(response.status) from \(hook.maskedURL)",
                               retryAfter: response.headers["retry-after"].flatMap(Self.parseRetryAfter))
         case .failure(let error):
-            var timedOut = false
-            if case .timedOut = error { timedOut = true }
-            return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: timedOut)
+            return NotifierResult(delivered: false, error: hook.masking("\(hook.maskedURL): \(error)"), timedOut: error.isTimeout)
         }
     }
 

@@ -75,13 +75,8 @@ struct ContentScorer {
         return "outside the story's container"
     }
 
-    /// An element as a selector names it: `div#main.story-body.wide`.
     func describe(_ node: PageTree.NodeID) -> String {
-        let element = tree[node]
-        var text = element.tag.name
-        if let id = element.id, !id.isEmpty { text += "#" + id.split(separator: " ").joined(separator: "#") }
-        if let className = element.className, !className.isEmpty { text += "." + className.split(separator: " ").prefix(3).joined(separator: ".") }
-        return text
+        selectorName(tag: tree[node].tag.name, id: tree[node].id, className: tree[node].className)
     }
 
     func statistics(of node: PageTree.NodeID) -> (score: Double, characters: Int, linkDensity: Double) {

@@ -103,10 +103,11 @@ struct MetadataReader {
         let candidates = h1s.filter { $0.text.split(separator: " ").count >= 2 && $0.text.count <= 300 }
         guard !candidates.isEmpty else { return nil }
         var best: (String, Double)?
+        let stated = structured.map { WordDiff.words($0.lowercased()) }
         for heading in candidates {
             let headingWords = WordDiff.words(heading.text.lowercased())
-            for other in structured {
-                let score = WordDiff.similarity(words: headingWords, WordDiff.words(other.lowercased()))
+            for other in stated {
+                let score = WordDiff.similarity(words: headingWords, other)
                 if score > (best?.1 ?? 0) { best = (heading.text, score) }
             }
         }

@@ -89,6 +89,15 @@ struct Tag {
     }
 }
 
+/// An element as a selector names it, for `extract --explain`: `div#main.story-body.wide`
+/// (at most three classes).
+func selectorName(tag: String, id: String?, className: String?) -> String {
+    var text = tag
+    if let id, !id.isEmpty { text += "#" + id.split(separator: " ").joined(separator: "#") }
+    if let className, !className.isEmpty { text += "." + className.split(separator: " ").prefix(3).joined(separator: ".") }
+    return text
+}
+
 /// The element skeleton of a page as the story collector saw it: tags, the few attributes
 /// scoring looks at, and parent/child links. Text lives in the blocks, not here; skipped
 /// subtrees are a single node (their insides never matter), so the tree stays small.

@@ -165,6 +165,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var tree: PageTree
         var quality = ExtractionQuality(method: .container, confidence: 0)
         var report: ExtractionReport?
+        /// Bytes of text in the story's blocks.
+        var characters: Int { blocks.reduce(0) { $0 + $1.characters } }
         /// Where the story sits, first and last element (nil if no container won): the
         /// element around the best-scoring block, so that text added beside the story is
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
@@ -217,17 +219,16 @@ public struct ReadabilityExtractor: ArticleExtractor {
             return found
         }
         let first = score(collected, method: .container)
-        let length = first.blocks.reduce(0) { $0 + $1.characters }
         // (Retrying longer first readings too, at 500-2,000 characters, helped wceb-news's tuning
         // folds by up to 0.007 F1 but cost trafilatura-eval's held-out fold 0.4 points: not kept.)
-        guard length < minimumStoryCharacters else { return first }
+        guard first.characters < minimumStoryCharacters else { return first }
         var retried = retry(.tagsOnly)
         let second = score(retried, method: .containerByTags)
-        var best = second.blocks.reduce(0, { $0 + $1.characters }) > length ? second : first
-        if best.blocks.reduce(0, { $0 + $1.characters }) < minimumStoryCharacters {
+        var best = second.characters > first.characters ? second : first
+        if best.characters < minimumStoryCharacters {
             let everything = retry(.nonText)
             let third = score(everything, method: .containerByTags)
-            if third.blocks.reduce(0, { $0 + $1.characters }) > best.blocks.reduce(0, { $0 + $1.characters }) {
+            if third.characters > best.characters {
                 best = third
                 if explaining { best.report?.notes.append("read a third time skipping only scripts and styles: the story sits in an element that usually holds furniture") }
             }
@@ -235,7 +236,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         }
         // Never an empty article for a page that has one: no container held enough text, so
         // take the densest run of prose paragraphs instead.
-        let bestLength = best.blocks.reduce(0) { $0 + $1.characters }
+        let bestLength = best.characters
         let run = ParagraphRun.densest(in: retried.blocks)
         let runLength = run.reduce(0) { $0 + $1.characters }
         guard bestLength < minimumStoryCharacters, runLength > bestLength, runLength >= ParagraphRun.minimumCharacters else { return best }

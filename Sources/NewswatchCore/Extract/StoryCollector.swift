@@ -66,10 +66,7 @@ struct StoryCollector {
         }
         if skipped {
             if skippedElements != nil, !tag.isNeverText, skippedElements!.count < 40 {
-                var name = tag.name
-                if let id = attributes.id, !id.isEmpty { name += "#" + id }
-                if let className = attributes.className, !className.isEmpty { name += "." + className.split(separator: " ").prefix(3).joined(separator: ".") }
-                skippedElements!.append(name)
+                skippedElements!.append(selectorName(tag: tag.name, id: attributes.id, className: attributes.className))
             }
             if tag.isBlock { flush() } else { collapser.appendSpace() }
             ignoredDepth = 1

@@ -63,6 +63,12 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
     /// The fetcher was stopped (shutdown) before the transfer finished: not the server's fault.
     case cancelled
 
+    /// The other side did not answer in time (a hook worth no second try in the same run).
+    public var isTimeout: Bool {
+        if case .timedOut = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let url): return "invalid URL '\(url)'"

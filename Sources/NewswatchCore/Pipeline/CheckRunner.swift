@@ -307,7 +307,6 @@ public struct CheckRunner: Sendable {
                 state.goneSince = now
                 return .held(watch: watch, reason: "HTTP \(response.status); a removal is announced if the next check confirms it")
             }
-            state.removalAnnounced = true
             state.removedSince = now
             state.lifecycle = (state.lifecycle ?? []) + [LifecycleEntry(event: .removed, at: now, status: response.status)]
             return .removed(watch: watch, status: response.status)

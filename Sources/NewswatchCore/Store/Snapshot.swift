@@ -91,6 +91,8 @@ public struct WatchState: Codable, Sendable, Hashable {
     public var suspectHash: String?
     /// When the page started answering 404/410, and whether its removal was announced.
     public var goneSince: Date?
+    /// Written by earlier releases when a removal was announced; read, never written now
+    /// (`removedSince` says the same with a date).
     public var removalAnnounced: Bool?
     /// Set while the story is taken down (a confirmed 404/410): checked rarely and quietly
     /// until it answers again, which is a `restored` event.
