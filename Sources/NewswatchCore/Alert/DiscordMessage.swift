@@ -55,12 +55,7 @@ public enum DiscordMessage {
         }.joined()
     }
 
-    private static func marked(_ text: String, _ mark: String) -> String {
-        let core = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !core.isEmpty else { return text }
-        let leading = text.prefix { $0.isWhitespace }, trailing = String(text.reversed().prefix { $0.isWhitespace }.reversed())
-        return "\(leading)\(mark)\(escape(core))\(mark)\(trailing)"
-    }
+    private static func marked(_ text: String, _ mark: String) -> String { ParagraphChange.marked(text, mark, escape: escape) }
 
     /// Discord markdown's special characters, backslash-escaped, so a page can neither format
     /// nor hide text in our message, nor make a masked link: `\ * _ ~ ` | [ ]` anywhere, and

@@ -9,6 +9,16 @@ public enum ParagraphChange: Sendable, Equatable {
     case added(String)
     case removed(String)
 
+    /// `text` wrapped in a chat app's emphasis `mark` (`~`, `*`, `~~`, `**`) around its words,
+    /// white space kept outside (apps format marks only where they touch a word), the words
+    /// passed through `escape`. White space alone is returned as it is.
+    static func marked(_ text: String, _ mark: String, escape: (String) -> String) -> String {
+        let core = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !core.isEmpty else { return text }
+        let leading = text.prefix { $0.isWhitespace }, trailing = String(text.reversed().prefix { $0.isWhitespace }.reversed())
+        return "\(leading)\(mark)\(escape(core))\(mark)\(trailing)"
+    }
+
     /// The changed paragraphs of an alert, in story order.
     public static func list(_ alert: Alert) -> [ParagraphChange] {
         guard let document = alert.change else {

@@ -60,12 +60,7 @@ public enum SlackMessage {
     static func struck(_ text: String) -> String { marked(text, "~") }
     static func bold(_ text: String) -> String { marked(text, "*") }
 
-    private static func marked(_ text: String, _ mark: String) -> String {
-        let core = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !core.isEmpty else { return escape(text) }
-        let leading = text.prefix { $0.isWhitespace }, trailing = String(text.reversed().prefix { $0.isWhitespace }.reversed())
-        return "\(leading)\(mark)\(pageText(core))\(mark)\(trailing)"
-    }
+    private static func marked(_ text: String, _ mark: String) -> String { ParagraphChange.marked(text, mark, escape: pageText) }
 
     /// Text from a page: escaped, and its own `*`, `~`, `_` and backquotes turned into
     /// look-alikes, so a page can neither format our message nor fake a deletion.
