@@ -146,7 +146,10 @@ struct SchedulerTests {
         _ = try Data(contentsOf: URL(string: receiver.url("/mode/ok"))!)
         try Outbox(storeRoot: work + "/store").retry(nil)
         deadline = Date().addingTimeInterval(15)
-        while Date() < deadline && accepted() == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        // The receiver logs the request before `watch` reads the answer and marks the entry, so
+        // wait for both.
+        func delivered() -> Bool { Outbox(storeRoot: work + "/store").entries().first?.status == .delivered }
+        while Date() < deadline && (accepted() == 0 || !delivered()) { Thread.sleep(forTimeInterval: 0.1) }
         #expect(accepted() == 1, "the due retry was not delivered while no watch was due")
         #expect(Outbox(storeRoot: work + "/store").entries().first?.status == .delivered)
     }
