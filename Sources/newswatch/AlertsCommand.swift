@@ -31,26 +31,38 @@ struct AlertsListCommand: AsyncParsableCommand {
     @Flag(name: .customLong("show-urls"), help: "Show webhook URLs in full. By default only scheme and host are shown: a Slack or Discord hook URL is itself the secret.")
     var showURLs = false
 
-    /// `https://hooks.slack.com/…` unless `--show-urls`.
-    func shown(_ url: String) -> String { showURLs ? url : WebhookConfig.masked(url) }
+    /// The store keeps hook URLs masked; the full URL of a hook still in the watchlists
+    /// comes from there (read without needing secrets, and silently: listing alerts must
+    /// work without a watchlist).
+    var currentHooks: [WebhookConfig] {
+        let list = try? WatchlistLoader(requireSecrets: false).load(path: global.watchlists)
+        return Array(Set(list?.watches.flatMap(\.webhooks) ?? []))
+    }
+
+    /// `https://hooks.slack.com/…` unless `--show-urls`; a hook no longer configured says so.
+    func shown(_ entry: OutboxEntry, hooks: [WebhookConfig]) -> String {
+        guard let hook = entry.hook(in: hooks) else { return WebhookConfig.masked(entry.hookURL) + " (no longer in the watchlists)" }
+        return showURLs ? hook.url : hook.maskedURL
+    }
 
     /// Error texts can quote the hook URL too.
     func shown(error: String?, of entry: OutboxEntry) -> String? {
-        error.map { showURLs ? $0 : $0.replacingOccurrences(of: entry.hookURL, with: shown(entry.hookURL)) }
+        error.map { showURLs ? $0 : $0.replacingOccurrences(of: entry.hookURL, with: WebhookConfig.masked(entry.hookURL)) }
     }
 
     func run() async throws {
-        let store: FileSnapshotStore
+        let store: any MaintainableStore
         do { store = try global.openExistingStore() } catch let error as CLIError {
             Terminal.error(error.description)
             throw ExitCode(error.exitCode)
         }
-        var entries = Outbox(storeRoot: store.root).entries()
+        var entries = store.makeOutbox().entries()
+        let hooks = currentHooks
         if let status { entries = entries.filter { $0.status.rawValue == status } }
         if json {
             let rows: [[String: Any]] = entries.map { entry in
                 ["id": entry.id, "event": entry.alert.id, "type": entry.alert.type.rawValue, "watch": entry.alert.watch,
-                 "hook": shown(entry.hookURL), "status": entry.status.rawValue, "attempts": entry.attempts,
+                 "hook": shown(entry, hooks: hooks), "status": entry.status.rawValue, "attempts": entry.attempts,
                  "created": Timestamp.display(entry.createdAt), "nextAttempt": Timestamp.display(entry.nextAttempt),
                  "error": shown(error: entry.lastError, of: entry) ?? NSNull()]
             }
@@ -60,7 +72,7 @@ struct AlertsListCommand: AsyncParsableCommand {
         }
         if entries.isEmpty { Terminal.write("the outbox is empty\n"); return }
         for entry in entries {
-            var line = "\(entry.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.id)  \(entry.alert.type.rawValue) \(entry.alert.watch) -> \(shown(entry.hookURL))  attempts \(entry.attempts)"
+            var line = "\(entry.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.id)  \(entry.alert.type.rawValue) \(entry.alert.watch) -> \(shown(entry, hooks: hooks))  attempts \(entry.attempts)"
             if entry.status == .pending { line += ", next \(Timestamp.display(entry.nextAttempt))" }
             if let error = shown(error: entry.lastError, of: entry), entry.status != .delivered { line += "\n          last error: \(error)" }
             Terminal.write(line + "\n")
@@ -82,9 +94,11 @@ struct AlertsRetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let list = try global.loadWatchlist()
-            let store = try global.openExistingStore()
-            let outbox = Outbox(storeRoot: store.root)
+            let store = try await global.openExistingStoreForWriting()
+            let outbox = store.makeOutbox()
             let outcomes = try await store.withWriterLock(wait: wait) { () async throws -> [DeliveryOutcome] in
+                let moved = try outbox.retarget(id, watches: list.watches)
+                if moved > 0 { Terminal.info("newswatch: \(moved) alerts whose hook was removed or changed go to the watch's current hooks") }
                 let count = try outbox.retry(id)
                 if count == 0 { throw CLIError(id.map { "no undelivered alert with id \($0)" } ?? "nothing to retry: every alert was delivered") }
                 return await outbox.deliver(hooks: Array(Set(list.watches.flatMap(\.webhooks))), notifier: WebhookNotifier(), force: true)

@@ -56,8 +56,8 @@ struct CheckCommand: AsyncParsableCommand {
                     return watch
                 }
             }
-            let store = try global.openOrCreateStore()
-            var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: Outbox(storeRoot: store.root))
+            let store = try await global.openOrCreateStore()
+            var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: store.makeOutbox())
             runner.knownHooks = list.watches.flatMap(\.webhooks)
             runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
@@ -66,11 +66,10 @@ struct CheckCommand: AsyncParsableCommand {
                 if showProgress { Terminal.info("checking \(due.count) of \(selected.count) watches…") }
                 var report = await runner.run(due)
                 report.notDue = selected.count - due.count
-                do { try store.packIfNeeded() } catch { report.storeErrors.append("packing objects: \(error)") }
                 let states = (try? store.states()) ?? [:]
                 // The next run is owed when a watch falls due or an alert's retry does.
                 let nextWatch = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date()
-                let earliest = min(nextWatch, Outbox(storeRoot: store.root).nextRetry() ?? .distantFuture)
+                let earliest = min(nextWatch, store.makeOutbox().nextRetry() ?? .distantFuture)
                 try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
                 return report
             }

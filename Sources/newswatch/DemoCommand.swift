@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
             await site.stop()
             throw CLIError("demo watchlist: \(error)")
         }
-        let store = FileSnapshotStore(root: (directory as NSString).appendingPathComponent("snapshots"))
+        let store = try SQLiteStore(root: (directory as NSString).appendingPathComponent("snapshots"))
         let runner = CheckRunner(store: store)
         let printer = ReportPrinter(style: style, json: false)
 

@@ -11,10 +11,11 @@ struct GlobalOptions: ParsableArguments {
     var store: String = "snapshots"
 
     /// For commands that only read: the store must exist (a typo in --store is an error, not
-    /// an empty history).
-    func openExistingStore() throws -> FileSnapshotStore {
+    /// an empty history). A store of the older file layout is read as it is.
+    func openExistingStore() throws -> any MaintainableStore {
         switch StoreLocation.inspect(store) {
-        case .store: return FileSnapshotStore(root: store)
+        case .store: return try openDatabase(create: false)
+        case .fileLayout: return FileSnapshotStore(root: store)
         case .missing:
             throw CLIError.usage("no store at \(store) (run `newswatch check` to create one, or pass --store DIR)")
         case .emptyDirectory:
@@ -24,12 +25,23 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// For `check` and `watch`: an existing store, or a new one in an existing directory,
-    /// announced on stderr. Never writes into a directory that holds something else.
-    func openOrCreateStore() throws -> FileSnapshotStore {
+    /// For commands that change an existing store (prune, reextract, alerts retry): a store
+    /// of the older file layout is migrated first.
+    func openExistingStoreForWriting() async throws -> any MaintainableStore {
+        if StoreLocation.inspect(store) == .fileLayout { try await migrateFileLayout() }
+        return try openExistingStore()
+    }
+
+    /// For `check` and `watch`: an existing store (migrated first if it has the older file
+    /// layout), or a new one in an existing directory, announced on stderr. Never writes into
+    /// a directory that holds something else.
+    func openOrCreateStore() async throws -> any MaintainableStore {
         switch StoreLocation.inspect(store) {
         case .store, .emptyDirectory:
-            return FileSnapshotStore(root: store)
+            return try openDatabase(create: true)
+        case .fileLayout:
+            try await migrateFileLayout()
+            return try openDatabase(create: false)
         case .notAStore(let why):
             throw CLIError.usage("\(store) is not a newswatch store (\(why)); pass --store with a new or empty directory")
         case .missing:
@@ -44,7 +56,31 @@ struct GlobalOptions: ParsableArguments {
                 throw CLIError("cannot create the store at \(store): \(error.localizedDescription)")
             }
             Terminal.info("newswatch: created a new store at \(store)")
-            return FileSnapshotStore(root: store)
+            return try openDatabase(create: true)
+        }
+    }
+
+    private func openDatabase(create: Bool) throws -> SQLiteStore {
+        do { return try SQLiteStore(root: store, create: create) } catch { throw CLIError("cannot open the store: \(error)") }
+    }
+
+    /// Migrates a store of the file layout into the SQLite store, as its only writer.
+    @discardableResult
+    func migrateFileLayout() async throws -> StoreMigration.Summary {
+        let legacy = FileSnapshotStore(root: store)
+        do {
+            return try await legacy.withWriterLock(wait: 30) {
+                guard StoreMigration.needsMigration(store) else { return StoreMigration.Summary() }
+                Terminal.info("newswatch: migrating the store at \(store) to the SQLite store (newswatch.db)…")
+                let summary = try StoreMigration.migrate(store)
+                Terminal.info("newswatch: migrated \(summary.versions) versions of \(summary.watches) watches and \(summary.alerts) alerts; "
+                              + "the old files are in \(summary.backup) (remove them once you are satisfied)")
+                return summary
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot migrate the store at \(store): \(error)")
         }
     }
 
@@ -138,7 +174,7 @@ struct FetchOptions: ParsableArguments {
 }
 
 /// A read command named a watch with no history: most often a typo, so suggest the nearest.
-func noVersions(_ watch: String, in store: FileSnapshotStore, path: String) -> CLIError {
+func noVersions(_ watch: String, in store: any SnapshotStore, path: String) -> CLIError {
     var message = "watch '\(watch)' has no stored versions in \(path)"
     if let suggestion = closest(to: watch, in: (try? store.watchNames()) ?? []) { message += "; did you mean '\(suggestion)'?" }
     return CLIError.usage(message)

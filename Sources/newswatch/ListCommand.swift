@@ -20,13 +20,13 @@ struct ListCommand: AsyncParsableCommand {
             switch StoreLocation.inspect(global.store) {
             case .notAStore(let why): throw CLIError.usage("\(global.store) is not a newswatch store (\(why))")
             case .missing: Terminal.warn("no store at \(global.store) yet: nothing has been checked (run `newswatch check`)")
-            case .store, .emptyDirectory: break
+            case .store, .fileLayout, .emptyDirectory: break
             }
-            let store = FileSnapshotStore(root: global.store)
-            let states = (try? store.states()) ?? [:]
+            let store: (any SnapshotStore)? = try? global.openExistingStore()
+            let states = (try? store?.states()) ?? [:]
             var rows: [[String: Any]] = []
             for watch in list.watches {
-                let versions = (try? store.versions(of: watch.name)) ?? []
+                let versions = (try? store?.versions(of: watch.name)) ?? []
                 let state = states[watch.name] ?? WatchState()
                 var row: [String: Any] = ["name": watch.name, "url": watch.url, "every": watch.adaptive ? "adaptive" : watch.every.description, "versions": versions.count]
                 row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()

@@ -41,7 +41,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let store = try global.openExistingStore()
+            let store = try await global.openExistingStoreForWriting()
             let policy = PrunePolicy(keepLast: keepLast, olderThan: olderThan.flatMap(Interval.init(parsing:))?.seconds, includeFirst: includeFirst)
             let result = try await store.withWriterLock(wait: wait) {
                 try store.prune(policy, watches: watches.isEmpty ? nil : watches, now: Date(), dryRun: dryRun)

@@ -26,7 +26,7 @@ struct ReextractCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let store = try global.openExistingStore()
+            let store = try await global.openExistingStoreForWriting()
             var select: ContentSelector?
             var remove: [ContentSelector] = []
             if !withoutSelectors {

@@ -15,7 +15,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store: FileSnapshotStore
+        let store: any MaintainableStore
         do { store = try global.openExistingStore() } catch let error as CLIError {
             Terminal.error(error.description)
             throw ExitCode(error.exitCode)

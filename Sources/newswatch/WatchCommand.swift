@@ -44,12 +44,12 @@ struct WatchCommand: AsyncParsableCommand {
         let fetcher = fetch.fetcher
         signals.onStop = { fetcher.stop() }
         signals.install()
-        let store: FileSnapshotStore
-        do { store = try global.openOrCreateStore() } catch let error as CLIError {
+        let store: any MaintainableStore
+        do { store = try await global.openOrCreateStore() } catch let error as CLIError {
             log.error("\(error.description)")
             throw ExitCode(error.exitCode)
         }
-        var runner = CheckRunner(store: store, fetcher: fetcher, outbox: Outbox(storeRoot: store.root))
+        var runner = CheckRunner(store: store, fetcher: fetcher, outbox: store.makeOutbox())
         var watchlist: Watchlist?
         var fingerprint: [String: String] = [:]
         log.info("watching", metadata: ["watchlists": "\(global.watchlists)", "store": "\(global.store)"])
@@ -85,7 +85,6 @@ struct WatchCommand: AsyncParsableCommand {
                     }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
                     let report = await runner.run(due)
-                    try? store.packIfNeeded()
                     return report
                 }
                 for event in report.events {

@@ -132,7 +132,7 @@ struct CheckEndToEndTests {
     @Test func secondWriterExits75() async throws {
         let work = Fixtures.temporaryDirectory()
         try "watches:\n  - name: a\n    url: file:///dev/null\n".write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
-        let store = FileSnapshotStore(root: work + "/store")
+        let store = try SQLiteStore(root: work + "/store")
         try await store.withWriterLock(wait: nil) {
             let result = try runCLI(["check", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
             #expect(result.status == 75)

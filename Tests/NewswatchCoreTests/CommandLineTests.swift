@@ -141,7 +141,7 @@ struct CommandLineTests {
     /// `reextract` reads pages with the watch's own `remove:`: the sidebar that changes on every
     /// fetch stays out of history, and the next check reports nothing.
     @Test func reextractUsesTheWatchsSelectors() throws {
-        let store = FileSnapshotStore(root: work + "/store")
+        let store = try SQLiteStore(root: work + "/store")
         let before = try store.versions(of: "budget").map { try store.article(of: $0) }
         let result = try runCLI(["reextract", "budget"] + common)
         #expect(result.status == 0, "\(result.stderr)")

@@ -60,10 +60,10 @@ struct HostileWebTests {
             let seconds = Date().timeIntervalSince(started)
             let peak = Int(result.stderr.components(separatedBy: "peak-kb=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
             let reason = result.stderr.split(separator: "\n").first { $0.hasPrefix("newswatch: bad:") }.map(String.init)
-            let stored = (try? FileSnapshotStore(root: store).versions(of: "bad")) ?? []
+            let stored = (try? SQLiteStore(root: store).versions(of: "bad")) ?? []
             if let words = Self.readable[name] {
                 #expect(stored.count == 1 && reason == nil, "\(name): a readable page should be stored: \(reason ?? "")")
-                let text = try stored.first.map { try FileSnapshotStore(root: store).article(of: $0).text } ?? ""
+                let text = try stored.first.map { try SQLiteStore(root: store).article(of: $0).text } ?? ""
                 #expect(text.contains(words), "\(name) was not decoded as a browser would: \(text)")
             } else {
                 #expect(stored.isEmpty, "\(name) stored a version")

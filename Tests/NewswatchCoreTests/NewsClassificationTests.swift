@@ -170,7 +170,7 @@ struct NewsClassificationTests {
             #expect(!line.contains("paragraph"), "a headline edit reported as paragraphs: \(line)")
         }
         // The page's headlines are kept with each version.
-        let store = FileSnapshotStore(root: work + "/store")
+        let store = try SQLiteStore(root: work + "/store")
         let latest = try #require(try store.latestVersion(of: "headline-og"))
         let headlines = try #require(try store.article(of: latest).headlines)
         #expect(headlines.visible == Self.headline && headlines.openGraph == edited && headlines.linkedData == Self.headline)

@@ -72,7 +72,7 @@ struct SchedulerTests {
         #expect(first.stderr.contains("busy: HTTP 503"))
         let second = try runCLI(args)  // nothing due: no fetch, no output
         #expect(second.stdout.isEmpty && second.stderr.isEmpty && second.status == 0)
-        let states = try FileSnapshotStore(root: work + "/store").states()
+        let states = try SQLiteStore(root: work + "/store").states()
         let wait = try #require(states["busy"]?.nextDue).timeIntervalSince(try #require(states["busy"]?.lastChecked))
         #expect(wait >= 600, "a failing watch waits at least its interval")
     }
@@ -104,7 +104,7 @@ struct SchedulerTests {
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(log)")
         #expect(log.contains("stopped"))
-        let store = FileSnapshotStore(root: work + "/store")
+        let store = try SQLiteStore(root: work + "/store")
         #expect(store.verify().isHealthy)
         // What was fetched before the signal is stored; aborted watches stay due and the next
         // run stores them.
@@ -138,20 +138,21 @@ struct SchedulerTests {
         func accepted() -> Int {
             ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("\"mode\": \"ok\"") }.count
         }
+        func outbox() -> [OutboxEntry] { (try? SQLiteStore(root: work + "/store", create: false))?.makeOutbox().entries() ?? [] }
         // The first cycle stores the story; its alert fails and waits for a retry.
         var deadline = Date().addingTimeInterval(20)
-        while Date() < deadline && Outbox(storeRoot: work + "/store").entries().first?.attempts ?? 0 == 0 { Thread.sleep(forTimeInterval: 0.1) }
-        #expect(Outbox(storeRoot: work + "/store").entries().first?.status == .pending)
+        while Date() < deadline && outbox().first?.attempts ?? 0 == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(outbox().first?.status == .pending)
         // The hook recovers and the retry falls due (as `alerts retry` makes it, without sending).
         _ = try Data(contentsOf: URL(string: receiver.url("/mode/ok"))!)
-        try Outbox(storeRoot: work + "/store").retry(nil)
+        try SQLiteStore(root: work + "/store").makeOutbox().retry(nil)
         deadline = Date().addingTimeInterval(15)
         // The receiver logs the request before `watch` reads the answer and marks the entry, so
         // wait for both.
-        func delivered() -> Bool { Outbox(storeRoot: work + "/store").entries().first?.status == .delivered }
+        func delivered() -> Bool { outbox().first?.status == .delivered }
         while Date() < deadline && (accepted() == 0 || !delivered()) { Thread.sleep(forTimeInterval: 0.1) }
         #expect(accepted() == 1, "the due retry was not delivered while no watch was due")
-        #expect(Outbox(storeRoot: work + "/store").entries().first?.status == .delivered)
+        #expect(outbox().first?.status == .delivered)
     }
 
     /// SIGTERM aborts transfers in progress: a page that never answers (30 s timeout) does not
@@ -182,7 +183,7 @@ struct SchedulerTests {
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(took < 2, "exit took \(took) s after SIGTERM")
         #expect(process.terminationStatus == 0, "\(log)")
-        let states = try FileSnapshotStore(root: work + "/store").states()
+        let states = try SQLiteStore(root: work + "/store").states()
         #expect(states["silent"]?.consecutiveFailures ?? 0 == 0, "an aborted fetch is not the server's failure: \(states["silent"]?.lastError ?? "") \(log)")
     }
 }

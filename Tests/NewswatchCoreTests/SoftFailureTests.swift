@@ -27,7 +27,7 @@ struct SoftFailureTests {
         #expect(run.status == 0)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("s: held:"))
-        #expect(try FileSnapshotStore(root: work + "/store").versions(of: "s").count == 1)
+        #expect(try SQLiteStore(root: work + "/store").versions(of: "s").count == 1)
 
         // The story comes back: nothing happened.
         try page(story).write(toFile: file, atomically: true, encoding: .utf8)
@@ -65,7 +65,7 @@ struct SoftFailureTests {
         let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: server.url("/webhook-log"))!)) as! [[String: Any]]
         let types = log.compactMap { ($0["body"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["type"] as? String }
         #expect(types == ["removed"])
-        #expect(try FileSnapshotStore(root: work + "/store").versions(of: "s").count == 1, "no version deletes every line")
+        #expect(try SQLiteStore(root: work + "/store").versions(of: "s").count == 1, "no version deletes every line")
     }
 
     /// `on: [error]`: one alert when a watch starts failing, none while it keeps failing,
@@ -152,7 +152,7 @@ struct SoftFailureTests {
             #expect(run.stdout.isEmpty, "\(run.stdout)")
             #expect(!run.stderr.contains("s:"), "\(run.stderr)")
         }
-        let state = try #require(try FileSnapshotStore(root: work + "/store").states()["s"])
+        let state = try #require(try SQLiteStore(root: work + "/store").states()["s"])
         #expect(state.consecutiveFailures == 0 && state.lastError == nil)
         #expect(try #require(state.nextDue).timeIntervalSince(try #require(state.lastChecked)) >= 86_400, "a removed story is looked at daily")
         #expect(try runCLI(["list"] + common).stdout.contains("removed since"))

@@ -11,7 +11,7 @@ struct StoreTests {
     }
 
     @Test func roundTripsVersions() throws {
-        let store = FileSnapshotStore(root: Fixtures.temporaryDirectory())
+        let store = try SQLiteStore(root: Fixtures.temporaryDirectory())
         let first = try store.append(snapshot("Headline", ["First paragraph of the story."]), to: "story")
         let second = try store.append(snapshot("Headline 2", ["First paragraph of the story.", "Second."], html: "<html>v2</html>"), to: "story")
         #expect(first.number == 1)
@@ -25,7 +25,7 @@ struct StoreTests {
 
     @Test func sharesIdenticalContent() throws {
         let root = Fixtures.temporaryDirectory()
-        let store = FileSnapshotStore(root: root)
+        let store = try SQLiteStore(root: root)
         let a = try store.append(snapshot("Same", ["Same text."]), to: "one")
         let b = try store.append(snapshot("Same", ["Same text."]), to: "two")
         #expect(a.article == b.article)
@@ -34,7 +34,7 @@ struct StoreTests {
 
     @Test func storesNothingInPlainText() throws {
         let root = Fixtures.temporaryDirectory()
-        let store = FileSnapshotStore(root: root)
+        let store = try SQLiteStore(root: root)
         let secretLine = "This distinctive paragraph must never appear uncompressed on disk."
         _ = try store.append(snapshot("Title", [secretLine], html: "<p>\(secretLine)</p>"), to: "story")
         let enumerator = FileManager.default.enumerator(atPath: root)!
@@ -44,33 +44,30 @@ struct StoreTests {
             #expect(!String(decoding: data, as: UTF8.self).contains("distinctive paragraph"), "plain text in \(relative)")
             checked += 1
         }
-        #expect(checked >= 3)
+        #expect(checked >= 1)
     }
 
     @Test func detectsCorruptObjects() throws {
         let root = Fixtures.temporaryDirectory()
-        let store = FileSnapshotStore(root: root)
+        let store = try SQLiteStore(root: root)
         let record = try store.append(snapshot("Title", ["Body."]), to: "story")
-        let path = store.objectPath(record.article)
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        bytes[bytes.count / 2] ^= 0xFF
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try store.flipByte(inObject: record.article)
         #expect(throws: StoreError.self) { try store.article(of: record) }
     }
 
     @Test func reportsCorruptLogLine() throws {
         let root = Fixtures.temporaryDirectory()
-        let store = FileSnapshotStore(root: root)
+        let store = try SQLiteStore(root: root)
         _ = try store.append(snapshot("Title", ["Body."]), to: "story")
-        let log = root + "/watches/story.jsonl"
-        var data = try Data(contentsOf: URL(fileURLWithPath: log))
-        data.append(Data("{\"number\": 2, \"trunc".utf8))
-        try data.write(to: URL(fileURLWithPath: log))
-        #expect(throws: StoreError.corruptLog(path: log, line: 2, reason: "not a valid version record")) { try store.versions(of: "story") }
+        _ = try store.append(snapshot("Title", ["Body, edited."]), to: "story")
+        try store.truncateRecord(of: "story", number: 2)
+        #expect(throws: StoreError.corruptLog(path: store.databasePath + " (versions of story)", line: 2, reason: "not a valid version record")) {
+            try store.versions(of: "story")
+        }
     }
 
     @Test func rejectsNamesThatEscapeTheStore() throws {
-        let store = FileSnapshotStore(root: Fixtures.temporaryDirectory())
+        let store = try SQLiteStore(root: Fixtures.temporaryDirectory())
         for name in ["../evil", "..", "a/b", ".hidden", ""] {
             #expect(throws: StoreError.self) { try store.append(snapshot("T", ["B"]), to: name) }
         }
@@ -78,8 +75,8 @@ struct StoreTests {
 
     @Test func oneWriterAtATime() async throws {
         let root = Fixtures.temporaryDirectory()
-        let holder = FileSnapshotStore(root: root)
-        let other = FileSnapshotStore(root: root)
+        let holder = try SQLiteStore(root: root)
+        let other = try SQLiteStore(root: root)
         try await holder.withWriterLock(wait: nil) {
             await #expect(throws: StoreError.locked(path: root + "/lock")) {
                 try await other.withWriterLock(wait: 0.3) { }

@@ -1,5 +1,5 @@
 import Foundation
-import NewswatchCore
+@testable import NewswatchCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -180,4 +180,22 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:], currentD
     process.waitUntilExit()
     return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Damage done on purpose, to see the store notice it.
+extension SQLiteStore {
+    /// Flips one bit in the middle of an object's stored bytes.
+    func flipByte(inObject id: String) throws {
+        var bytes = try objects.storage.raw(id)
+        bytes[bytes.startIndex + bytes.count / 2] ^= 0x01
+        try query("UPDATE objects SET bytes = ?1 WHERE id = ?2", [.blob(bytes), .blob(ObjectDatabase.rawID(id))])
+    }
+
+    /// Cuts a version record short, as a torn write would.
+    func truncateRecord(of watch: String, number: Int) throws {
+        guard case .blob(let record)? = try query("SELECT record FROM versions WHERE watch = ?1 AND number = ?2",
+                                                 [.text(watch), .integer(Int64(number))]).first?.first else { return }
+        try query("UPDATE versions SET record = ?1 WHERE watch = ?2 AND number = ?3",
+                  [.blob(record.prefix(record.count - 20)), .text(watch), .integer(Int64(number))])
+    }
 }

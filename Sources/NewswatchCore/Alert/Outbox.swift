@@ -27,7 +27,7 @@ public struct OutboxEntry: Codable, Sendable {
     /// This entry's hook among `hooks`: the one with its configuration; failing that (the
     /// secret or headers were changed since, or an entry older than hook identities), the
     /// current configuration of the same URL.
-    func hook(in hooks: [WebhookConfig]) -> WebhookConfig? {
+    public func hook(in hooks: [WebhookConfig]) -> WebhookConfig? {
         if let hookID, let exact = hooks.first(where: { $0.identity == hookID }) { return exact }
         return hooks.first(where: { $0.url == hookURL })
     }
@@ -35,53 +35,37 @@ public struct OutboxEntry: Codable, Sendable {
     var hookKey: String { hookID ?? hookURL }
 }
 
-/// The outbox: durable alerts awaiting delivery. Written in the store directory, one file per
-/// entry (`outbox/SEQUENCE.json`, write-temp-then-rename) plus `outbox/alerted.json`, the
-/// last version of each watch whose alerts exist; a check that died between storing a version
-/// and writing its alerts is repaired from that on the next run, so nothing is lost.
+/// The outbox: durable alerts awaiting delivery, kept by an `OutboxStorage` (a table of the
+/// store's database, or files in stores of the older layout) with the last version of each
+/// watch whose alerts exist; a check that died between storing a version and writing its
+/// alerts is repaired from that on the next run, so nothing is lost.
 public final class Outbox: @unchecked Sendable {
-    public let directory: String
-    private let temporaryDirectory: String
+    public let storage: any OutboxStorage
 
-    /// alerted.json as this process last read or updated it; written by `flushMarkers()`.
+    /// The markers as this process last read or updated them; written by `flushMarkers()`.
     private var markers: [String: Int]?
-    private var markersDirty = false
+    /// Whether any markers were ever recorded (a new outbox has none).
+    private var hadMarkers = false
+    private var changedMarkers: Set<String> = []
     private let lock = NSLock()
-    /// Entry ids on disk and the next sequence number, read once per run (see `refresh()`) so
+    /// Entry ids stored and the next sequence number, read once per run (see `refresh()`) so
     /// that queueing an alert does not re-read every entry.
     private var index: (ids: Set<String>, nextSequence: Int)?
     /// Delivered entries are kept this long (for `alerts`), then removed.
     public var retention: TimeInterval = 7 * 86400
 
-    public init(storeRoot: String) {
-        directory = (storeRoot as NSString).appendingPathComponent("outbox")
-        temporaryDirectory = (storeRoot as NSString).appendingPathComponent("tmp")
+    public init(storage: any OutboxStorage) {
+        self.storage = storage
     }
 
-    static var encoder: JSONEncoder { JSONCoding.encoder }
-    static var decoder: JSONDecoder { JSONCoding.decoder }
-
-    private func ensure() throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)
+    /// The outbox of a store in the file layout at `storeRoot`.
+    public convenience init(storeRoot: String) {
+        self.init(storage: FileOutboxStorage(storeRoot: storeRoot))
     }
 
-    public func entries() -> [OutboxEntry] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".json") && $0 != "alerted.json" }.compactMap { name in
-            FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name))
-                .flatMap { try? Self.decoder.decode(OutboxEntry.self, from: $0) }
-        }.sorted { $0.sequence < $1.sequence }
-    }
+    public func entries() -> [OutboxEntry] { storage.loadEntries() }
 
-    private func path(of entry: OutboxEntry) -> String {
-        (directory as NSString).appendingPathComponent(String(format: "%012d.json", entry.sequence))
-    }
-
-    func save(_ entry: OutboxEntry) throws {
-        try ensure()
-        try AtomicFile.write(try Self.encoder.encode(entry), to: path(of: entry), temporaryDirectory: temporaryDirectory)
-    }
+    func save(_ entry: OutboxEntry) throws { try storage.save(entry) }
 
     /// Forgets what this process read: call at the start of each run under the writer lock,
     /// since other processes (a cron `check` between a daemon's cycles) may have written.
@@ -89,7 +73,7 @@ public final class Outbox: @unchecked Sendable {
         lock.lock()
         index = nil
         markers = nil
-        markersDirty = false
+        changedMarkers = []
         lock.unlock()
     }
 
@@ -100,12 +84,21 @@ public final class Outbox: @unchecked Sendable {
         return loadedMarkers()
     }
 
+    /// Whether no alert markers were ever recorded: a new outbox, which starts from the
+    /// versions already stored rather than alerting old history.
+    public var isFresh: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = loadedMarkers()
+        return !hadMarkers
+    }
+
     private func loadedMarkers() -> [String: Int] {
         if let markers { return markers }
-        let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("alerted.json"))
-        let loaded = data.flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) } ?? [:]
-        markers = loaded
-        return loaded
+        let loaded = storage.loadMarkers()
+        hadMarkers = loaded != nil
+        markers = loaded ?? [:]
+        return loaded ?? [:]
     }
 
     /// Writes the alerted-version markers if `enqueue` moved any. Called once per batch of
@@ -114,11 +107,10 @@ public final class Outbox: @unchecked Sendable {
     public func flushMarkers() throws {
         lock.lock()
         defer { lock.unlock() }
-        guard markersDirty, let markers else { return }
-        try ensure()
-        try AtomicFile.write(try JSONEncoder().encode(markers), to: (directory as NSString).appendingPathComponent("alerted.json"),
-                             temporaryDirectory: temporaryDirectory)
-        markersDirty = false
+        guard !changedMarkers.isEmpty, let markers else { return }
+        try storage.saveMarkers(markers, changed: changedMarkers)
+        changedMarkers = []
+        hadMarkers = true
     }
 
     /// Queues `alert` for each hook, then records the version as alerted (in that order, so a
@@ -131,7 +123,7 @@ public final class Outbox: @unchecked Sendable {
         if (alerted[watch] ?? 0) < version || alerted.isEmpty {
             alerted[watch] = max(alerted[watch] ?? 0, version)
             markers = alerted
-            markersDirty = true
+            changedMarkers.insert(watch)
         }
         lock.unlock()
     }
@@ -158,7 +150,7 @@ public final class Outbox: @unchecked Sendable {
     /// Removes those of `entries` delivered longer than `retention` ago (kept until then for `alerts`).
     private func pruneDelivered(_ entries: [OutboxEntry], now: Date) {
         for entry in entries where entry.status == .delivered && now.timeIntervalSince(entry.deliveredAt ?? entry.createdAt) > retention {
-            try? FileManager.default.removeItem(atPath: path(of: entry))
+            storage.remove(entry)
         }
     }
 
@@ -223,6 +215,24 @@ public final class Outbox: @unchecked Sendable {
     /// When the earliest pending alert is next due for a try, if any is pending.
     public func nextRetry() -> Date? {
         entries().filter { $0.status == .pending }.map(\.nextAttempt).min()
+    }
+
+    /// Undelivered entries whose hook is no longer configured (removed, or its URL, secret or
+    /// headers changed) are queued again for the current hooks of their watch that want
+    /// that event, and the stale entries removed. Returns how many entries moved.
+    public func retarget(_ id: String?, watches: [Watch], now: Date = Date()) throws -> Int {
+        let hooks = Array(Set(watches.flatMap(\.webhooks)))
+        var moved = 0
+        for entry in entries() where entry.status != .delivered && entry.hook(in: hooks) == nil
+            && (id == nil || entry.id == id || entry.alert.id == id) {
+            guard let watch = watches.first(where: { $0.name == entry.alert.watch }) else { continue }
+            let current = watch.webhooks.filter { $0.wants(entry.alert.event) }
+            guard !current.isEmpty else { continue }
+            try enqueue(entry.alert, hooks: current, now: now)
+            storage.remove(entry)
+            moved += 1
+        }
+        return moved
     }
 
     /// Makes entries due now again (dead ones too); all when `id` is nil. Returns how many.

@@ -80,6 +80,9 @@ public struct CheckRunner: Sendable {
         let results = await pending!.value
         pending = number + 1 < slices.count ? Task { [next = slices[number + 1]] in await fetcher.fetch(Array(allRequests[next])) } : nil
         let extracted = await extractAll(sliceWatches, results, states: states, latest: latest)
+        // A slice's versions, states and alerts commit together: a crash leaves each watch as
+        // it was before the slice or as after it, and one sync serves the whole slice.
+        do { try store.beginBatch() } catch { report.storeErrors.append("cannot start writing: \(error)"); break }
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             // Aborted by a shutdown: nothing happened to this watch; it stays due.
             if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
@@ -142,15 +145,18 @@ public struct CheckRunner: Sendable {
         if let outbox {
             do { try outbox.flushMarkers() } catch { report.storeErrors.append("cannot record queued alerts: \(error)") }
         }
+        do {
+            try store.saveStates(Dictionary(sliceWatches.compactMap { watch in states[watch.name].map { (watch.name, $0) } }, uniquingKeysWith: { $1 }))
+            try store.commitBatch()
+        } catch {
+            store.rollbackBatch()
+            outbox?.refresh()
+            report.storeErrors.append("cannot save this slice's checks: \(error)")
+        }
         }
         if let outbox {
             let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
             report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier)
-        }
-        do {
-            try store.saveStates(states)
-        } catch {
-            report.storeErrors.append("cannot save watch state: \(error)")
         }
         return report
     }
@@ -159,7 +165,7 @@ public struct CheckRunner: Sendable {
     /// outbox starts from the versions already stored (no alerts for old history).
     private func queueMissedAlerts(_ watches: [Watch], latest: [String: Result<VersionRecord?, Error>], outbox: Outbox, now: Date) -> [String] {
         let alerted = outbox.alertedVersions()
-        let fresh = alerted.isEmpty && !FileManager.default.fileExists(atPath: (outbox.directory as NSString).appendingPathComponent("alerted.json"))
+        let fresh = outbox.isFresh
         var problems: [String] = []
         for watch in watches {
             // The whole history is read only for a watch whose latest version lacks its alerts.

@@ -43,6 +43,9 @@ public struct ScheduleHint: Codable, Sendable, Equatable {
     public func save(store: String) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
-        try AtomicFile.write(try encoder.encode(self), to: Self.path(in: store), temporaryDirectory: (store as NSString).appendingPathComponent("tmp"))
+        // Staged beside the store's files, in a folder of its own (the SQLite store has no other use for one).
+        let staging = (store as NSString).appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try AtomicFile.write(try encoder.encode(self), to: Self.path(in: store), temporaryDirectory: staging)
     }
 }

@@ -17,12 +17,14 @@ import Foundation
 public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     public let root: String
     let objects: ObjectDatabase
+    let files: PackedFileStorage
     /// Loose objects that trigger packing at the end of a check.
     public var packThreshold = 64
 
     public init(root: String) {
         self.root = root
-        objects = ObjectDatabase(root: root)
+        files = PackedFileStorage(root: root)
+        objects = ObjectDatabase(storage: files)
     }
 
     var temporaryDirectory: String { path("tmp") }
@@ -55,7 +57,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         directoriesReady = true
     }
 
-    func objectPath(_ id: String) -> String { objects.loosePath(id) }
+    func objectPath(_ id: String) -> String { files.loosePath(id) }
 
     func getObject(_ id: String) throws -> Data { try objects.get(id) }
 
@@ -135,14 +137,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         let siteBase = previous == nil ? host.flatMap { siteReferences()[$0] }.flatMap { objects.exists($0) ? $0 : nil } : nil
         let articleID = try objects.put(try Self.encoder.encode(snapshot.article), base: previous?.article)
         let htmlID = try objects.put(snapshot.html, base: previous?.html ?? siteBase)
-        var record = VersionRecord(
-            number: (previous?.number ?? 0) + 1, fetchedAt: snapshot.fetchedAt,
-            requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL, status: snapshot.status,
-            etag: snapshot.etag, lastModified: snapshot.lastModified, contentType: snapshot.contentType,
-            charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: articleID,
-            html: htmlID, storyHash: Self.storyHash(snapshot.article), title: snapshot.article.title)
-        record.storyLength = snapshot.article.storyText.utf8.count
-        record.extraction = snapshot.article.extraction
+        let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
         // The log gains one line; earlier lines are carried over byte for byte (a whole new
         // file still replaces the old one by rename, so a crash leaves one or the other).
         var newLog = log
@@ -181,6 +176,9 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         return sites
     }
 
+    /// The site references as stored (for migration).
+    func siteReferencesOnDisk() -> [String: String] { siteReferences() }
+
     private func saveSiteReference(_ id: String, for host: String) throws {
         var sites = siteReferences()
         sites[host] = id
@@ -189,14 +187,14 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     /// Dates as seconds: ISO-8601 parsing made reading 10,000 states the slowest part of a check.
-    private static let stateEncoder: JSONEncoder = {
+    static let stateEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
 
-    private static let stateDecoder: JSONDecoder = {
+    static let stateDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
@@ -228,9 +226,11 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         return try await body()
     }
 
+    public func makeOutbox() -> Outbox { Outbox(storeRoot: root) }
+
     /// Gathers loose objects into a pack when there are enough of them (call under the lock).
     public func packIfNeeded() throws {
-        if objects.looseIDs().count >= packThreshold || objects.packCount > 16 { try objects.pack() }
+        if files.looseIDs().count >= packThreshold || files.packCount > 16 { try files.pack() }
     }
 
     /// Temporary files left by a writer that was killed mid-write; safe to remove while we

@@ -76,6 +76,16 @@ public struct VersionRecord: Codable, Sendable, Hashable {
         self.storyHash = storyHash
         self.title = title
     }
+
+    /// The record of `snapshot` stored as version `number` with these object ids.
+    init(snapshot: Snapshot, number: Int, article: String, html: String) {
+        self.init(number: number, fetchedAt: snapshot.fetchedAt, requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL,
+                  status: snapshot.status, etag: snapshot.etag, lastModified: snapshot.lastModified, contentType: snapshot.contentType,
+                  charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: article, html: html,
+                  storyHash: FileSnapshotStore.storyHash(snapshot.article), title: snapshot.article.title)
+        storyLength = snapshot.article.storyText.utf8.count
+        extraction = snapshot.article.extraction
+    }
 }
 
 /// Small mutable per-watch state: what the next check needs to know.

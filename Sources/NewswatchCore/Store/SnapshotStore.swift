@@ -3,6 +3,8 @@ import Foundation
 /// The store stage. The filesystem store is the embedded default; a server-backed store
 /// implements the same protocol and the pipeline does not change.
 public protocol SnapshotStore: Sendable {
+    /// The store's directory.
+    var root: String { get }
     /// Every version of a watch, oldest first.
     func versions(of watch: String) throws -> [VersionRecord]
     /// The newest version (read on every check of every watch, so worth doing cheaply).
@@ -20,9 +22,20 @@ public protocol SnapshotStore: Sendable {
     func watchNames() throws -> [String]
     /// Runs `body` as the only writer. `wait` nil means fail at once if another writer holds it.
     func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T
+    /// Opens a batch: what is written until `commitBatch()` (versions, states, queued alerts)
+    /// becomes visible and durable together, or not at all (`rollbackBatch()`, or a crash).
+    func beginBatch() throws
+    func commitBatch() throws
+    func rollbackBatch()
+    /// The outbox kept in this store.
+    func makeOutbox() -> Outbox
 }
 
 extension SnapshotStore {
+    /// Stores without transactions write as they go: every step is already durable.
+    public func beginBatch() throws {}
+    public func commitBatch() throws {}
+    public func rollbackBatch() {}
     public func latestVersion(of watch: String) throws -> VersionRecord? { try versions(of: watch).last }
     public func state(of watch: String) throws -> WatchState { try states()[watch] ?? WatchState() }
 }

@@ -76,10 +76,41 @@ public protocol MaintainableStore: SnapshotStore {
                    remove: [ContentSelector]) throws -> (versions: Int, changed: Int)
 }
 
-extension FileSnapshotStore: MaintainableStore {
+/// What a store built on an `ObjectDatabase` provides so that verify, stats, prune and
+/// reextract are written once for every such store.
+protocol ObjectBackedStore: MaintainableStore {
+    var objects: ObjectDatabase { get }
+    /// Replaces a watch's history in one atomic step (prune, reextract).
+    func replaceHistory(_ records: [VersionRecord], for watch: String) throws
+    /// Drops every object not in `live`.
+    func collectGarbage(keeping live: Set<String>) throws
+    /// Damage the storage itself reports (pack files, the database's integrity check).
+    func storageProblems() -> [String]
+    /// Bytes the store occupies on disk.
+    var diskBytes: Int { get }
+}
+
+extension FileSnapshotStore: ObjectBackedStore {
+    func replaceHistory(_ records: [VersionRecord], for watch: String) throws { try writeLog(records, for: watch) }
+    func collectGarbage(keeping live: Set<String>) throws { try files.pack(keeping: live) }
+    func storageProblems() -> [String] { files.packProblems() }
+    var diskBytes: Int { Self.diskUsage(root) }
+
+    static func diskUsage(_ path: String) -> Int {
+        var total = 0
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        while let relative = enumerator?.nextObject() as? String {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
+            if attributes?[.type] as? FileAttributeType == .typeRegular { total += attributes?[.size] as? Int ?? 0 }
+        }
+        return total
+    }
+}
+
+extension ObjectBackedStore {
     public func verify() -> StoreVerification {
         var report = StoreVerification()
-        report.problems += objects.packProblems()
+        report.problems += storageProblems()
         var bad: [String: String] = [:]
         for id in objects.allIDs() {
             report.objectsChecked += 1
@@ -130,18 +161,8 @@ extension FileSnapshotStore: MaintainableStore {
             figures.objects += 1
             if ((try? objects.header(id).depth) ?? 0) > 0 { figures.deltaObjects += 1 }
         }
-        figures.diskBytes = Self.diskUsage(root)
+        figures.diskBytes = diskBytes
         return figures
-    }
-
-    static func diskUsage(_ path: String) -> Int {
-        var total = 0
-        let enumerator = FileManager.default.enumerator(atPath: path)
-        while let relative = enumerator?.nextObject() as? String {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(relative))
-            if attributes?[.type] as? FileAttributeType == .typeRegular { total += attributes?[.size] as? Int ?? 0 }
-        }
-        return total
     }
 
     public func prune(_ policy: PrunePolicy, watches: [String]?, now: Date, dryRun: Bool) throws -> PruneResult {
@@ -154,7 +175,7 @@ extension FileSnapshotStore: MaintainableStore {
             let kept = records.enumerated().filter { policy.keeps($1, index: $0, count: records.count, now: now) }.map(\.element)
             result.versionsRemoved += records.count - kept.count
             histories[watch] = kept
-            if !dryRun && kept.count != records.count { try writeLog(kept, for: watch) }
+            if !dryRun && kept.count != records.count { try replaceHistory(kept, for: watch) }
         }
         // Collect garbage: objects no kept version names, directly or as a delta base.
         var live = Set<String>()
@@ -170,13 +191,15 @@ extension FileSnapshotStore: MaintainableStore {
             result.objectsRemoved += 1
             result.bytesFreed += objects.size(id)
         }
-        if !dryRun { try objects.pack(keeping: live) }
+        if !dryRun { try collectGarbage(keeping: live) }
         return result
     }
 
     public func reextract(_ watch: String, with extractor: any ArticleExtractor, select: ContentSelector?,
                           remove: [ContentSelector]) throws -> (versions: Int, changed: Int) {
         let records = try versions(of: watch)
+        try beginBatch()
+        defer { rollbackBatch() }
         var updated: [VersionRecord] = []
         var changed = 0
         var previousArticle: String?
@@ -184,24 +207,25 @@ extension FileSnapshotStore: MaintainableStore {
             let html = try objects.get(record.html)
             let article = try extractor.extract(ExtractionInput(html: html, url: record.finalURL, charset: record.charset,
                                                                 select: select, remove: remove))
-            let id = try objects.put(try Self.encoder.encode(article), base: previousArticle)
+            let id = try objects.put(try JSONCoding.encoder.encode(article), base: previousArticle)
             if id != record.article { changed += 1 }
             record.article = id
-            record.storyHash = Self.storyHash(article)
+            record.storyHash = FileSnapshotStore.storyHash(article)
             record.title = article.title
             record.extractorVersion = extractor.version
             previousArticle = id
             updated.append(record)
         }
-        try writeLog(updated, for: watch)
+        try replaceHistory(updated, for: watch)
         // The fingerprint described the story as the old extraction saw it.
         var states = try states()
         if var state = states[watch], state.storyFingerprint != nil {
             state.storyFingerprint = nil
             state.quickChecks = 0
             states[watch] = state
-            try saveStates(states)
+            try saveStates([watch: state])
         }
+        try commitBatch()
         return (records.count, changed)
     }
 }

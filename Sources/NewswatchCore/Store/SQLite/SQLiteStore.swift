@@ -1,0 +1,276 @@
+import Foundation
+
+/// The embedded default store: one SQLite database, `newswatch.db`, in the store directory.
+///
+///     objects   content-addressed snapshot blobs, encoded as `ObjectDatabase` describes
+///               (zlib, or a delta against the previous version), keyed by their SHA-256
+///     versions  a watch's history: one JSON version record per row
+///     states    per-watch schedule state: last checked, validators, failures, fingerprint
+///     sites     per-host latest page, the delta base for a site's new watches
+///     outbox    alerts awaiting delivery, and `alerted`, the last version alerted per watch
+///
+/// Blobs live in the database rather than as files beside it: a check's versions, states
+/// and alerts then commit in one transaction with one sync, where files cost a sync each
+/// and needed repair code for what a crash left between them (measured in the README).
+/// Write-ahead logging lets `log`, `show` and `list` read while `check` writes, and a
+/// reader never sees half a transaction. One process writes at a time (`withWriterLock`).
+public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
+    public let root: String
+    public var databasePath: String { (root as NSString).appendingPathComponent(Self.fileName) }
+    public static let fileName = "newswatch.db"
+    static let schemaVersion = 1
+
+    let database: SQLiteDatabase
+    /// One connection, used by one thread at a time; recursive, because a batch's body
+    /// calls the store's own methods.
+    let serial = NSRecursiveLock()
+    let objects: ObjectDatabase
+    private var batchDepth = 0
+
+    /// Opens the store at `root`, creating it (private: directory 0700, database 0600) when
+    /// `create` is true; otherwise a missing database is an error.
+    public init(root: String, create: Bool = true) throws {
+        self.root = root
+        let path = (root as NSString).appendingPathComponent(Self.fileName)
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else { throw StoreError.io(path: path, reason: "no store database here") }
+            do {
+                try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.io(path: root, reason: "cannot create directory: \(error.localizedDescription)")
+            }
+            // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the
+            // database's mode, so none of the store is readable by other users.
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.io(path: path, reason: "cannot create the store database")
+            }
+        }
+        do {
+            database = try SQLiteDatabase(path: path)
+        } catch {
+            throw StoreError.io(path: path, reason: "\(error)")
+        }
+        let storage = SQLiteObjectStorage(database: database, serial: serial)
+        objects = ObjectDatabase(storage: storage)
+        try createSchema()
+    }
+
+    /// Whether `root` holds a store of this kind.
+    public static func exists(at root: String) -> Bool {
+        FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(fileName))
+    }
+
+    private func createSchema() throws {
+        try locked {
+            try database.execute("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS objects(id BLOB PRIMARY KEY, bytes BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS versions(watch TEXT NOT NULL, number INTEGER NOT NULL, record BLOB NOT NULL,
+                                                PRIMARY KEY(watch, number)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS states(watch TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS sites(host TEXT PRIMARY KEY, object TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS outbox(sequence INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS alerted(watch TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Self.schemaVersion)');
+            """)
+        }
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        serial.lock()
+        defer { serial.unlock() }
+        return try body()
+    }
+
+    /// Runs a statement, naming the database in any error.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+        try locked { try database.query(sql, parameters) }
+    }
+
+    // MARK: Batches
+
+    public func beginBatch() throws {
+        try locked {
+            if batchDepth == 0 { try database.execute("BEGIN IMMEDIATE") }
+            batchDepth += 1
+        }
+    }
+
+    public func commitBatch() throws {
+        try locked {
+            guard batchDepth > 0 else { return }
+            batchDepth -= 1
+            if batchDepth == 0 { try database.execute("COMMIT") }
+        }
+    }
+
+    public func rollbackBatch() {
+        locked {
+            guard batchDepth > 0 else { return }
+            batchDepth = 0
+            try? database.execute("ROLLBACK")
+        }
+    }
+
+    /// Runs `body` as one transaction (joining a batch already open).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            try beginBatch()
+            do {
+                let result = try body()
+                try commitBatch()
+                return result
+            } catch {
+                rollbackBatch()
+                throw error
+            }
+        }
+    }
+
+    // MARK: History
+
+    public func versions(of watch: String) throws -> [VersionRecord] {
+        try query("SELECT number, record FROM versions WHERE watch = ?1 ORDER BY number", [.text(watch)])
+            .map { try decodeRecord($0, watch: watch) }
+    }
+
+    public func latestVersion(of watch: String) throws -> VersionRecord? {
+        try query("SELECT number, record FROM versions WHERE watch = ?1 ORDER BY number DESC LIMIT 1", [.text(watch)])
+            .first.map { try decodeRecord($0, watch: watch) }
+    }
+
+    private func decodeRecord(_ row: [SQLiteValue], watch: String) throws -> VersionRecord {
+        guard case .blob(let data) = row[1], let record = try? JSONCoding.decoder.decode(VersionRecord.self, from: data) else {
+            let number: Int = if case .integer(let value) = row[0] { Int(value) } else { 0 }
+            throw StoreError.corruptLog(path: databasePath + " (versions of \(watch))", line: number, reason: "not a valid version record")
+        }
+        return record
+    }
+
+    public func article(of version: VersionRecord) throws -> Article {
+        let data = try objects.get(version.article)
+        do {
+            return try JSONCoding.decoder.decode(Article.self, from: data)
+        } catch {
+            throw StoreError.corruptObject(id: version.article, reason: "not an article record")
+        }
+    }
+
+    public func html(of version: VersionRecord) throws -> Data { try objects.get(version.html) }
+
+    public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
+        guard FileSnapshotStore.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
+        return try transaction {
+            let previous = try latestVersion(of: watch)
+            // A watch's first page is deltified against the latest page stored from the same
+            // site: news sites share one template, so even a first version costs little.
+            let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
+            let siteBase = previous == nil ? try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil } : nil
+            let articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: previous?.article)
+            let htmlID = try objects.put(snapshot.html, base: previous?.html ?? siteBase)
+            let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
+            try insert(record, for: watch)
+            if let host, !refreshedSites.contains(host) {
+                refreshedSites.insert(host)
+                try query("INSERT OR REPLACE INTO sites(host, object) VALUES (?1, ?2)", [.text(host), .text(htmlID)])
+            }
+            return record
+        }
+    }
+
+    /// Any recent page of the site serves as a base for the next new watch there: the
+    /// reference moves to a fresh page once per site per process, not on every version.
+    private var refreshedSites: Set<String> = []
+
+    private func siteReference(_ host: String) throws -> String? {
+        guard case .text(let id)? = try query("SELECT object FROM sites WHERE host = ?1", [.text(host)]).first?.first else { return nil }
+        return id
+    }
+
+    func insert(_ record: VersionRecord, for watch: String) throws {
+        try query("INSERT OR REPLACE INTO versions(watch, number, record) VALUES (?1, ?2, ?3)",
+                  [.text(watch), .integer(Int64(record.number)), .blob(try JSONCoding.encoder.encode(record))])
+    }
+
+    public func watchNames() throws -> [String] {
+        try query("SELECT DISTINCT watch FROM versions ORDER BY watch").compactMap {
+            if case .text(let name) = $0[0] { return name }
+            return nil
+        }
+    }
+
+    // MARK: Watch state
+
+    public func states() throws -> [String: WatchState] {
+        var states: [String: WatchState] = [:]
+        for row in try query("SELECT watch, state FROM states") {
+            // A damaged state only costs conditional requests and due times; never fail over it.
+            guard case .text(let watch) = row[0], case .blob(let data) = row[1],
+                  let state = try? FileSnapshotStore.stateDecoder.decode(WatchState.self, from: data) else { continue }
+            states[watch] = state
+        }
+        return states
+    }
+
+    public func saveStates(_ updates: [String: WatchState]) throws {
+        guard !updates.isEmpty else { return }
+        try transaction {
+            for (watch, state) in updates {
+                try query("INSERT OR REPLACE INTO states(watch, state) VALUES (?1, ?2)",
+                          [.text(watch), .blob(try FileSnapshotStore.stateEncoder.encode(state))])
+            }
+        }
+    }
+
+    // MARK: Writer lock and the outbox
+
+    public func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T {
+        let lock = try FileLock(path: (root as NSString).appendingPathComponent("lock"))
+        try await lock.lock(wait: wait)
+        defer { lock.unlock() }
+        refreshedSites = []
+        return try await body()
+    }
+
+    public func makeOutbox() -> Outbox { Outbox(storage: SQLiteOutboxStorage(store: self)) }
+}
+
+extension SQLiteStore: ObjectBackedStore {
+    func replaceHistory(_ records: [VersionRecord], for watch: String) throws {
+        try transaction {
+            try query("DELETE FROM versions WHERE watch = ?1", [.text(watch)])
+            for record in records { try insert(record, for: watch) }
+        }
+    }
+
+    func collectGarbage(keeping live: Set<String>) throws {
+        guard let storage = objects.storage as? SQLiteObjectStorage else { return }
+        try transaction {
+            try storage.remove(objects.allIDs().filter { !live.contains($0) })
+            try query("DELETE FROM sites WHERE object NOT IN (SELECT lower(hex(id)) FROM objects)")
+        }
+        // Gives the freed pages back to the file system (prune is rare and explicit).
+        try locked { try database.execute("VACUUM") }
+    }
+
+    func storageProblems() -> [String] {
+        do {
+            let report = try locked { try database.integrityCheck() }
+            return report == ["ok"] ? [] : report.map { "\(databasePath): \($0)" }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    /// After a checkpoint, so pages the write-ahead log holds twice are counted once.
+    var diskBytes: Int {
+        _ = try? query("PRAGMA wal_checkpoint(TRUNCATE)")
+        return ["", "-wal"].reduce(0) { total, suffix in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath + suffix)
+            return total + (attributes?[.size] as? Int ?? 0)
+        }
+    }
+}
