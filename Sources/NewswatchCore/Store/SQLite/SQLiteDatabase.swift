@@ -28,7 +28,8 @@ public final class SQLiteDatabase {
     public let path: String
 
     /// Opens (creating when `readOnly` is false) the database at `path`.
-    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = 5) throws {
+    /// `pageSize` applies to a database not yet written (it cannot change once in WAL mode).
+    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = 5, pageSize: Int? = nil) throws {
         self.path = path
         var opened: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
@@ -42,6 +43,7 @@ public final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, Int32(busyTimeout * 1000))
         sqlite3_extended_result_codes(handle, 1)
         if !readOnly {
+            if let pageSize { try execute("PRAGMA page_size = \(pageSize)") }
             try execute("PRAGMA journal_mode = WAL")
             try execute("PRAGMA synchronous = FULL")
         }
