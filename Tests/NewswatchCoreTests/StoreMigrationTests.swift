@@ -99,3 +99,32 @@ struct StoreMigrationTests {
         #expect(accepted.count == 2, "each pending alert arrives once")
     }
 }
+
+/// Readers never wait for the writer and never see half of its transaction.
+@Suite("Readers and the writer")
+struct ReadersAndWriterTests {
+    @Test func readCommandsAnswerWhileAWriteIsOpen() throws {
+        let work = Fixtures.temporaryDirectory()
+        let store = try SQLiteStore(root: work + "/store")
+        let article = Article(title: "Vote", blocks: [.init(.paragraph, "The council voted on Tuesday, officials said, and the result was announced.")])
+        _ = try store.append(Snapshot(fetchedAt: Date(), requestedURL: "https://e.org/a", finalURL: "https://e.org/a", status: 200,
+                                      extractorVersion: "t", article: article, html: Data("<p>v1</p>".utf8)), to: "vote")
+        try "watches: [ { name: vote, url: \"https://e.org/a\" } ]\n".write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
+        // A second writer (as `check` would be) holds the write lock with a version not yet committed.
+        let writer = try SQLiteStore(root: work + "/store", create: false)
+        try writer.beginBatch()
+        defer { writer.rollbackBatch() }
+        let edited = Article(title: "Vote", blocks: [.init(.paragraph, "The council voted on Tuesday, officials said, and the result was announced late.")])
+        _ = try writer.append(Snapshot(fetchedAt: Date(), requestedURL: "https://e.org/a", finalURL: "https://e.org/a", status: 200,
+                                       extractorVersion: "t", article: edited, html: Data("<p>v2</p>".utf8)), to: "vote")
+        for arguments in [["log", "vote"], ["list", "--watchlists", work + "/w.yaml"], ["show", "vote"], ["stats"], ["alerts"]] {
+            let started = Date()
+            let result = try runCLI(arguments + ["--store", work + "/store"])
+            // The busy timeout is 5 s: answering well within it means the reader did not wait for the lock.
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(Date().timeIntervalSince(started) < 4, "\(arguments) waited for the writer")
+            #expect(!result.stdout.contains("late."), "\(arguments) saw the uncommitted version")
+        }
+        #expect(try runCLI(["log", "vote", "--store", work + "/store", "--json"]).stdout.components(separatedBy: "\"number\"").count - 1 == 1)
+    }
+}

@@ -66,7 +66,16 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
         FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(fileName))
     }
 
+    /// Creates the tables of a new store. An existing store is only read here: a read
+    /// command must never need the write lock a running check holds.
     private func createSchema() throws {
+        let current = try? database.query("SELECT value FROM meta WHERE key = 'schema'")
+        if case .text(let version)? = current?.first?.first {
+            guard Int(version) ?? 0 <= Self.schemaVersion else {
+                throw StoreError.io(path: databasePath, reason: "written by a newer newswatch (store schema \(version)); upgrade newswatch to read it")
+            }
+            return
+        }
         try locked {
             try database.execute("""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -275,10 +284,13 @@ extension SQLiteStore: ObjectBackedStore {
         }
     }
 
-    /// After a checkpoint, so pages the write-ahead log holds twice are counted once.
+    /// After a checkpoint that never waits for a writer: when it copied the whole
+    /// write-ahead log into the database, the log file is only reusable space and is not
+    /// counted (its pages would be counted twice).
     var diskBytes: Int {
-        _ = try? query("PRAGMA wal_checkpoint(TRUNCATE)")
-        return ["", "-wal"].reduce(0) { total, suffix in
+        let result = (try? query("PRAGMA wal_checkpoint(PASSIVE)"))?.first ?? []
+        let complete = result.count == 3 && result[1] == result[2]
+        return (complete ? [""] : ["", "-wal"]).reduce(0) { total, suffix in
             let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath + suffix)
             return total + (attributes?[.size] as? Int ?? 0)
         }
