@@ -90,4 +90,12 @@ public struct Article: Codable, Sendable, Hashable {
         let others = [headlines.linkedData, headlines.openGraph, headlines.titleTag].map { $0 ?? "" }
         return storyText + "\u{1F}" + others.joined(separator: "\u{1F}")
     }
+
+    /// This article without its texts: its metadata, and its blocks' kinds with empty text.
+    public var outline: Article {
+        var copy = self
+        copy.blocks = blocks.map { Block($0.kind, "") }
+        copy.lead = nil
+        return copy
+    }
 }

@@ -48,6 +48,20 @@ public enum CheckEvent: Sendable {
         }
     }
 
+    /// The event as the run's report keeps it once its alerts are queued: articles without
+    /// their texts (titles, metadata, paragraph kinds and extraction quality stay; a change
+    /// keeps its diff), so a run's memory does not grow with every story it stored.
+    public func slimmed() -> CheckEvent {
+        switch self {
+        case .new(let watch, let version, let article): return .new(watch: watch, version: version, article: article.outline)
+        case .changed(let watch, var change):
+            change.oldArticle = change.oldArticle.outline
+            change.newArticle = change.newArticle.outline
+            return .changed(watch: watch, change: change)
+        default: return self
+        }
+    }
+
     /// Reasons quote servers (types, URLs, statuses): stripped of control characters.
     func withoutControlCharacters() -> CheckEvent {
         switch self {

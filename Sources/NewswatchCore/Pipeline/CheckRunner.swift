@@ -67,19 +67,16 @@ public struct CheckRunner: Sendable {
                                          etag: hasVersion ? state.etag : nil,
                                          lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy))
         }
-        // In slices, so memory holds a slice of pages, not the whole watchlist's.
-        // The next slice is fetched while this one is extracted and stored.
+        // In slices, so memory holds a slice of pages, not the whole watchlist's. Three
+        // stages overlap: while one slice is stored (one thread), the next is extracted (the
+        // other cores) and the one after it fetched.
         let slices = stride(from: 0, to: watches.count, by: Self.sliceSize).map { $0..<min($0 + Self.sliceSize, watches.count) }
-        let fetcher = self.fetcher
-        let allRequests = requests
-        var pending: Task<[Result<FetchResult, FetchError>], Never>? = slices.first.map { first in
-            Task { await fetcher.fetch(Array(allRequests[first])) }
-        }
+        let prepared = SlicePipeline(runner: self, watches: watches, requests: requests, slices: slices, states: states, latest: latest)
+        var pending = prepared.start()
         for (number, range) in slices.enumerated() {
         let sliceWatches = Array(watches[range])
-        let results = await pending!.value
-        pending = number + 1 < slices.count ? Task { [next = slices[number + 1]] in await fetcher.fetch(Array(allRequests[next])) } : nil
-        let extracted = await extractAll(sliceWatches, results, states: states, latest: latest)
+        let (results, extracted, nextFetch) = await pending!.value
+        pending = nextFetch.map { prepared.stage(number + 1, fetch: $0) }
         // A slice's versions, states and alerts commit together: a crash leaves each watch as
         // it was before the slice or as after it, and one sync serves the whole slice.
         do { try store.beginBatch() } catch { report.storeErrors.append("cannot start writing: \(error)"); break }
@@ -121,7 +118,6 @@ public struct CheckRunner: Sendable {
             }
             state.nextDue = Scheduler.nextDue(for: watch, state: state, failed: state.consecutiveFailures > 0, retryAfter: retryAfter, now: now)
             states[watch.name] = state
-            report.events.append(event)
             // Alerts are built only for watches with a hook that wants this kind of event.
             let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.wants(kind) } } ?? []
             let alert = wanted.isEmpty ? nil : alert(for: event, now: now)
@@ -141,6 +137,7 @@ public struct CheckRunner: Sendable {
             } else if let alert, !hooks.isEmpty {
                 report.deliveries += await notifier.deliver(alert, to: hooks)
             }
+            report.events.append(event.slimmed())
         }
         if let outbox {
             do { try outbox.flushMarkers() } catch { report.storeErrors.append("cannot record queued alerts: \(error)") }
@@ -159,6 +156,35 @@ public struct CheckRunner: Sendable {
             report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier)
         }
         return report
+    }
+
+    /// Fetching and extraction of a run's slices, each slice's stage started while the one
+    /// before it is being stored.
+    struct SlicePipeline: Sendable {
+        typealias Fetched = [Result<FetchResult, FetchError>]
+        typealias Stage = Task<(Fetched, [Extracted], Task<Fetched, Never>?), Never>
+        let runner: CheckRunner
+        let watches: [Watch]
+        let requests: [FetchRequest]
+        let slices: [Range<Int>]
+        let states: [String: WatchState]
+        let latest: [String: Result<VersionRecord?, Error>]
+
+        func start() -> Stage? { slices.isEmpty ? nil : stage(0, fetch: fetch(0)) }
+
+        func fetch(_ index: Int) -> Task<Fetched, Never> {
+            Task { [runner, requests, slices] in await runner.fetcher.fetch(Array(requests[slices[index]])) }
+        }
+
+        /// Waits for slice `index`'s pages, starts fetching the next slice, extracts this one.
+        func stage(_ index: Int, fetch: Task<Fetched, Never>) -> Stage {
+            Task {
+                let results = await fetch.value
+                let next = index + 1 < slices.count ? self.fetch(index + 1) : nil
+                let extracted = await runner.extractAll(Array(watches[slices[index]]), results, states: states, latest: latest)
+                return (results, extracted, next)
+            }
+        }
     }
 
     /// Versions stored by a run that died before queueing their alerts get them now. A new
@@ -224,13 +250,15 @@ public struct CheckRunner: Sendable {
 
     /// The extract stage's outcome for one watch: CPU-only, so it runs on all cores at once.
     enum Extracted: Sendable {
-        case article(FetchResult, Article, StoryFingerprint?)
+        /// With the version's blobs encoded ahead when the story differs from the stored one.
+        case article(FetchResult, Article, StoryFingerprint?, PreparedVersion?)
         /// The story's bytes match the stored version's: nothing was parsed.
         case sameStory(FetchResult)
         case event(CheckEvent)
     }
 
-    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: WatchState?, hasVersion: Bool) -> Extracted {
+    func extract(_ watch: Watch, _ result: Result<FetchResult, FetchError>, state: WatchState?, latest: VersionRecord?) -> Extracted {
+        let hasVersion = latest != nil
         let response: FetchResult
         switch result {
         case .failure(let error): return .event(.failed(watch: watch, reason: "\(watch.url): \(error)"))
@@ -252,7 +280,9 @@ public struct CheckRunner: Sendable {
                 return .sameStory(response)
             }
             guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
-            return .article(response, article, fingerprint)
+            let prepared = latest?.storyHash == FileSnapshotStore.storyHash(article) ? nil
+                : store.prepareVersion(of: watch.name, article: article, html: response.body, finalURL: response.finalURL, after: latest)
+            return .article(response, article, fingerprint, prepared)
         } catch {
             return .event(.failed(watch: watch, reason: "extraction failed: \(error)"))
         }
@@ -284,13 +314,13 @@ public struct CheckRunner: Sendable {
                     latest: [String: Result<VersionRecord?, Error>] = [:]) async -> [Extracted] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let jobs = Array(zip(watches, results)).map { watch, result in
-            (watch, result, states[watch.name], ((try? latest[watch.name]?.get()) ?? nil) != nil)
+            (watch, result, states[watch.name], (try? latest[watch.name]?.get()) ?? nil)
         }
         var output = [Extracted?](repeating: nil, count: jobs.count)
         await withTaskGroup(of: [(Int, Extracted)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    stride(from: worker, to: jobs.count, by: workers).map { ($0, self.extract(jobs[$0].0, jobs[$0].1, state: jobs[$0].2, hasVersion: jobs[$0].3)) }
+                    stride(from: worker, to: jobs.count, by: workers).map { ($0, self.extract(jobs[$0].0, jobs[$0].1, state: jobs[$0].2, latest: jobs[$0].3)) }
                 }
             }
             for await batch in group { for (index, extracted) in batch { output[index] = extracted } }
@@ -349,7 +379,7 @@ public struct CheckRunner: Sendable {
     /// The store stage for a page that answered with a story.
     private func commitStory(_ watch: Watch, _ extracted: Extracted, latest: Result<VersionRecord?, Error>,
                              state: inout WatchState, now: Date) -> CheckEvent {
-        let response: FetchResult, article: Article, fingerprint: StoryFingerprint?
+        let response: FetchResult, article: Article, fingerprint: StoryFingerprint?, prepared: PreparedVersion?
         switch extracted {
         case .event(let event):
             return event
@@ -359,8 +389,8 @@ public struct CheckRunner: Sendable {
             state.lastModified = fetched.lastModified
             state.quickChecks = (state.quickChecks ?? 0) + 1
             return .unchanged(watch: watch)
-        case .article(let fetched, let extractedArticle, let extractedFingerprint):
-            (response, article, fingerprint) = (fetched, extractedArticle, extractedFingerprint)
+        case .article(let fetched, let extractedArticle, let extractedFingerprint, let preparedVersion):
+            (response, article, fingerprint, prepared) = (fetched, extractedArticle, extractedFingerprint, preparedVersion)
         }
         state.goneSince = nil
         // A fingerprint always describes the stored version's story: set below only when
@@ -399,7 +429,7 @@ public struct CheckRunner: Sendable {
             let snapshot = Snapshot(fetchedAt: now, requestedURL: watch.url, finalURL: response.finalURL, status: response.status,
                                     etag: response.etag, lastModified: response.lastModified, contentType: response.contentType,
                                     charset: response.charset, extractorVersion: extractor.version, article: article, html: response.body)
-            let record = try store.append(snapshot, to: watch.name)
+            let record = try store.append(snapshot, to: watch.name, prepared: prepared)
             state.lastChanged = now
             state.storyFingerprint = fingerprint
             guard let previous else { return .new(watch: watch, version: record, article: article) }

@@ -36,12 +36,34 @@ final class ObjectDatabase: @unchecked Sendable {
 
     // MARK: Writing
 
+    /// An object encoded and ready to write: the costly part of storing (delta, deflate),
+    /// which may run on any thread ahead of the write.
+    struct Encoded: Sendable {
+        var id: String
+        /// nil when the object was already stored.
+        var bytes: Data?
+        var base: String?
+    }
+
     /// Stores `content`, as a delta against `base` when that is smaller, and returns its id.
     @discardableResult
     func put(_ content: Data, base: String? = nil) throws -> String {
+        try write(try encode(content, base: base), content: content)
+    }
+
+    /// Writes an object `encode` prepared (skipped when it exists by now).
+    @discardableResult
+    func write(_ encoded: Encoded, content: Data? = nil) throws -> String {
+        guard let bytes = encoded.bytes, !exists(encoded.id) else { return encoded.id }
+        try storage.write(encoded.id, bytes)
+        if let content { remember(encoded.id, content) }
+        return encoded.id
+    }
+
+    /// Encodes `content` as a delta against `base` when that is smaller, else as a full copy.
+    func encode(_ content: Data, base: String?) throws -> Encoded {
         let id = Digest.sha256(content).hexString
-        if exists(id) { return id }
-        var encoded: Data?
+        if exists(id) { return Encoded(id: id, bytes: nil, base: base) }
         if let base, base != id, let baseHeader = try? header(base), baseHeader.depth < maxChain,
            let baseContent = try? self.base(base) {
             let delta = try Zlib.compress(Delta.encode(base: baseContent, target: content), level: 6)
@@ -51,23 +73,14 @@ final class ObjectDatabase: @unchecked Sendable {
             // zlib -6 leaves a page at a quarter of its size or more (HTML and article JSON
             // alike), so a smaller delta wins without compressing the full copy (the
             // costlier step); only a larger one is weighed against it.
-            if deltified.count * 4 < content.count {
-                encoded = deltified
-            } else {
-                var full = Data([Self.fullTag])
-                full.append(try Zlib.compress(content, level: 6))
-                encoded = deltified.count < full.count ? deltified : full
-            }
-        }
-        if encoded == nil {
+            if deltified.count * 4 < content.count { return Encoded(id: id, bytes: deltified, base: base) }
             var full = Data([Self.fullTag])
             full.append(try Zlib.compress(content, level: 6))
-            encoded = full
+            return deltified.count < full.count ? Encoded(id: id, bytes: deltified, base: base) : Encoded(id: id, bytes: full, base: nil)
         }
-        guard let encoded else { throw CocoaError(.fileWriteUnknown) }
-        try storage.write(id, encoded)
-        remember(id, content)
-        return id
+        var full = Data([Self.fullTag])
+        full.append(try Zlib.compress(content, level: 6))
+        return Encoded(id: id, bytes: full, base: nil)
     }
 
     // MARK: Reading

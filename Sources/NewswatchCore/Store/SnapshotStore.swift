@@ -13,6 +13,12 @@ public protocol SnapshotStore: Sendable {
     func html(of version: VersionRecord) throws -> Data
     /// Stores a new version and returns its record.
     func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord
+    /// Encodes a possible next version's blobs (delta and deflate, the costly part of
+    /// storing) ahead of `append`, on any thread: a check prepares a slice's versions on all
+    /// cores while it stores the slice before. nil where the store has nothing to prepare.
+    func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion?
+    /// `append`, using blobs `prepareVersion` encoded when they still fit.
+    func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord
     /// Every watch's schedule state, read in one go (a due check over thousands of watches
     /// must not open thousands of files).
     func states() throws -> [String: WatchState]
@@ -31,7 +37,19 @@ public protocol SnapshotStore: Sendable {
     func makeOutbox() -> Outbox
 }
 
+/// A version's blobs encoded ahead of storing (see `SnapshotStore.prepareVersion`).
+public struct PreparedVersion: Sendable {
+    /// The version they were encoded after (their delta bases).
+    let previous: Int?
+    let article: ObjectDatabase.Encoded
+    let html: ObjectDatabase.Encoded
+}
+
 extension SnapshotStore {
+    public func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? { nil }
+    public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
+        try append(snapshot, to: watch)
+    }
     /// Stores without transactions write as they go: every step is already durable.
     public func beginBatch() throws {}
     public func commitBatch() throws {}

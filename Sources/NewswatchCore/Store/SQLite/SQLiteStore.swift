@@ -176,17 +176,44 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
     public func html(of version: VersionRecord) throws -> Data { try objects.get(version.html) }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
+        try append(snapshot, to: watch, prepared: nil)
+    }
+
+    public func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? {
+        guard let json = try? JSONCoding.encoder.encode(article),
+              let bases = try? deltaBases(previous: previous, finalURL: finalURL),
+              let articleBlob = try? objects.encode(json, base: bases.article),
+              let htmlBlob = try? objects.encode(html, base: bases.html) else { return nil }
+        return PreparedVersion(previous: previous?.number, article: articleBlob, html: htmlBlob)
+    }
+
+    /// What a new version's blobs are deltified against: the previous version's; for a
+    /// watch's first page, the latest page stored from the same site (news sites share one
+    /// template, so even a first version costs little).
+    private func deltaBases(previous: VersionRecord?, finalURL: String) throws -> (article: String?, html: String?) {
+        if let previous { return (previous.article, previous.html) }
+        let host = URLComponents(string: finalURL)?.host?.lowercased()
+        return (nil, try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil })
+    }
+
+    public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
         guard FileSnapshotStore.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
         return try transaction {
             let previous = try latestVersion(of: watch)
-            // A watch's first page is deltified against the latest page stored from the same
-            // site: news sites share one template, so even a first version costs little.
-            let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
-            let siteBase = previous == nil ? try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil } : nil
-            let articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: previous?.article)
-            let htmlID = try objects.put(snapshot.html, base: previous?.html ?? siteBase)
+            let articleID: String, htmlID: String
+            let bases = try deltaBases(previous: previous, finalURL: snapshot.finalURL)
+            // Prepared blobs fit when encoded after this same version; a first page prepared
+            // before its site had a page stored is encoded again against that page.
+            if let prepared, prepared.previous == previous?.number, prepared.html.base != nil || bases.html == nil {
+                articleID = try objects.write(prepared.article)
+                htmlID = try objects.write(prepared.html, content: snapshot.html)
+            } else {
+                articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: bases.article)
+                htmlID = try objects.put(snapshot.html, base: bases.html)
+            }
             let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
             try insert(record, for: watch)
+            let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
             if let host, !refreshedSites.contains(host) {
                 refreshedSites.insert(host)
                 try query("INSERT OR REPLACE INTO sites(host, object) VALUES (?1, ?2)", [.text(host), .text(htmlID)])
