@@ -105,7 +105,9 @@ struct StoreDurabilityTests {
         }
         try publish(0..<count)
         let tail = "  - { name: slow-tail, url: \"\(server.url("/site/story1.html?delay=2"))\" }"
-        try ((["watches:"] + (1...count).map { "  - { name: story-\($0), url: \"\(server.url("/site/story\($0).html"))\" }" } + [tail]).joined(separator: "\n"))
+        // A hook that refuses every connection: each stored version's alert must be in the
+        // outbox after the kills, none lost.
+        try ((["webhooks: [ { url: \"http://127.0.0.1:9/hook\", on: [new, changed] } ]", "watches:"] + (1...count).map { "  - { name: story-\($0), url: \"\(server.url("/site/story\($0).html"))\" }" } + [tail]).joined(separator: "\n"))
             .write(toFile: work + "/w.yaml", atomically: true, encoding: .utf8)
         let executable = (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch")
         var random = SeededGenerator(seed: 30)
@@ -139,9 +141,14 @@ struct StoreDurabilityTests {
         let final = try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"])
         #expect(final.status == 0, "\(final.stderr)")
         let store = try SQLiteStore(root: work + "/store")
+        let alerts = Dictionary(grouping: store.makeOutbox().entries(), by: { $0.alert.watch })
         for index in 0..<count {
             let latest = try #require(try store.latestVersion(of: "story-\(index + 1)"))
             #expect(try store.article(of: latest).blocks.map(\.text) == paragraphs[index])
+            // Every version stored (the first `new`, each edit `changed`) has its alert, once.
+            let owed = try store.versions(of: "story-\(index + 1)").map(\.number)
+            let queued = (alerts["story-\(index + 1)"] ?? []).compactMap { $0.alert.newVersion?.number }
+            #expect(queued.sorted() == owed, "story-\(index + 1): versions \(owed), alerts for \(queued.sorted())")
         }
     }
 
