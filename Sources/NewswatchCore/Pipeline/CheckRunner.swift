@@ -83,24 +83,26 @@ public struct CheckRunner: Sendable {
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             // Aborted by a shutdown: nothing happened to this watch; it stays due.
             if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
-            var state = states[watch.name] ?? WatchState()
-            let event = commit(watch, extracted[index], result, latest: latest[watch.name] ?? .success(nil), state: &state, now: now)
-                .withoutControlCharacters()
-            state.lastChecked = now
-            state.firstChecked = state.firstChecked ?? now
-            // Servers that say when to come back (429/503 Retry-After) are taken at their word.
-            let retryAfter: TimeInterval? = {
-                guard case .success(let response) = result, response.status == 429 || response.status == 503 else { return nil }
-                return response.headers["retry-after"].flatMap(WebhookNotifier.parseRetryAfter)
-            }()
+            let watchLatest = latest[watch.name] ?? .success(nil)
+            let previousToReread = needsReread(extracted[index], latest: watchLatest)
+            let input = Decision.Input(watch: watch, result: result, extracted: extracted[index], latest: watchLatest,
+                                       reread: previousToReread.flatMap { self.reread($0, watch: watch) },
+                                       extractorVersion: extractor.version, now: now)
+            let decision = Decision.decide(input, state: states[watch.name] ?? WatchState())
+            let event = record(decision, watch: watch, latest: watchLatest).withoutControlCharacters()
+            var state = Decision.scheduled(decision.state, after: event, result: result, watch: watch, now: now)
+            if case .failed(_, let reason) = event, reason.hasPrefix("store: ") {
+                // Nothing was stored: the next check must fetch and compare the page in full.
+                state.etag = nil
+                state.lastModified = nil
+                state.storyFingerprint = nil
+            }
             if case .sameStory = extracted[index] { report.recognisedUnparsed.insert(watch.name) }
-            if case .failed(_, let reason) = event {
-                state.lastError = reason
-                state.consecutiveFailures += 1
-                // The first failure of a run of them raises an `error` alert, once.
-                let hooks = state.consecutiveFailures == 1 ? watch.webhooks.filter { $0.wants(.error) } : []
+            // The first failure of a run of them raises an `error` alert, once.
+            if case .failed(_, let reason) = event, state.consecutiveFailures == 1 {
+                let hooks = watch.webhooks.filter { $0.wants(.error) }
                 if !hooks.isEmpty {
-                    let last = (try? latest[watch.name]?.get()) ?? nil
+                    let last: VersionRecord? = if case .success(let stored) = watchLatest { stored } else { nil }
                     let alert = Alert.error(watch: watch.name, url: watch.url, reason: reason, last: last, at: now)
                     if let outbox {
                         do { try outbox.enqueue(alert, hooks: hooks, now: now) } catch {
@@ -110,13 +112,7 @@ public struct CheckRunner: Sendable {
                         report.deliveries += await notifier.deliver(alert, to: hooks)
                     }
                 }
-            } else if case .held(_, let reason) = event {
-                state.lastError = "held: " + reason
-            } else {
-                state.lastError = nil
-                state.consecutiveFailures = 0
             }
-            state.nextDue = Scheduler.nextDue(for: watch, state: state, failed: state.consecutiveFailures > 0, retryAfter: retryAfter, now: now)
             states[watch.name] = state
             // Alerts are built only for watches with a hook that wants this kind of event.
             let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.wants(kind) } } ?? []
@@ -328,117 +324,40 @@ public struct CheckRunner: Sendable {
         return output.map { $0! }
     }
 
-    /// The store stage for one watch: a new version when the story changed.
-    private func commit(_ watch: Watch, _ extracted: Extracted, _ result: Result<FetchResult, FetchError>,
-                        latest: Result<VersionRecord?, Error>, state: inout WatchState, now: Date) -> CheckEvent {
-        // A story that existed and now answers 404/410: announced once, after a second look.
-        if case .success(let response) = result, response.status == 404 || response.status == 410,
-           (try? latest.get()) ?? nil != nil {
-            // Taken down and already announced: quiet, and not a failure.
-            if state.isRemoved {
-                state.removedSince = state.removedSince ?? state.goneSince ?? now
-                return .stillRemoved(watch: watch)
-            }
-            if state.goneSince == nil {
-                state.goneSince = now
-                return .held(watch: watch, reason: "HTTP \(response.status); a removal is announced if the next check confirms it")
-            }
-            state.removedSince = now
-            state.lifecycle = (state.lifecycle ?? []) + [LifecycleEntry(event: .removed, at: now, status: response.status)]
-            return .removed(watch: watch, status: response.status)
-        }
-        let event = commitStory(watch, extracted, latest: latest, state: &state, now: now)
-        return restoration(of: event, watch: watch, result: result, state: &state, now: now)
-    }
-
-    /// A removed story that answers with its story again is `restored` (with the change, if its
-    /// wording changed meanwhile); anything else leaves the removal as it is.
-    private func restoration(of event: CheckEvent, watch: Watch, result: Result<FetchResult, FetchError>,
-                             state: inout WatchState, now: Date) -> CheckEvent {
-        guard state.isRemoved else { return event }
-        let change: Change?
-        switch event {
-        case .unchanged: change = nil
-        case .changed(_, let stored): change = stored
-        default: return event
-        }
-        let status = (try? result.get().status) ?? 200
-        state.removedSince = nil
-        state.removalAnnounced = nil
-        state.lifecycle = (state.lifecycle ?? []) + [LifecycleEntry(event: .restored, at: now, status: status)]
-        return .restored(watch: watch, change: change)
-    }
-
     /// The page of a stored version as this extractor reads it (with the watch's selectors).
-    private func reread(_ version: VersionRecord, watch: Watch) -> Article? {
+    func reread(_ version: VersionRecord, watch: Watch) -> Article? {
         guard let html = try? store.html(of: version) else { return nil }
         let input = ExtractionInput(html: html, url: version.finalURL, charset: version.charset, select: watch.select, remove: watch.remove)
         return try? extractor.extract(input)
     }
 
-    /// The store stage for a page that answered with a story.
-    private func commitStory(_ watch: Watch, _ extracted: Extracted, latest: Result<VersionRecord?, Error>,
-                             state: inout WatchState, now: Date) -> CheckEvent {
-        let response: FetchResult, article: Article, fingerprint: StoryFingerprint?, prepared: PreparedVersion?
-        switch extracted {
-        case .event(let event):
-            return event
-        case .sameStory(let fetched):
-            state.goneSince = nil
-            state.etag = fetched.etag
-            state.lastModified = fetched.lastModified
-            state.quickChecks = (state.quickChecks ?? 0) + 1
-            return .unchanged(watch: watch)
-        case .article(let fetched, let extractedArticle, let extractedFingerprint, let preparedVersion):
-            (response, article, fingerprint, prepared) = (fetched, extractedArticle, extractedFingerprint, preparedVersion)
-        }
-        state.goneSince = nil
-        // A fingerprint always describes the stored version's story: set below only when
-        // this page's story is (or becomes) that version.
-        state.storyFingerprint = nil
-        state.quickChecks = 0
-        do {
-            let previous = try latest.get()
-            let hash = FileSnapshotStore.storyHash(article)
-            if let previous, previous.storyHash == hash {
-                state.suspectHash = nil
-                state.etag = response.etag
-                state.lastModified = response.lastModified
-                state.storyFingerprint = fingerprint
-                return .unchanged(watch: watch)
+    /// Whether decide needs the previous version read again by this extractor: the story
+    /// differs from one stored by another extractor version.
+    func needsReread(_ extracted: Extracted, latest: Result<VersionRecord?, Error>) -> VersionRecord? {
+        guard case .article(_, let article, _, _) = extracted, case .success(let stored) = latest, let previous = stored,
+              previous.extractorVersion != extractor.version, previous.storyHash != FileSnapshotStore.storyHash(article) else { return nil }
+        return previous
+    }
+
+    /// The record stage: carries out a decision (stores the version it calls for) and says
+    /// what happened.
+    private func record(_ decision: Decision, watch: Watch, latest: Result<VersionRecord?, Error>) -> CheckEvent {
+        switch decision.action {
+        case .report(let event):
+            return decision.restoring ? .restored(watch: watch, change: nil) : event
+        case .store(let snapshot, let prepared, let oldArticle, let onlyExtractorChanged):
+            do {
+                let previous = try latest.get()
+                let version = try store.append(snapshot, to: watch.name, prepared: prepared)
+                guard let previous else { return .new(watch: watch, version: version, article: snapshot.article) }
+                if onlyExtractorChanged { return .rebaselined(watch: watch, version: version) }
+                let change = Change(watch: watch.name, url: watch.url, old: previous, new: version,
+                                    oldArticle: try oldArticle ?? store.article(of: previous), newArticle: snapshot.article,
+                                    options: watch.diffOptions)
+                return decision.restoring ? .restored(watch: watch, change: change) : .changed(watch: watch, change: change)
+            } catch {
+                return .failed(watch: watch, reason: "store: \(error)")
             }
-            // A story stored by an older extractor is read again with this one before the two
-            // are compared: an upgrade of newswatch is never news, and a real edit made
-            // meanwhile shows as itself, not mixed with what the new extractor reads differently.
-            var oldArticle: Article?
-            var onlyExtractorChanged = false
-            if let previous, previous.extractorVersion != extractor.version, let reread = reread(previous, watch: watch) {
-                oldArticle = reread
-                onlyExtractorChanged = FileSnapshotStore.storyHash(reread) == hash
-            }
-            // An error page served with 200, a consent wall, or a story that collapsed to a
-            // fraction of itself is held until the next check shows the same thing again.
-            if !onlyExtractorChanged, let previous, let reason = Self.suspicion(article, previousLength: previous.storyLength), state.suspectHash != hash {
-                // Validators are not kept either, so the next check really fetches the page again.
-                state.suspectHash = hash
-                return .held(watch: watch, reason: reason + "; stored only if the next check sees it again")
-            }
-            state.suspectHash = nil
-            state.etag = response.etag
-            state.lastModified = response.lastModified
-            let snapshot = Snapshot(fetchedAt: now, requestedURL: watch.url, finalURL: response.finalURL, status: response.status,
-                                    etag: response.etag, lastModified: response.lastModified, contentType: response.contentType,
-                                    charset: response.charset, extractorVersion: extractor.version, article: article, html: response.body)
-            let record = try store.append(snapshot, to: watch.name, prepared: prepared)
-            state.lastChanged = now
-            state.storyFingerprint = fingerprint
-            guard let previous else { return .new(watch: watch, version: record, article: article) }
-            if onlyExtractorChanged { return .rebaselined(watch: watch, version: record) }
-            return .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: previous, new: record,
-                                                         oldArticle: try oldArticle ?? store.article(of: previous), newArticle: article,
-                                                         options: watch.diffOptions))
-        } catch {
-            return .failed(watch: watch, reason: "store: \(error)")
         }
     }
 }
