@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import NewswatchCore
+
+/// Serves canned pages by URL; a URL it does not know answers 404.
+final class CannedFetcher: Fetcher, @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [String: String] = [:]
+    private(set) var requests: [FetchRequest] = []
+
+    func publish(_ url: String, _ html: String) { lock.lock(); pages[url] = html; lock.unlock() }
+
+    func fetch(_ requests: [FetchRequest]) async -> [Result<FetchResult, FetchError>] {
+        lock.withLock {
+        self.requests += requests
+        return requests.map { request in
+            guard let html = pages[request.url] else {
+                return .success(FetchResult(requestedURL: request.url, finalURL: request.url, status: 404, headers: [:], body: Data(), elapsed: 0))
+            }
+            return .success(FetchResult(requestedURL: request.url, finalURL: request.url, status: 200,
+                                        headers: ["content-type": "text/html; charset=utf-8"], body: Data(html.utf8), elapsed: 0))
+        }
+        }
+    }
+}
+
+/// Records what it was asked to send; fails while `down`.
+final class RecordingNotifier: Notifier, @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var sent: [Alert] = []
+    var down = false
+
+    func send(_ alert: Alert, to hook: WebhookConfig) async -> NotifierResult {
+        lock.withLock {
+            if down { return NotifierResult(delivered: false, error: "HTTP 500") }
+            sent.append(alert)
+            return NotifierResult(delivered: true)
+        }
+    }
+}
+
+/// The whole runner in-process: canned pages, a store in memory, a notifier that records.
+@Suite("Runner in process")
+struct RunnerInProcessTests {
+    func page(_ paragraphs: [String]) -> String {
+        "<html><head><title>Flood</title></head><body><nav><a href=/>Home</a></nav><article><h1>River floods the old town</h1>"
+            + paragraphs.map { "<p>\($0)</p>" }.joined() + "</article><aside>Latest news: other stories</aside></body></html>"
+    }
+
+    @Test func newThenChangedThenTakenDownWithAlertsInOrder() async throws {
+        let url = "https://news.example.org/flood"
+        let hook = WebhookConfig(url: "https://hooks.example.org/h", on: [.new, .changed, .removed])
+        let watch = Watch(name: "flood", url: url, webhooks: [hook])
+        let store = MemoryStore(), fetcher = CannedFetcher(), notifier = RecordingNotifier()
+        var runner = CheckRunner(store: store, fetcher: fetcher, notifier: notifier, outbox: store.makeOutbox())
+        runner.recogniseUnchanged = false
+        let first = ["The river rose two metres overnight, officials said, and 120 people were evacuated.",
+                     "Rescue teams worked through the night, and schools will stay closed on Monday."]
+        fetcher.publish(url, page(first))
+        var report = await runner.run([watch])
+        guard case .new = report.events.first else { Issue.record("\(report.events)"); return }
+
+        fetcher.publish(url, page(first.map { $0.replacingOccurrences(of: "120", with: "1,200") }))
+        report = await runner.run([watch])
+        guard case .changed(_, let change) = report.events.first else { Issue.record("\(report.events)"); return }
+        #expect(change.summary.isSubstantive, "a death toll or evacuation count changing is news")
+
+        fetcher.publish(url, page(first.map { $0.replacingOccurrences(of: "120", with: "1,200") }))
+        report = await runner.run([watch])
+        guard case .unchanged = report.events.first else { Issue.record("\(report.events)"); return }
+
+        // Taken down: held at the first 404, announced at the second.
+        let missing = CannedFetcher()
+        runner.fetcher = missing
+        report = await runner.run([watch])
+        guard case .held = report.events.first else { Issue.record("\(report.events)"); return }
+        report = await runner.run([watch])
+        guard case .removed = report.events.first else { Issue.record("\(report.events)"); return }
+
+        #expect(try store.versions(of: "flood").count == 2)
+        #expect(notifier.sent.map(\.type) == [.new, .changed, .removed])
+        #expect(store.makeOutbox().entries().allSatisfy { $0.status == .delivered })
+        #expect(try store.states()["flood"]?.isRemoved == true)
+    }
+
+    @Test func alertsWaitWhileTheHookIsDownAndArriveOnceAfter() async throws {
+        let hook = WebhookConfig(url: "https://hooks.example.org/h", on: [.new])
+        let watches = (1...3).map { Watch(name: "s\($0)", url: "https://news.example.org/s\($0)", webhooks: [hook]) }
+        let store = MemoryStore(), fetcher = CannedFetcher(), notifier = RecordingNotifier()
+        for watch in watches { fetcher.publish(watch.url, page(["Story \(watch.name): the council met on Tuesday, officials said, and voted on the budget."])) }
+        notifier.down = true
+        let runner = CheckRunner(store: store, fetcher: fetcher, notifier: notifier, outbox: store.makeOutbox())
+        _ = await runner.run(watches)
+        #expect(notifier.sent.isEmpty)
+        #expect(store.makeOutbox().entries().map(\.status) == [.pending, .pending, .pending])
+        notifier.down = false
+        _ = try store.makeOutbox().retry(nil)
+        _ = await store.makeOutbox().deliver(hooks: [hook], notifier: notifier)
+        #expect(notifier.sent.map(\.watch).sorted() == ["s1", "s2", "s3"])
+        _ = await runner.run(watches)  // unchanged pages: nothing more to send
+        #expect(notifier.sent.count == 3)
+    }
+}
