@@ -53,6 +53,8 @@ struct GlobalOptions: ParsableArguments {
             do {
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             } catch {
+                // Another newswatch created it this very moment: use it as it is.
+                if StoreLocation.inspect(store) != .missing { return try await openOrCreateStore() }
                 throw CLIError("cannot create the store at \(store): \(error.localizedDescription)")
             }
             Terminal.info("newswatch: created a new store at \(store)")

@@ -166,7 +166,7 @@ struct StoreDurabilityTests {
         async let second = Task.detached { try runCLI(["check", "--all", "--watchlists", work + "/w.yaml", "--store", work + "/store"]) }.value
         let results = try await [first, second]
         let statuses = results.map(\.status).sorted()
-        #expect(statuses == [0, 0] || statuses == [0, 75], "statuses \(statuses)")
+        #expect(statuses == [0, 0] || statuses == [0, 75], "statuses \(statuses): \(results.map(\.stderr))")
         let news = results.map { $0.stdout.components(separatedBy: "new: ").count - 1 }.reduce(0, +)
         #expect(news == 10, "each page is new exactly once")
         #expect(try SQLiteStore(root: work + "/store").verify().isHealthy)

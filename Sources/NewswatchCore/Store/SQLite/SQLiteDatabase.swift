@@ -44,7 +44,17 @@ public final class SQLiteDatabase {
         sqlite3_extended_result_codes(handle, 1)
         if !readOnly {
             if let pageSize { try execute("PRAGMA page_size = \(pageSize)") }
-            try execute("PRAGMA journal_mode = WAL")
+            // Switching a new database to WAL does not wait in the busy handler: when another
+            // process is creating the same store at this moment, try again for a while.
+            let deadline = Date().addingTimeInterval(busyTimeout)
+            while true {
+                do {
+                    try execute("PRAGMA journal_mode = WAL")
+                    break
+                } catch let error as SQLiteError where error.code & 0xFF == SQLITE_BUSY && Date() < deadline {
+                    usleep(10_000)
+                }
+            }
             try execute("PRAGMA synchronous = FULL")
         }
         try execute("PRAGMA foreign_keys = ON")

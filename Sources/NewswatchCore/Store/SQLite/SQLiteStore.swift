@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded default store: one SQLite database, `newswatch.db`, in the store directory.
 ///
@@ -46,9 +49,13 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
                 throw StoreError.io(path: root, reason: "cannot create directory: \(error.localizedDescription)")
             }
             // Created empty with mode 0600 first: SQLite gives its -wal and -shm files the
-            // database's mode, so none of the store is readable by other users.
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw StoreError.io(path: path, reason: "cannot create the store database")
+            // database's mode, so none of the store is readable by other users. O_EXCL: a
+            // second process creating the store at the same moment must not truncate it.
+            let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                close(descriptor)
+            } else if errno != EEXIST {
+                throw StoreError.io(path: path, reason: "cannot create the store database: \(String(cString: strerror(errno)))")
             }
         }
         do {
