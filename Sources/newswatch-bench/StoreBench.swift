@@ -39,7 +39,7 @@ struct StoreBench: ParsableCommand {
                 let article = try extractor.extract(ExtractionInput(html: html, url: url))
                 let name = "story-\(id)"
                 let t0 = Date()
-                if let latest = try store.latestVersion(of: name), latest.storyHash == FileSnapshotStore.storyHash(article) { continue }
+                if let latest = try store.latestVersion(of: name), latest.storyHash == StoreFormat.storyHash(article) { continue }
                 let record = try store.append(Snapshot(fetchedAt: Date(), requestedURL: url, finalURL: url, status: 200,
                                                        extractorVersion: extractor.version, article: article, html: html), to: name)
                 storeSeconds += Date().timeIntervalSince(t0)

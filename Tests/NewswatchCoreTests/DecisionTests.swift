@@ -17,7 +17,7 @@ struct DecisionTests {
 
     func stored(_ article: Article, extractor: String = "readability/2") -> VersionRecord {
         var record = VersionRecord(number: 3, fetchedAt: now.addingTimeInterval(-3600), requestedURL: watch.url, finalURL: watch.url, status: 200,
-                                   extractorVersion: extractor, article: "a", html: "h", storyHash: FileSnapshotStore.storyHash(article), title: article.title)
+                                   extractorVersion: extractor, article: "a", html: "h", storyHash: StoreFormat.storyHash(article), title: article.title)
         record.storyLength = article.storyText.utf8.count
         return record
     }

@@ -84,7 +84,7 @@ struct FuzzTests {
                 let list = try loader.load(text: text, file: "fuzz.yaml")
                 #expect(Set(list.watches.map(\.name)).count == list.watches.count)
                 for watch in list.watches {
-                    #expect(FileSnapshotStore.isSafeName(watch.name), "\(watch.name)")
+                    #expect(StoreFormat.isSafeName(watch.name), "\(watch.name)")
                     #expect(WatchlistLoader.urlProblem(watch.url) == nil, "\(watch.url)")
                     #expect(watch.every.seconds >= 10)
                 }

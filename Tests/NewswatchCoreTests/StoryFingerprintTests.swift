@@ -48,7 +48,7 @@ struct StoryFingerprintTests {
         let reread = try read(retitled).0
         let stated = [reread.headlines?.linkedData, reread.headlines?.openGraph, reread.headlines?.titleTag]
         #expect(stated.contains(headline + ", updated"), "\(stated)")
-        #expect(FileSnapshotStore.storyHash(reread) != FileSnapshotStore.storyHash(try read(page).0))
+        #expect(StoreFormat.storyHash(reread) != StoreFormat.storyHash(try read(page).0))
     }
 
     /// Edits outside the story (menus, sidebars, footers, scripts) never need a parse, and a

@@ -9,7 +9,7 @@ struct WebhookTests {
         let new = Article(title: "New headline", blocks: [.init(.paragraph, "First."), .init(.paragraph, "Second.")])
         func record(_ n: Int, _ a: Article) -> VersionRecord {
             VersionRecord(number: n, fetchedAt: Date(timeIntervalSince1970: 1_718_700_000 + Double(n)), requestedURL: "https://e.org/a", finalURL: "https://e.org/a",
-                          status: 200, extractorVersion: "t", article: "obj\(n)", html: "html\(n)", storyHash: FileSnapshotStore.storyHash(a), title: a.title)
+                          status: 200, extractorVersion: "t", article: "obj\(n)", html: "html\(n)", storyHash: StoreFormat.storyHash(a), title: a.title)
         }
         return Alert.changed(Change(watch: "story", url: "https://e.org/a", old: record(1, old), new: record(2, new), oldArticle: old, newArticle: new))
     }
@@ -66,7 +66,7 @@ struct WebhookTests {
                           + (0..<paragraphs).map { .init(.paragraph, filler($0, "new")) })
         func record(_ n: Int, _ a: Article) -> VersionRecord {
             VersionRecord(number: n, fetchedAt: Date(timeIntervalSince1970: 1_718_700_000 + Double(n)), requestedURL: "https://e.org/a?x=1|2", finalURL: "https://e.org/a?x=1|2",
-                          status: 200, extractorVersion: "t", article: "obj\(n)", html: "html\(n)", storyHash: FileSnapshotStore.storyHash(a), title: a.title)
+                          status: 200, extractorVersion: "t", article: "obj\(n)", html: "html\(n)", storyHash: StoreFormat.storyHash(a), title: a.title)
         }
         return Alert.changed(Change(watch: "oslo", url: "https://e.org/a?x=1|2", old: record(1, old), new: record(2, new), oldArticle: old, newArticle: new))
     }

@@ -276,7 +276,7 @@ public struct CheckRunner: Sendable {
                 return .sameStory(response)
             }
             guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
-            let prepared = latest?.storyHash == FileSnapshotStore.storyHash(article) ? nil
+            let prepared = latest?.storyHash == StoreFormat.storyHash(article) ? nil
                 : store.prepareVersion(of: watch.name, article: article, html: response.body, finalURL: response.finalURL, after: latest)
             return .article(response, article, fingerprint, prepared)
         } catch {
@@ -335,7 +335,7 @@ public struct CheckRunner: Sendable {
     /// differs from one stored by another extractor version.
     func needsReread(_ extracted: Extracted, latest: Result<VersionRecord?, Error>) -> VersionRecord? {
         guard case .article(_, let article, _, _) = extracted, case .success(let stored) = latest, let previous = stored,
-              previous.extractorVersion != extractor.version, previous.storyHash != FileSnapshotStore.storyHash(article) else { return nil }
+              previous.extractorVersion != extractor.version, previous.storyHash != StoreFormat.storyHash(article) else { return nil }
         return previous
     }
 

@@ -106,7 +106,7 @@ public struct Decision: Sendable {
         do { previous = try input.latest.get() } catch {
             return Decision(action: .report(.failed(watch: watch, reason: "store: \(error)")), state: state)
         }
-        let hash = FileSnapshotStore.storyHash(article)
+        let hash = StoreFormat.storyHash(article)
         if let previous, previous.storyHash == hash {
             state.suspectHash = nil
             state.etag = response.etag
@@ -116,7 +116,7 @@ public struct Decision: Sendable {
         }
         // A story stored by an older extractor was read again with this one: a real edit made
         // meanwhile shows as itself, not mixed with what the new extractor reads differently.
-        let onlyExtractorChanged = input.reread.map { FileSnapshotStore.storyHash($0) == hash } ?? false
+        let onlyExtractorChanged = input.reread.map { StoreFormat.storyHash($0) == hash } ?? false
         // An error page served with 200, a consent wall, or a story that collapsed to a
         // fraction of itself is held until the next check shows the same thing again.
         if !onlyExtractorChanged, let previous, let reason = CheckRunner.suspicion(article, previousLength: previous.storyLength), state.suspectHash != hash {

@@ -33,14 +33,8 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
     }
 
     private func logPath(_ watch: String) throws -> String {
-        guard Self.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
+        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
         return path("watches", watch + ".jsonl")
-    }
-
-    /// A name can never climb out of the store: no separators, no dot-only names.
-    static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0) }
     }
 
     private var directoriesReady = false
@@ -154,13 +148,9 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         return record
     }
 
-    public static func storyHash(_ article: Article) -> String {
-        Digest.sha256(Data(article.identity.utf8)).hexString
-    }
-
     public func watchNames() throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path("watches"))) ?? []
-        return names.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }.filter(Self.isSafeName).sorted()
+        return names.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }.filter(StoreFormat.isSafeName).sorted()
     }
 
     // MARK: Small mutable files
@@ -186,24 +176,10 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         try AtomicFile.write(try Self.encoder.encode(sites), to: path("sites.json"), temporaryDirectory: temporaryDirectory)
     }
 
-    /// Dates as seconds: ISO-8601 parsing made reading 10,000 states the slowest part of a check.
-    static let stateEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static let stateDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
-
     public func states() throws -> [String: WatchState] {
         guard let data = FileManager.default.contents(atPath: path("state.json")) else { return [:] }
         // A damaged state file only costs conditional requests and due times; never fail over it.
-        return (try? Self.stateDecoder.decode([String: WatchState].self, from: data)) ?? [:]
+        return (try? StoreFormat.stateDecoder.decode([String: WatchState].self, from: data)) ?? [:]
     }
 
     public func saveStates(_ updates: [String: WatchState]) throws {
@@ -211,7 +187,7 @@ public final class FileSnapshotStore: SnapshotStore, @unchecked Sendable {
         try ensureDirectories()
         var all = try states()
         all.merge(updates) { _, new in new }
-        try AtomicFile.write(try Self.stateEncoder.encode(all), to: path("state.json"), temporaryDirectory: temporaryDirectory)
+        try AtomicFile.write(try StoreFormat.stateEncoder.encode(all), to: path("state.json"), temporaryDirectory: temporaryDirectory)
     }
 
     // MARK: Writer lock and housekeeping

@@ -39,7 +39,7 @@ public final class MemoryStore: SnapshotStore, @unchecked Sendable {
     }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
-        guard FileSnapshotStore.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
+        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
         let article = put(try JSONCoding.encoder.encode(snapshot.article)), html = put(snapshot.html)
         return locked {
             let record = VersionRecord(snapshot: snapshot, number: (histories[watch]?.last?.number ?? 0) + 1, article: article, html: html)

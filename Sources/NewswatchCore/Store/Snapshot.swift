@@ -82,7 +82,7 @@ public struct VersionRecord: Codable, Sendable, Hashable {
         self.init(number: number, fetchedAt: snapshot.fetchedAt, requestedURL: snapshot.requestedURL, finalURL: snapshot.finalURL,
                   status: snapshot.status, etag: snapshot.etag, lastModified: snapshot.lastModified, contentType: snapshot.contentType,
                   charset: snapshot.charset, extractorVersion: snapshot.extractorVersion, article: article, html: html,
-                  storyHash: FileSnapshotStore.storyHash(snapshot.article), title: snapshot.article.title)
+                  storyHash: StoreFormat.storyHash(snapshot.article), title: snapshot.article.title)
         storyLength = snapshot.article.storyText.utf8.count
         extraction = snapshot.article.extraction
     }

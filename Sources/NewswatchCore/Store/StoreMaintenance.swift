@@ -210,7 +210,7 @@ extension ObjectBackedStore {
             let id = try objects.put(try JSONCoding.encoder.encode(article), base: previousArticle)
             if id != record.article { changed += 1 }
             record.article = id
-            record.storyHash = FileSnapshotStore.storyHash(article)
+            record.storyHash = StoreFormat.storyHash(article)
             record.title = article.title
             record.extractorVersion = extractor.version
             previousArticle = id

@@ -204,7 +204,7 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
     }
 
     public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
-        guard FileSnapshotStore.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
+        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
         return try transaction {
             let previous = try latestVersion(of: watch)
             let articleID: String, htmlID: String
@@ -262,7 +262,7 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
         for row in try query("SELECT watch, state FROM states") {
             // A damaged state only costs conditional requests and due times; never fail over it.
             guard case .text(let watch) = row[0], case .blob(let data) = row[1],
-                  let state = try? FileSnapshotStore.stateDecoder.decode(WatchState.self, from: data) else { continue }
+                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
             states[watch] = state
         }
         return states
@@ -273,7 +273,7 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
         try transaction {
             for (watch, state) in updates {
                 try query("INSERT OR REPLACE INTO states(watch, state) VALUES (?1, ?2)",
-                          [.text(watch), .blob(try FileSnapshotStore.stateEncoder.encode(state))])
+                          [.text(watch), .blob(try StoreFormat.stateEncoder.encode(state))])
             }
         }
     }
