@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NewswatchCore
 
-/// Serves canned pages by URL; a URL it does not know answers 404.
+/// Serves canned pages by URL, with an ETag; a URL it does not know answers 404.
 final class CannedFetcher: Fetcher, @unchecked Sendable {
     private let lock = NSLock()
     private var pages: [String: String] = [:]
@@ -18,7 +18,8 @@ final class CannedFetcher: Fetcher, @unchecked Sendable {
                 return .success(FetchResult(requestedURL: request.url, finalURL: request.url, status: 404, headers: [:], body: Data(), elapsed: 0))
             }
             return .success(FetchResult(requestedURL: request.url, finalURL: request.url, status: 200,
-                                        headers: ["content-type": "text/html; charset=utf-8"], body: Data(html.utf8), elapsed: 0))
+                                        headers: ["content-type": "text/html; charset=utf-8", "etag": "\"\(html.utf8.count)\""],
+                                        body: Data(html.utf8), elapsed: 0))
         }
         }
     }
@@ -99,5 +100,49 @@ struct RunnerInProcessTests {
         #expect(notifier.sent.map(\.watch).sorted() == ["s1", "s2", "s3"])
         _ = await runner.run(watches)  // unchanged pages: nothing more to send
         #expect(notifier.sent.count == 3)
+    }
+}
+
+/// A store whose appends fail (a full disk, say); everything else as `MemoryStore`.
+final class AppendFailingStore: SnapshotStore, @unchecked Sendable {
+    let inner = MemoryStore()
+    var failing = true
+    var root: String { inner.root }
+    func versions(of watch: String) throws -> [VersionRecord] { try inner.versions(of: watch) }
+    func article(of version: VersionRecord) throws -> Article { try inner.article(of: version) }
+    func html(of version: VersionRecord) throws -> Data { try inner.html(of: version) }
+    func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
+        if failing { throw StoreError.io(path: "(test)", reason: "no space left on device") }
+        return try inner.append(snapshot, to: watch)
+    }
+    func states() throws -> [String: WatchState] { try inner.states() }
+    func saveStates(_ states: [String: WatchState]) throws { try inner.saveStates(states) }
+    func watchNames() throws -> [String] { try inner.watchNames() }
+    func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T { try await body() }
+    func makeOutbox() -> Outbox { inner.makeOutbox() }
+}
+
+@Suite("Runner in process: a failing store")
+struct FailingStoreTests {
+    /// A version that could not be stored is not forgotten: the watch fails, keeps no
+    /// validators (so the server cannot answer 304 for a page never stored), and the next
+    /// check stores it.
+    @Test func aFailedAppendLeavesNoValidatorsAndTheNextCheckStores() async throws {
+        let url = "https://news.example.org/vote"
+        let watch = Watch(name: "vote", url: url)
+        let store = AppendFailingStore(), fetcher = CannedFetcher()
+        fetcher.publish(url, "<html><body><article><h1>Vote</h1><p>The council voted on Tuesday, officials said, and the budget passed by 41 votes.</p></article></body></html>")
+        var runner = CheckRunner(store: store, fetcher: fetcher, notifier: RecordingNotifier(), outbox: store.makeOutbox())
+        runner.recogniseUnchanged = true
+        var report = await runner.run([watch])
+        guard case .failed(_, let reason) = report.events.first else { Issue.record("\(report.events)"); return }
+        #expect(reason.contains("no space left"))
+        let state = try #require(try store.states()["vote"])
+        #expect(state.etag == nil && state.lastModified == nil && state.storyFingerprint == nil)
+        #expect(state.consecutiveFailures == 1)
+        store.failing = false
+        report = await runner.run([watch])
+        guard case .new = report.events.first else { Issue.record("\(report.events)"); return }
+        #expect(try store.versions(of: "vote").count == 1)
     }
 }
