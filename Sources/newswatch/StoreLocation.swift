@@ -1,4 +1,5 @@
 import Foundation
+import NewswatchCore
 
 /// What is at a --store path, so read commands can refuse a typo and writers never scatter
 /// objects into a directory that holds something else.
@@ -11,16 +12,13 @@ enum StoreLocation: Equatable {
     case emptyDirectory
     case notAStore(String)
 
-    /// Files and directories only a newswatch store has at its top.
-    static let markers = ["state.json", "watches", "objects", "packs"]
-
     static func inspect(_ path: String) -> StoreLocation {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
         guard isDirectory.boolValue else { return .notAStore("it is a file") }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return .notAStore("it cannot be read") }
-        if entries.contains("newswatch.db") { return .store }
-        if entries.contains(where: markers.contains) { return .fileLayout }
+        if entries.contains(SQLiteStore.fileName) { return .store }
+        if entries.contains(where: StoreMigration.legacyNames.contains) { return .fileLayout }
         if entries.allSatisfy({ $0 == "lock" || $0 == "tmp" || $0 == "schedule.json" || $0.hasPrefix(".") }) { return .emptyDirectory }
         return .notAStore("it holds other files and no newswatch.db")
     }

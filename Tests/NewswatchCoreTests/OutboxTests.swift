@@ -9,12 +9,7 @@ import Glibc
 /// `check` killed mid-delivery: every produced event arrives, in order per watch.
 @Suite("Webhook outbox", .serialized)
 struct OutboxTests {
-    struct Received: Decodable { var mode: String; var id: String?; var watch: String?; var type: String?; var header_id: String? }
-
-    func received(_ log: String) throws -> [Received] {
-        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(Received.self, from: Data($0.utf8)) }
-    }
+    typealias Received = HookRequest
 
     func story(_ n: Int, extra: [String]) -> String {
         let paragraphs = ["Story \(n) begins: the committee met on Monday, members said, to discuss the report."] + extra

@@ -135,9 +135,7 @@ struct SchedulerTests {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; process.waitUntilExit() }
-        func accepted() -> Int {
-            ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("\"mode\": \"ok\"") }.count
-        }
+        func accepted() -> Int { ((try? received(hookLog)) ?? []).filter { $0.mode == "ok" }.count }
         func outbox() -> [OutboxEntry] { (try? SQLiteStore(root: work + "/store", create: false))?.makeOutbox().entries() ?? [] }
         // The first cycle stores the story; its alert fails and waits for a retry.
         var deadline = Date().addingTimeInterval(20)

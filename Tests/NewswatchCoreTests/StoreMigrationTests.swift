@@ -95,7 +95,7 @@ struct StoreMigrationTests {
         #expect(try store.versions(of: "vote").count == 2, "an unchanged page adds no version")
         let delivered = store.makeOutbox().entries().filter { $0.status == .delivered }
         #expect(delivered.count == 2, "\(store.makeOutbox().entries().map { ($0.status, $0.lastError ?? "") })")
-        let accepted = ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains("\"mode\": \"ok\"") }
+        let accepted = try received(hookLog).filter { $0.mode == "ok" }
         #expect(accepted.count == 2, "each pending alert arrives once")
     }
 }

@@ -199,3 +199,12 @@ extension SQLiteStore {
                   [.blob(record.prefix(record.count - 20)), .text(watch), .integer(Int64(number))])
     }
 }
+
+/// One request the test server's hook receiver logged (`--hook-log`).
+struct HookRequest: Decodable { var mode: String; var id: String?; var watch: String?; var type: String?; var header_id: String? }
+
+/// What the hook receiver logged so far (none when it logged nothing yet).
+func received(_ log: String) throws -> [HookRequest] {
+    guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+    return try text.split(separator: "\n").map { try JSONDecoder().decode(HookRequest.self, from: Data($0.utf8)) }
+}

@@ -29,6 +29,12 @@ public struct Decision: Sendable {
         var reread: Article?
         var extractorVersion: String
         var now: Date
+
+        /// Whether the watch has a stored version (a store error counts as none).
+        var hadVersion: Bool {
+            guard case .success(let record) = latest else { return false }
+            return record != nil
+        }
     }
 
     /// Decides one check.
@@ -36,11 +42,7 @@ public struct Decision: Sendable {
         var state = before
         let watch = input.watch, now = input.now
         // A story that existed and now answers 404/410: announced once, after a second look.
-        let hadVersion: Bool = {
-            guard case .success(let record) = input.latest else { return false }
-            return record != nil
-        }()
-        if case .success(let response) = input.result, response.status == 404 || response.status == 410, hadVersion {
+        if case .success(let response) = input.result, response.status == 404 || response.status == 410, input.hadVersion {
             // Taken down and already announced: quiet, and not a failure.
             if state.isRemoved {
                 state.removedSince = state.removedSince ?? state.goneSince ?? now
@@ -63,14 +65,10 @@ public struct Decision: Sendable {
     /// its wording changed meanwhile); anything else leaves the removal as it is.
     private static func restore(_ decision: inout Decision, _ input: Input) {
         guard decision.state.isRemoved else { return }
-        let hadVersion: Bool = {
-            guard case .success(let record) = input.latest else { return false }
-            return record != nil
-        }()
         switch decision.action {
         case .report(.unchanged): break
         case .store(_, _, _, let onlyExtractorChanged):
-            guard !onlyExtractorChanged, hadVersion else { return }
+            guard !onlyExtractorChanged, input.hadVersion else { return }
         default: return
         }
         let status = (try? input.result.get().status) ?? 200

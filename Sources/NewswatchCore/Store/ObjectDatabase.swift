@@ -48,10 +48,14 @@ final class ObjectDatabase: @unchecked Sendable {
     /// Stores `content`, as a delta against `base` when that is smaller, and returns its id.
     @discardableResult
     func put(_ content: Data, base: String? = nil) throws -> String {
-        try write(try encode(content, base: base), content: content)
+        let encoded = try encode(content, base: base)
+        guard let bytes = encoded.bytes else { return encoded.id }  // encode just found it stored
+        try storage.write(encoded.id, bytes)
+        remember(encoded.id, content)
+        return encoded.id
     }
 
-    /// Writes an object `encode` prepared (skipped when it exists by now).
+    /// Writes an object `encode` prepared earlier (skipped when it is stored by now).
     @discardableResult
     func write(_ encoded: Encoded, content: Data? = nil) throws -> String {
         guard let bytes = encoded.bytes, !exists(encoded.id) else { return encoded.id }

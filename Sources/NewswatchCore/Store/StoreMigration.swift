@@ -21,7 +21,7 @@ public enum StoreMigration {
     }
 
     /// Top-level names of the file layout.
-    static let legacyNames = ["objects", "packs", "watches", "state.json", "sites.json", "outbox"]
+    public static let legacyNames = ["objects", "packs", "watches", "state.json", "sites.json", "outbox"]
 
     /// Whether `root` holds a store of the file layout and no database yet.
     public static func needsMigration(_ root: String) -> Bool {

@@ -48,15 +48,6 @@ final class SQLiteObjectStorage: ObjectStorage, @unchecked Sendable {
         }
     }
 
-    /// Stored bytes of every object (for `stats` and `prune`), read in one pass.
-    func storedSizes() -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        for row in (try? run("SELECT id, length(bytes) FROM objects", [])) ?? [] {
-            if case .blob(let raw) = row[0], case .integer(let size) = row[1] { sizes[raw.hexString] = Int(size) }
-        }
-        return sizes
-    }
-
     func remove(_ ids: [String]) throws {
         for id in ids { _ = try run("DELETE FROM objects WHERE id = ?1", [.blob(ObjectDatabase.rawID(id))]) }
     }
