@@ -17,6 +17,10 @@ struct DiffBench: ParsableCommand {
     @Option(help: "Size of each text in bytes.") var bytes = 1_000_000
     @Option(help: "Share of lines edited.") var editRate = 0.01
     @Option(help: "Timed repetitions (median reported).") var repeats = 5
+    @Flag(help: "End every line with its number, as tables and numbered lists do (lines then differ only in their last bytes).")
+    var numbered = false
+    @Option(help: "Also time this newswatch binary's `diff --no-index` as a whole process, as GNU diff is timed.")
+    var cli: String?
 
     func run() throws {
         var random = SplitMix(seed: 77)
@@ -27,7 +31,10 @@ struct DiffBench: ParsableCommand {
         }
         func text() -> [String] {
             var lines: [String] = [], size = 0
-            while size < bytes { let l = line(); lines.append(l); size += l.utf8.count + 1 }
+            while size < bytes {
+                let l = numbered ? line() + " \(lines.count + 1)" : line()
+                lines.append(l); size += l.utf8.count + 1
+            }
             return lines
         }
         let old = text()
@@ -57,22 +64,28 @@ struct DiffBench: ParsableCommand {
             ours = TextDiff(old: a, new: b).unified(oldLabel: "old.txt", newLabel: "new.txt")
             ourTimes.append(Date().timeIntervalSince(start))
         }
-        var gnuTimes: [Double] = []
-        for _ in 0..<repeats {
-            let start = Date()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-            process.arguments = ["-u", directory + "/old.txt", directory + "/new.txt"]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            gnuTimes.append(Date().timeIntervalSince(start))
+        func processTimes(_ executable: String, _ arguments: [String]) throws -> [Double] {
+            try (0..<repeats).map { _ in
+                let start = Date()
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments + [directory + "/old.txt", directory + "/new.txt"]
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                process.waitUntilExit()
+                return Date().timeIntervalSince(start)
+            }
         }
+        let gnuTimes = try processTimes("/usr/bin/diff", ["-u"])
+        let cliTimes = try cli.map { try processTimes($0, ["diff", "--no-index"]) }
         let patched = try UnifiedPatch.apply(ours, to: oldText)
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         print("texts: \(oldText.utf8.count) and \(newText.utf8.count) bytes, \(old.count) lines, \(edits) scattered line edits")
         print(String(format: "newswatch read + TextDiff + unified: %.1f ms (median of %d, in process)", median(ourTimes) * 1000, repeats))
         print(String(format: "GNU diff -u:                  %.1f ms (median of %d, whole process)", median(gnuTimes) * 1000, repeats))
+        if let cliTimes {
+            print(String(format: "newswatch diff --no-index:    %.1f ms (median of %d, whole process)", median(cliTimes) * 1000, repeats))
+        }
         print("our patch reproduces the new text: \(patched == newText ? "yes" : "NO")")
 
         let unrelatedA = text().joined(separator: "\n") + "\n", unrelatedB = text().joined(separator: "\n") + "\n"

@@ -87,6 +87,15 @@ struct DiffTests {
         let edits = Myers.diff(a, b, maxCost: 50)
         #expect(edits.map(\.kind) == [.delete, .insert])
     }
+
+    @Test func timestampsMatchFoundationsRFC3339() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        var random = SeededGenerator(seed: 11)
+        let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1), Date(timeIntervalSince1970: 951_782_400.999)]
+            + (0..<500).map { _ in Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_000_000_000, using: &random)) }
+        for date in dates { #expect(Timestamp.display(date) == formatter.string(from: date), "\(date.timeIntervalSince1970)") }
+    }
 }
 
 enum DemoParagraphs {

@@ -120,13 +120,23 @@ public struct TextDiff: Sendable {
             mask = size - 1
         }
 
+        /// The line hashes mix upwards only (FNV's multiply), so lines that differ in their last
+        /// bytes, numbered lines for one, share low bits; a final avalanche spreads them over the
+        /// table before masking, or the probing runs turn quadratic.
+        @inline(__always) static func spread(_ hash: UInt64) -> UInt64 {
+            var h = hash
+            h ^= h >> 33; h = h &* 0xff51afd7ed558ccd
+            h ^= h >> 33; h = h &* 0xc4ceb9fe1a85ec53
+            return h ^ (h >> 33)
+        }
+
         mutating func ids(_ table: LineTable) -> [Int] {
             var result: [Int] = []
             result.reserveCapacity(table.count)
             for index in 0..<table.count {
                 let noNewline = !table.endsWithNewline && index == table.count - 1
                 let hash = noNewline ? (table.hashes[index] ^ 0xFF) &* 0x100000001b3 : table.hashes[index]
-                var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+                var slot = Int(truncatingIfNeeded: Self.spread(hash)) & mask
                 var found = -1
                 while values[slot] >= 0 {
                     if keys[slot] == hash {
