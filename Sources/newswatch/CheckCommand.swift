@@ -22,8 +22,12 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("watch"), help: ArgumentHelp("Check only this watch, due or not (repeatable).", valueName: "name"))
     var watchNames: [String] = []
 
-    @Flag(help: "Check every watch now, due or not.")
+    @Flag(help: "Check every watch and read every followed source now, due or not.")
     var all = false
+
+    @Option(help: ArgumentHelp("Run as if it were this time (RFC 3339, e.g. 2026-01-01T00:15:00Z): due times, adaptive intervals, follow_for and event times all use it. For tests and replays.",
+                               valueName: "time"))
+    var now: String?
 
     @Option(help: ArgumentHelp("If another run holds the store, wait up to this many seconds instead of exiting 75.", valueName: "seconds"))
     var wait: Double?
@@ -39,37 +43,56 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    func validate() throws {
+        if let now, SimulatedClock.parse(now) == nil { throw ValidationError("--now '\(now)' is not an RFC 3339 time (e.g. 2026-01-01T00:15:00Z)") }
+    }
+
     func run() async throws {
         try await runReportingErrors {
+            let now = self.now.flatMap(SimulatedClock.parse) ?? Date()
             // Fast path for cron: unchanged watchlists and nothing due yet means nothing to do.
             let fingerprint = ScheduleHint.fingerprint(of: global.watchlists)
             if !all, watchNames.isEmpty, let hint = ScheduleHint.load(store: global.store),
-               hint.fingerprint == fingerprint, hint.earliestDue > Date() {
+               hint.fingerprint == fingerprint, hint.earliestDue > now {
                 if Terminal.stderrIsTerminal && !json { Terminal.info("nothing due until \(Timestamp.display(hint.earliestDue))") }
                 return
             }
             let list = try global.loadWatchlist()
-            var selected = list.watches
-            if !watchNames.isEmpty {
-                selected = try watchNames.map { name in
-                    guard let watch = list.watch(named: name) else { throw unknownWatch(name, in: list) }
-                    return watch
-                }
-            }
             let store = try await global.openOrCreateStore()
             var runner = CheckRunner(store: store, fetcher: fetch.fetcher, outbox: store.makeOutbox())
             runner.knownHooks = list.watches.flatMap(\.webhooks)
             runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
-            let report = try await store.withWriterLock(wait: wait) { () async -> CheckReport in
-                let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: Date())
-                if showProgress { Terminal.info("checking \(due.count) of \(selected.count) watches…") }
-                var report = await runner.run(due)
+            let report = try await store.withWriterLock(wait: wait) { () async throws -> CheckReport in
+                // Followed sources first (when due), so the stories they list are checked in
+                // this same run; `--watch` checks only the named watches.
+                let follow = await FollowStep(store: store, fetcher: fetch.fetcher)
+                    .prepare(list, now: now, sources: !watchNames.isEmpty ? .none : (all ? .all : .due))
+                var selected = follow.watches
+                if !watchNames.isEmpty {
+                    selected = try watchNames.map { name in
+                        guard let watch = follow.watches.first(where: { $0.name == name }) else { throw unknownWatch(name, in: list) }
+                        return watch
+                    }
+                }
+                let due = (all || !watchNames.isEmpty) ? selected : runner.dueWatches(selected, now: now)
+                if showProgress {
+                    if follow.sourcesRead > 0 {
+                        Terminal.info("read \(follow.sourcesRead) followed sources: \(follow.discovered.count) new stories"
+                                      + (follow.deferred > 0 ? ", \(follow.deferred) left for later (max_new)" : "")
+                                      + (follow.retired.isEmpty ? "" : ", \(follow.retired.count) retired"))
+                    }
+                    Terminal.info("checking \(due.count) of \(selected.count) watches…")
+                }
+                var report = await runner.run(due, now: now)
+                report.events = follow.failures + report.events
+                report.storeErrors = follow.storeErrors + report.storeErrors
                 report.notDue = selected.count - due.count
                 let states = (try? store.states()) ?? [:]
-                // The next run is owed when a watch falls due or an alert's retry does.
-                let nextWatch = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date()
-                let earliest = min(nextWatch, store.makeOutbox().nextRetry() ?? .distantFuture)
+                // The next run is owed when a watch or a source falls due or an alert's retry does.
+                let nextWatch = follow.watches.map { states[$0.name]?.nextDue ?? now }.min() ?? now
+                let nextSource = FollowStep.nextSourceRead(list, states: states) ?? .distantFuture
+                let earliest = min(nextWatch, nextSource, store.makeOutbox().nextRetry() ?? .distantFuture)
                 try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
                 return report
             }

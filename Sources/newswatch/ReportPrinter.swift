@@ -15,7 +15,8 @@ struct ReportPrinter {
             }
             switch event {
             case .new(let watch, let version, let article):
-                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(ChangeSummary.paragraphs(article.blocks.count)), version \(version.number)) \(watch.url)\n")
+                let from = watch.follow.map { " [from \($0.source)]" } ?? ""
+                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(ChangeSummary.paragraphs(article.blocks.count)), version \(version.number)) \(watch.url)\(from)\n")
             case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
                 // Stored, but only spacing, a clock, a stamp or a counter moved: not news, so
                 // nothing on stdout (cron stays quiet); a person at a terminal gets one line.
@@ -105,6 +106,12 @@ struct ReportPrinter {
                 object["summary"] = change.summary.description
                 object["diff"] = change.unified()
             }
+        }
+        // `type` names the event as `event` does (scripts written for either keep working).
+        object["type"] = object["event"]
+        if let follow = event.watch.follow {
+            object["source"] = follow.source
+            if let published = follow.published { object["published"] = Timestamp.display(published) }
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -73,18 +73,24 @@ struct WatchCommand: AsyncParsableCommand {
             do {
                 runner.knownHooks = list.watches.flatMap(\.webhooks)
                 let report = try await store.withWriterLock(wait: 30) { [runner] () async -> CheckReport in
-                    let due = runner.dueWatches(list.watches, now: Date())
+                    let follow = await FollowStep(store: store, fetcher: runner.fetcher).prepare(list, now: Date())
+                    if follow.sourcesRead > 0 {
+                        log.info("read followed sources", metadata: ["sources": "\(follow.sourcesRead)", "new": "\(follow.discovered.count)", "retired": "\(follow.retired.count)"])
+                    }
+                    let due = runner.dueWatches(follow.watches, now: Date())
                     if due.isEmpty {
                         // No story is due, but alerts waiting for a retry may be: deliver them
                         // now rather than when some watch next falls due (a day, for some).
                         var report = CheckReport()
+                        report.events = follow.failures
                         if let outbox = runner.outbox {
                             report.deliveries = await outbox.deliver(hooks: runner.knownHooks, notifier: runner.notifier)
                         }
                         return report
                     }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
-                    let report = await runner.run(due)
+                    var report = await runner.run(due)
+                    report.events = follow.failures + report.events
                     return report
                 }
                 for event in report.events {
@@ -108,7 +114,9 @@ struct WatchCommand: AsyncParsableCommand {
             }
             // Sleep until the next due time (or a signal, or --max-sleep).
             let states = (try? store.states()) ?? [:]
-            let next = list.watches.map { states[$0.name]?.nextDue ?? Date() }.min() ?? Date().addingTimeInterval(maxSleep)
+            let storyDue = states.values.filter { $0.followed != nil && $0.followed?.retired == nil }.compactMap(\.nextDue).min()
+            let next = ((list.watches.map { states[$0.name]?.nextDue ?? Date() }) + [storyDue, FollowStep.nextSourceRead(list, states: states)].compactMap { $0 })
+                .min() ?? Date().addingTimeInterval(maxSleep)
             let wake = min(next, Date().addingTimeInterval(maxSleep))
             while Date() < wake && !signals.stopRequested && !signals.reloadPending {
                 try? await Task.sleep(nanoseconds: 200_000_000)

@@ -197,13 +197,13 @@ public final class Outbox: @unchecked Sendable {
             entry.attempts += tries
             if result.delivered {
                 entry.status = .delivered
-                entry.deliveredAt = Date()
+                entry.deliveredAt = now
                 entry.lastError = nil
             } else {
                 if result.timedOut { timedOutHooks.insert(entry.hookKey) }
                 entry.lastError = result.error
                 let backoff = min(30 * pow(2, Double(min(entry.attempts, 12))), 3600)
-                entry.nextAttempt = Date().addingTimeInterval(max(backoff, result.retryAfter ?? 0))
+                entry.nextAttempt = now.addingTimeInterval(max(backoff, result.retryAfter ?? 0))
                 blocked.insert(lane)
             }
             try? save(entry)

@@ -26,6 +26,8 @@ public struct Watch: Sendable, Hashable {
     public var proxy: String?
     /// Where the watch was defined, for error messages.
     public var source: SourceLocation
+    /// Set for a story found by a `follow:` source.
+    public var follow: FollowInfo?
 
     public init(
         name: String, url: String, every: Interval = Interval(seconds: 900), headers: [String: String] = [:],

@@ -22,7 +22,8 @@ public struct WatchlistLoader: Sendable {
         self.requireSecrets = requireSecrets
     }
 
-    static let topLevelKeys = ["defaults", "webhooks", "email", "watches"]
+    static let topLevelKeys = ["defaults", "webhooks", "email", "watches", "follow"]
+    static let followKeys = ["name", "feed", "sitemap", "front", "links", "every", "follow_for", "max_new", "keep_params", "headers", "select", "remove", "webhooks", "email", "ignore_lines", "alert_on"]
     static let emailKeys = ["smtp", "from", "to", "user", "password", "on", "timeout", "max_age"]
     static let defaultsKeys = ["every", "headers", "proxy", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let watchKeys = ["name", "url", "every", "headers", "proxy", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
@@ -57,7 +58,7 @@ public struct WatchlistLoader: Sendable {
             parse(text: text, file: file, into: &state)
         }
         if !state.errors.isEmpty { throw ConfigErrors(errors: state.errors) }
-        return Watchlist(watches: state.watches, files: files, warnings: state.warnings)
+        return Watchlist(watches: state.watches, follows: state.follows, files: files, warnings: state.warnings)
     }
 
     /// Parses one watchlist's text; `file` names it in messages.
@@ -65,11 +66,12 @@ public struct WatchlistLoader: Sendable {
         var state = LoadState()
         parse(text: text, file: file, into: &state)
         if !state.errors.isEmpty { throw ConfigErrors(errors: state.errors) }
-        return Watchlist(watches: state.watches, files: [file], warnings: state.warnings)
+        return Watchlist(watches: state.watches, follows: state.follows, files: [file], warnings: state.warnings)
     }
 
     private struct LoadState {
         var watches: [Watch] = []
+        var follows: [FollowSource] = []
         var firstDefinition: [String: SourceLocation] = [:]
         var errors: [ConfigError] = []
         var warnings: [String] = []
@@ -105,6 +107,7 @@ public struct WatchlistLoader: Sendable {
         var defaults = Defaults()
         var globalHooks: [WebhookConfig] = []
         var watchesNode: Node?
+        var followNode: Node?
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
             switch key {
@@ -134,12 +137,20 @@ public struct WatchlistLoader: Sendable {
                 globalHooks += context.email(value, field: "email", &state)
             case "watches":
                 watchesNode = value
+            case "follow":
+                followNode = value
             default:
                 context.unknownKey(key, keyNode, known: Self.topLevelKeys, in: "the top level", &state)
             }
         }
+        if let followNode {
+            parseFollows(followNode, defaults: defaults, hooks: globalHooks, context: context, into: &state)
+        }
         guard let watchesNode else {
-            state.errors.append(ConfigError(location: context.location(root), path: file, field: "watches", message: "missing `watches:` list"))
+            if followNode == nil {
+                state.errors.append(ConfigError(location: context.location(root), path: file, field: "watches",
+                                                message: "missing `watches:` list (or a `follow:` list)"))
+            }
             return
         }
         guard case .sequence(let list) = watchesNode else {
@@ -226,6 +237,126 @@ public struct WatchlistLoader: Sendable {
             }
             state.firstDefinition[name] = watch.source
             state.watches.append(watch)
+        }
+    }
+
+    /// The `follow:` list: one source per entry, with exactly one of feed, sitemap or front.
+    private func parseFollows(_ node: Node, defaults: Defaults, hooks globalHooks: [WebhookConfig], context: Context, into state: inout LoadState) {
+        guard case .sequence(let list) = node else {
+            context.error("follow", node, "must be a list of sources (each with name and feed, sitemap or front)", &state)
+            return
+        }
+        for (index, item) in list.enumerated() {
+            let prefix = "follow[\(index)]"
+            guard case .mapping(let map) = item else {
+                context.error(prefix, item, "each source is a mapping with `name` and one of feed, sitemap or front", &state)
+                continue
+            }
+            var template = Watch(name: "", url: "", every: defaults.every, headers: defaults.headers,
+                                 select: defaults.select, remove: defaults.remove, webhooks: globalHooks, source: context.location(item))
+            template.ignoreLines = defaults.ignoreLines
+            template.alertOn = defaults.alertOn
+            // Stories are young when found: adaptive unless the defaults name an interval.
+            template.adaptive = true
+            template.adaptiveStop = defaults.adaptiveStop
+            template.blockPrivateNetworks = defaults.blockPrivate
+            template.proxy = defaults.proxy
+            var name: String?
+            var kinds: [(FollowSource.Kind, String)] = []
+            var links: LinkFilter?
+            var every: Interval?
+            var followFor: Interval?
+            var maxNew: Int?
+            var keep: Set<String> = []
+            var ownHooks: [WebhookConfig]?
+            for (k, v) in map {
+                let key = k.string ?? ""
+                let field = "\(prefix).\(key)"
+                switch key {
+                case "name":
+                    guard let value = context.scalar(v, field: field, &state) else { continue }
+                    if Self.namePattern.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil || value.count > 64 {
+                        context.error(field, v, "'\(value)' is not a valid name (letters, digits, '.', '_', '-'; starts with a letter or digit; at most 64)", &state)
+                    } else {
+                        name = value
+                    }
+                case "feed", "sitemap", "front":
+                    guard let value = context.scalar(v, field: field, &state).map({ context.expand($0, field: field, node: v, &state) }) else { continue }
+                    if let problem = Self.urlProblem(value) { context.error(field, v, problem, &state) }
+                    else { kinds.append((FollowSource.Kind(rawValue: key)!, value)) }
+                case "links":
+                    guard let value = context.scalar(v, field: field, &state) else { continue }
+                    if value.lowercased().hasPrefix("css:") {
+                        let css = value.dropFirst(4).trimmingCharacters(in: .whitespaces)
+                        do {
+                            let selector = try ContentSelector(parsing: css)
+                            try HTMLDocument.validate(selector)
+                            links = .css(selector)
+                        } catch {
+                            context.error(field, v, "\(error)", &state)
+                        }
+                    } else if (try? NSRegularExpression(pattern: value)) == nil {
+                        context.error(field, v, "'\(value)' is not a valid regular expression (or write css: SELECTOR)", &state)
+                    } else {
+                        links = .pattern(value)
+                    }
+                case "every":
+                    every = context.interval(v, field: field, &state)
+                case "follow_for":
+                    followFor = context.interval(v, field: field, &state)
+                case "max_new":
+                    guard let text = context.scalar(v, field: field, &state) else { continue }
+                    if let number = Int(text), number > 0, number <= 100_000 { maxNew = number }
+                    else { context.error(field, v, "'\(text)' is not a number of stories from 1 to 100000", &state) }
+                case "keep_params":
+                    guard case .sequence(let names) = v else { context.error(field, v, "must be a list of query parameter names", &state); continue }
+                    for param in names { if let text = context.scalar(param, field: field, &state) { keep.insert(text.lowercased()) } }
+                case "headers":
+                    template.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
+                case "select":
+                    template.select = context.selector(v, field: field, &state)
+                case "remove":
+                    template.remove = context.selectors(v, field: field, &state)
+                case "webhooks":
+                    ownHooks = (ownHooks ?? []) + context.webhooks(v, field: field, &state)
+                case "email":
+                    ownHooks = (ownHooks ?? []) + context.email(v, field: field, &state)
+                case "ignore_lines":
+                    template.ignoreLines += context.patterns(v, field: field, &state)
+                case "alert_on":
+                    template.alertOn = context.alertPolicy(v, field: field, &state) ?? template.alertOn
+                default:
+                    context.unknownKey(key, k, known: Self.followKeys, in: prefix, &state)
+                }
+            }
+            if let ownHooks { template.webhooks = globalHooks + ownHooks }
+            guard let name else {
+                if map.first(where: { $0.key.string == "name" }) == nil { context.error("\(prefix).name", item, "missing (every source needs a unique name)", &state) }
+                continue
+            }
+            guard kinds.count == 1, let (kind, url) = kinds.first else {
+                if kinds.count > 1 { context.error(prefix, item, "source '\(name)' names \(kinds.map(\.0.rawValue).joined(separator: " and ")); give one per entry", &state) }
+                else if !map.contains(where: { ["feed", "sitemap", "front"].contains($0.key.string ?? "") }) {
+                    context.error(prefix, item, "source '\(name)' needs one of feed, sitemap or front", &state)
+                }
+                continue
+            }
+            if links != nil && kind != .front {
+                context.error("\(prefix).links", item, "links applies to front pages only (a \(kind.rawValue) lists its stories itself)", &state)
+                continue
+            }
+            var source = FollowSource(name: name, kind: kind, url: url, storyTemplate: template, location: context.location(item))
+            source.links = links
+            if let every { source.every = every }
+            if let followFor { source.followFor = followFor }
+            if let maxNew { source.maxNew = maxNew }
+            source.keepParams = keep
+            if let first = state.firstDefinition[name] {
+                context.error("\(prefix).name", item, "duplicate name '\(name)' (first defined at \(first))", &state)
+                continue
+            }
+            state.firstDefinition[name] = source.location
+            state.follows.append(source)
         }
     }
 

@@ -111,6 +111,46 @@ public final class HTMLDocument {
         return nodes
     }
 
+    /// The `href` of every link, in document order: of the elements `selector` matches (links
+    /// themselves, or the links inside them), or of the whole page. A `<base href>` is
+    /// returned separately so callers resolve against it.
+    public func links(matching selector: ContentSelector?) throws -> (links: [String], base: String?) {
+        var hrefs: [String] = []
+        func collect(_ start: xmlNodePtr) {
+            var node: xmlNodePtr? = start
+            while let current = node {
+                if current.pointee.type == XML_ELEMENT_NODE, let name = current.pointee.name,
+                   String(cString: name).lowercased() == "a", let href = HTMLNode.attributes(of: current).href {
+                    hrefs.append(href)
+                }
+                if current.pointee.type == XML_ELEMENT_NODE, let child = current.pointee.children { node = child; continue }
+                var climbing: xmlNodePtr? = current
+                node = nil
+                while let up = climbing, up != start {
+                    if let next = up.pointee.next { node = next; break }
+                    climbing = up.pointee.parent
+                }
+            }
+        }
+        if let selector {
+            for element in try elements(matching: selector) { collect(element.node) }
+        } else if let root = xmlDocGetRootElement(doc) {
+            collect(root)
+        }
+        var base: String?
+        if let context = xmlXPathNewContext(doc) {
+            defer { xmlXPathFreeContext(context) }
+            if let result = xmlXPathEvalExpression("string(//head/base/@href)", context) {
+                defer { xmlXPathFreeObject(result) }
+                if result.pointee.type == XPATH_STRING, let text = result.pointee.stringval {
+                    let value = String(cString: text)
+                    if !value.isEmpty { base = value }
+                }
+            }
+        }
+        return (hrefs, base)
+    }
+
     /// Checks a selector before any page is fetched: it must be valid XPath (or CSS), give
     /// elements, and not match a page's document or root element.
     public static func validate(_ selector: ContentSelector) throws {

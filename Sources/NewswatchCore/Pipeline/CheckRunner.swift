@@ -149,7 +149,7 @@ public struct CheckRunner: Sendable {
         }
         if let outbox {
             let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
-            report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier)
+            report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier, now: now)
         }
         return report
     }

@@ -118,6 +118,8 @@ public struct WatchState: Codable, Sendable, Hashable {
     public var storyFingerprint: StoryFingerprint?
     /// Checks answered by the fingerprint since the last full extraction.
     public var quickChecks: Int?
+    /// Set for a story a `follow:` source found: the watch exists only through this state.
+    public var followed: FollowedStory?
 
     public init() {}
 }
@@ -134,5 +136,23 @@ public struct LifecycleEntry: Codable, Sendable, Hashable {
         self.event = event
         self.at = at
         self.status = status
+    }
+}
+
+/// A story found by a `follow:` source, kept with its watch's state.
+public struct FollowedStory: Codable, Sendable, Hashable {
+    public var source: String
+    /// Canonical URL (see `StoryURL`).
+    public var url: String
+    public var discovered: Date
+    public var published: Date?
+    /// Set once `follow_for` has passed: no more fetches; the history stays.
+    public var retired: Date?
+
+    public init(source: String, url: String, discovered: Date, published: Date?) {
+        self.source = source
+        self.url = url
+        self.discovered = discovered
+        self.published = published
     }
 }

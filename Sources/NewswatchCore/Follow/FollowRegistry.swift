@@ -1,0 +1,103 @@
+import Foundation
+
+/// Turns what sources listed into story watches, and retires stories after `follow_for`.
+/// Pure: states in, states out; the caller saves them.
+public enum FollowRegistry {
+    public struct Update: Sendable {
+        /// Changed states: each read source's own, and each new story's.
+        public var states: [String: WatchState] = [:]
+        /// New story watches, in discovery order.
+        public var discovered: [Watch] = []
+        /// Sources that could not be read, with why.
+        public var failures: [(source: FollowSource, reason: String)] = []
+        /// Links listed but left for a later read by `max_new`.
+        public var deferred = 0
+    }
+
+    /// Records each read: the source's schedule and validators, and a state for every story
+    /// not yet watched (by canonical URL, across all sources and the configured watches).
+    public static func apply(_ reads: [SourceReader.Read], states: [String: WatchState], configured: [Watch], now: Date) -> Update {
+        var update = Update()
+        var knownURLs = Set(configured.compactMap { StoryURL.canonical($0.url) })
+        var takenNames = Set(configured.map(\.name)).union(states.keys)
+        for state in states.values { if let story = state.followed { knownURLs.insert(story.url) } }
+        for read in reads {
+            let source = read.source
+            var sourceState = states[source.name] ?? WatchState()
+            sourceState.firstChecked = sourceState.firstChecked ?? now
+            sourceState.lastChecked = now
+            sourceState.nextDue = now.addingTimeInterval(source.every.seconds)
+            switch read.outcome {
+            case .failed(let reason):
+                sourceState.consecutiveFailures += 1
+                sourceState.lastError = reason
+                update.failures.append((source, reason))
+            case .notModified:
+                sourceState.consecutiveFailures = 0
+                sourceState.lastError = nil
+            case .found(let links):
+                sourceState.consecutiveFailures = 0
+                sourceState.lastError = nil
+                sourceState.etag = read.etag
+                sourceState.lastModified = read.lastModified
+                var taken = 0
+                for link in newestFirst(links) {
+                    guard let url = StoryURL.canonical(link.url, keep: source.keepParams), !knownURLs.contains(url) else { continue }
+                    // Already past its follow window when found: nothing left to watch.
+                    if let published = link.published, published.addingTimeInterval(source.followFor.seconds) < now { continue }
+                    guard taken < source.maxNew else { update.deferred += 1; continue }
+                    taken += 1
+                    knownURLs.insert(url)
+                    let name = StoryURL.storyName(source: source.name, url: url) { takenNames.contains($0) }
+                    takenNames.insert(name)
+                    var state = WatchState()
+                    state.followed = FollowedStory(source: source.name, url: url, discovered: now, published: link.published)
+                    update.states[name] = state
+                    update.discovered.append(source.storyWatch(named: name, url: url, published: link.published))
+                }
+            }
+            update.states[source.name] = sourceState
+        }
+        return update
+    }
+
+    /// Newest first when every link has a date (sitemaps list oldest first as often as not);
+    /// otherwise the source's own order, which for feeds and front pages is newest first.
+    static func newestFirst(_ links: [DiscoveredLink]) -> [DiscoveredLink] {
+        guard !links.isEmpty, links.allSatisfy({ $0.published != nil }) else { return links }
+        return links.enumerated().sorted { a, b in
+            a.element.published! != b.element.published! ? a.element.published! > b.element.published! : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// States of stories whose `follow_for` has passed, marked retired at `now`.
+    public static func retiring(_ sources: [FollowSource], states: [String: WatchState], now: Date) -> [String: WatchState] {
+        let byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var retired: [String: WatchState] = [:]
+        for (name, state) in states {
+            guard var story = state.followed, story.retired == nil, let source = byName[story.source] else { continue }
+            if story.discovered.addingTimeInterval(source.followFor.seconds) <= now {
+                story.retired = now
+                var changed = state
+                changed.followed = story
+                changed.nextDue = nil
+                retired[name] = changed
+            }
+        }
+        return retired
+    }
+
+    /// The watches of every story still followed (source in the watchlist, not retired).
+    public static func storyWatches(_ sources: [FollowSource], states: [String: WatchState]) -> [Watch] {
+        let byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return states.compactMap { name, state -> Watch? in
+            guard let story = state.followed, story.retired == nil, let source = byName[story.source] else { return nil }
+            return source.storyWatch(named: name, url: story.url, published: story.published)
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Sources whose next read is due (never-read sources are due).
+    public static func dueSources(_ sources: [FollowSource], states: [String: WatchState], now: Date) -> [FollowSource] {
+        sources.filter { (states[$0.name]?.nextDue ?? .distantPast) <= now }
+    }
+}

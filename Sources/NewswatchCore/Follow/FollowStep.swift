@@ -1,0 +1,73 @@
+import Foundation
+
+/// The part of a check that comes before fetching stories: retire stories past their
+/// `follow_for`, read the sources that are due, and register the stories they list. Returns
+/// every watch of the run (the configured ones and the followed stories).
+public struct FollowStep: Sendable {
+    public var store: any SnapshotStore
+    public var reader: SourceReader
+
+    public init(store: any SnapshotStore, fetcher: any Fetcher) {
+        self.store = store
+        self.reader = SourceReader(fetcher: fetcher)
+    }
+
+    public struct Outcome: Sendable {
+        /// Configured watches, then followed stories (new ones included).
+        public var watches: [Watch] = []
+        public var discovered: [Watch] = []
+        public var retired: [String] = []
+        /// One `failed` event per source that could not be read.
+        public var failures: [CheckEvent] = []
+        public var sourcesRead = 0
+        public var fetches = 0
+        public var deferred = 0
+        public var storeErrors: [String] = []
+    }
+
+    /// Which sources a run reads.
+    public enum Sources: Sendable { case due, all, none }
+
+    /// Call inside the writer lock.
+    public func prepare(_ list: Watchlist, now: Date, sources: Sources = .due) async -> Outcome {
+        var outcome = Outcome()
+        guard !list.follows.isEmpty else {
+            outcome.watches = list.watches
+            return outcome
+        }
+        var states: [String: WatchState]
+        do { states = try store.states() } catch {
+            outcome.storeErrors.append("cannot read watch states: \(error)")
+            outcome.watches = list.watches
+            return outcome
+        }
+        let retiring = FollowRegistry.retiring(list.follows, states: states, now: now)
+        outcome.retired = retiring.keys.sorted()
+        states.merge(retiring) { $1 }
+        let due: [FollowSource] = switch sources {
+        case .all: list.follows
+        case .due: FollowRegistry.dueSources(list.follows, states: states, now: now)
+        case .none: []
+        }
+        let reads = await reader.read(due, states: states)
+        let update = FollowRegistry.apply(reads, states: states, configured: list.watches, now: now)
+        do {
+            try store.saveStates(retiring.merging(update.states) { $1 })
+        } catch {
+            outcome.storeErrors.append("cannot save followed stories: \(error)")
+        }
+        states.merge(update.states) { $1 }
+        outcome.discovered = update.discovered
+        outcome.deferred = update.deferred
+        outcome.sourcesRead = reads.count
+        outcome.fetches = reads.reduce(0) { $0 + $1.fetches }
+        outcome.failures = update.failures.map { CheckEvent.failed(watch: $0.source.sourceWatch, reason: $0.reason) }
+        outcome.watches = list.watches + FollowRegistry.storyWatches(list.follows, states: states)
+        return outcome
+    }
+
+    /// When the next source read is owed (for the schedule hint and `watch`'s sleep).
+    public static func nextSourceRead(_ list: Watchlist, states: [String: WatchState]) -> Date? {
+        list.follows.map { states[$0.name]?.nextDue ?? .distantPast }.min()
+    }
+}
