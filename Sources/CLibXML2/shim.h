@@ -12,6 +12,7 @@
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlerror.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
 #include <string.h>
 
 /* xmlFree is a mutable global function pointer; Swift 6 rejects touching it directly. */

@@ -85,6 +85,10 @@ struct CheckCommand: AsyncParsableCommand {
                     Terminal.info("checking \(due.count) of \(selected.count) watches…")
                 }
                 var report = await runner.run(due, now: now)
+                let merged = FollowStep(store: store, fetcher: fetch.fetcher).reconcile(&report, list: list, now: now)
+                if showProgress {
+                    for (drop, keep) in merged.sorted(by: { $0.key < $1.key }) { Terminal.info("\(drop) is the same story as \(keep) (rel=canonical): merged into it") }
+                }
                 report.events = follow.failures + report.events
                 report.storeErrors = follow.storeErrors + report.storeErrors
                 report.notDue = selected.count - due.count

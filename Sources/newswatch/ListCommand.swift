@@ -53,6 +53,7 @@ struct ListCommand: AsyncParsableCommand {
                     row["discovered"] = Timestamp.display(story.discovered)
                     row["published"] = story.published.map(Timestamp.display) ?? NSNull()
                     row["retired"] = story.retired.map(Timestamp.display) ?? NSNull()
+                    row["mergedInto"] = story.mergedInto ?? NSNull()
                 }
                 row["lastChecked"] = state.lastChecked.map(Timestamp.display) ?? NSNull()
                 row["nextDue"] = state.nextDue.map(Timestamp.display) ?? NSNull()
@@ -86,7 +87,10 @@ struct ListCommand: AsyncParsableCommand {
                 let checked = ((row["lastChecked"] as? String) ?? "never").padding(toLength: 20, withPad: " ", startingAt: 0)
                 let due = ((row["nextDue"] as? String) ?? "now").padding(toLength: 20, withPad: " ", startingAt: 0)
                 let uncertain = (row["extraction"] as? [String: Any]).flatMap { $0["uncertain"] as? Bool == true ? $0 : nil }
-                let status = (row["retired"] as? String).map { "retired \($0) | " + ((row["title"] as? String) ?? "") }
+                let title = (row["title"] as? String) ?? ""
+                let followStatus: String? = if let into = row["mergedInto"] as? String { "merged into \(into) (same rel=canonical)" }
+                    else if let retired = row["retired"] as? String { "retired \(retired) | \(title)" } else { nil }
+                let status: String = followStatus
                     ?? (row["removedSince"] as? String).map { "removed since \($0)" }
                     ?? (row["error"] as? String).map { "failing: \($0)" }
                     ?? uncertain.map { "extraction uncertain (\($0["method"] ?? ""), \($0["confidence"] ?? "")): consider select: | " + ((row["title"] as? String) ?? "") }

@@ -90,6 +90,9 @@ struct WatchCommand: AsyncParsableCommand {
                     }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
                     var report = await runner.run(due)
+                    for (drop, keep) in FollowStep(store: store, fetcher: runner.fetcher).reconcile(&report, list: list, now: Date()) {
+                        log.info("merged: the same story (rel=canonical)", metadata: ["watch": "\(drop)", "into": "\(keep)"])
+                    }
                     report.events = follow.failures + report.events
                     return report
                 }

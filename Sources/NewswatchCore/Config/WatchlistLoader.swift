@@ -361,7 +361,7 @@ public struct WatchlistLoader: Sendable {
     }
 
     /// Nil when the URL is acceptable, otherwise why not.
-    static func urlProblem(_ value: String) -> String? {
+    public static func urlProblem(_ value: String) -> String? {
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased() else {
             return "'\(value)' is not a valid URL"
         }

@@ -49,32 +49,39 @@ public enum FeedReader {
         }
         guard data.count <= maxBytes else { throw ReadError.tooLarge(maxBytes) }
         if isRobotsTxt(url: url, data: data) { return .sitemaps(robotsSitemaps(data, base: url)) }
-        let tree: XMLTree
-        do { tree = try XMLTree(data: data, url: url) } catch {
+        var base = url
+        var kind = ""
+        var links: [DiscoveredLink] = []
+        var sitemaps: [String] = []
+        do {
+            try XMLStream.read(data, url: url, recordNames: { root in
+                kind = root.name.lowercased()
+                base = absolute(root.attributes["xml:base"], base: url) ?? url
+                switch kind {
+                case "rss", "rdf": return ["item"]
+                case "feed": return ["entry"]
+                case "urlset": return ["url"]
+                case "sitemapindex": return ["sitemap"]
+                default: throw ReadError.notAFeed("root element <\(root.name)>")
+                }
+            }, record: { element in
+                switch kind {
+                case "rss", "rdf": if let link = rssItem(element, base: base) { links.append(link) }
+                case "feed": if let link = atomEntry(element, base: base) { links.append(link) }
+                case "urlset": if let link = sitemapURL(element, base: base) { links.append(link) }
+                default: if let loc = absolute(element.child("loc")?.text, base: base) { sitemaps.append(loc) }
+                }
+                return links.count + sitemaps.count < maxURLs
+            })
+        } catch let error as ReadError {
+            throw error
+        } catch {
             let head = String(decoding: data.prefix(512), as: UTF8.self).lowercased()
             if head.contains("<html") || head.contains("<!doctype html") { throw ReadError.notAFeed("an HTML page") }
             throw ReadError.xml("\(error)")
         }
-        let root = tree.root
-        let base = absolute(root.attributes["xml:base"], base: url) ?? url
-        switch root.name.lowercased() {
-        case "rss":
-            guard let channel = root.child("channel") else { throw ReadError.notAFeed("<rss> without <channel>") }
-            return .stories(capped(channel.children("item").compactMap { rssItem($0, base: base) }))
-        case "rdf":
-            return .stories(capped(root.children("item").compactMap { rssItem($0, base: base) }))
-        case "feed":
-            return .stories(capped(root.children("entry").compactMap { atomEntry($0, base: base) }))
-        case "urlset":
-            return .stories(capped(root.children("url").compactMap { sitemapURL($0, base: base) }))
-        case "sitemapindex":
-            return .sitemaps(Array(root.children("sitemap").compactMap { absolute($0.child("loc")?.text, base: base) }.prefix(maxURLs)))
-        default:
-            throw ReadError.notAFeed("root element <\(root.name)>")
-        }
+        return kind == "sitemapindex" ? .sitemaps(sitemaps) : .stories(links)
     }
-
-    private static func capped(_ links: [DiscoveredLink]) -> [DiscoveredLink] { Array(links.prefix(maxURLs)) }
 
     private static func absolute(_ link: String?, base: String) -> String? {
         guard let link, !link.isEmpty else { return nil }
@@ -83,7 +90,7 @@ public enum FeedReader {
         return url.absoluteString
     }
 
-    private static func rssItem(_ item: XMLTree.Element, base: String) -> DiscoveredLink? {
+    private static func rssItem(_ item: XMLStream.Element, base: String) -> DiscoveredLink? {
         var link = item.child("link")?.text
         if link?.isEmpty ?? true, let guid = item.child("guid"), guid.attributes["isPermaLink"]?.lowercased() != "false" { link = guid.text }
         if link?.isEmpty ?? true { link = item.attributes["about"] }
@@ -92,7 +99,7 @@ public enum FeedReader {
         return DiscoveredLink(url: url, published: date.flatMap(FeedDate.parse))
     }
 
-    private static func atomEntry(_ entry: XMLTree.Element, base: String) -> DiscoveredLink? {
+    private static func atomEntry(_ entry: XMLStream.Element, base: String) -> DiscoveredLink? {
         let entryBase = entry.attributes["xml:base"].flatMap { absolute($0, base: base) } ?? base
         let links = entry.children("link")
         let alternate = links.first { ($0.attributes["rel"] ?? "alternate") == "alternate" && ($0.attributes["type"] ?? "text/html").contains("html") }
@@ -102,7 +109,7 @@ public enum FeedReader {
         return DiscoveredLink(url: url, published: date.flatMap(FeedDate.parse))
     }
 
-    private static func sitemapURL(_ item: XMLTree.Element, base: String) -> DiscoveredLink? {
+    private static func sitemapURL(_ item: XMLStream.Element, base: String) -> DiscoveredLink? {
         guard let url = absolute(item.child("loc")?.text, base: base) else { return nil }
         let date = item.child("news")?.child("publication_date")?.text ?? item.child("lastmod")?.text
         return DiscoveredLink(url: url, published: date.flatMap(FeedDate.parse))

@@ -20,7 +20,12 @@ public enum FollowRegistry {
         var update = Update()
         var knownURLs = Set(configured.compactMap { StoryURL.canonical($0.url) })
         var takenNames = Set(configured.map(\.name)).union(states.keys)
-        for state in states.values { if let story = state.followed { knownURLs.insert(story.url) } }
+        for state in states.values {
+            if let story = state.followed {
+                knownURLs.insert(story.url)
+                if let canonical = story.canonical { knownURLs.insert(canonical) }
+            }
+        }
         for read in reads {
             let source = read.source
             var sourceState = states[source.name] ?? WatchState()
@@ -99,5 +104,49 @@ public enum FollowRegistry {
     /// Sources whose next read is due (never-read sources are due).
     public static func dueSources(_ sources: [FollowSource], states: [String: WatchState], now: Date) -> [FollowSource] {
         sources.filter { (states[$0.name]?.nextDue ?? .distantPast) <= now }
+    }
+
+    /// Stories whose fetched page names a `rel=canonical` (same site) other than their URL:
+    /// the canonical is recorded, and a story whose canonical is another active story's URL
+    /// or canonical is merged into the one found first. Returns the changed states and the
+    /// merged watch names (with the watch each was merged into).
+    public static func reconcileCanonicals(_ pages: [(watch: String, canonical: String)], sources: [FollowSource],
+                                           states: [String: WatchState], now: Date) -> (states: [String: WatchState], merged: [String: String]) {
+        let byName = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var current = states
+        var changed: [String: WatchState] = [:]
+        var merged: [String: String] = [:]
+        for (name, rawCanonical) in pages {
+            guard var state = current[name], var story = state.followed, story.retired == nil,
+                  let source = byName[story.source],
+                  let canonical = StoryURL.canonical(rawCanonical, base: story.url, keep: source.keepParams),
+                  canonical != story.url, StoryURL.siteHost(canonical) == StoryURL.siteHost(story.url) else { continue }
+            story.canonical = canonical
+            // Another active story that is this page: the earlier-found one carries on.
+            let twin = current.filter { other in
+                guard other.key != name, let theirs = other.value.followed, theirs.retired == nil else { return false }
+                return theirs.url == canonical || theirs.canonical == canonical
+            }.min { ($0.value.followed!.discovered, $0.key) < ($1.value.followed!.discovered, $1.key) }
+            if let twin {
+                let (keep, drop) = (twin.value.followed!.discovered, twin.key) <= (story.discovered, name) ? (twin.key, name) : (name, twin.key)
+                if drop == name {
+                    story.retired = now
+                    story.mergedInto = keep
+                    state.nextDue = nil
+                } else if var other = current[drop], var theirs = other.followed {
+                    theirs.retired = now
+                    theirs.mergedInto = keep
+                    other.followed = theirs
+                    other.nextDue = nil
+                    current[drop] = other
+                    changed[drop] = other
+                }
+                merged[drop] = keep
+            }
+            state.followed = story
+            current[name] = state
+            changed[name] = state
+        }
+        return (changed, merged)
     }
 }

@@ -66,6 +66,33 @@ public struct FollowStep: Sendable {
         return outcome
     }
 
+    /// After the run: records the `rel=canonical` of followed stories' pages and merges
+    /// stories that turn out to be one; the merged watch's `new` event is dropped from the
+    /// report (the story is announced once). Returns merged watch -> the watch kept.
+    public func reconcile(_ report: inout CheckReport, list: Watchlist, now: Date) -> [String: String] {
+        guard !list.follows.isEmpty else { return [:] }
+        var pages: [(watch: String, canonical: String)] = []
+        for event in report.events where event.watch.follow != nil {
+            let article: Article? = switch event {
+            case .new(_, _, let article): article
+            case .changed(_, let change): change.newArticle
+            default: nil
+            }
+            if let canonical = article?.canonicalURL, !canonical.isEmpty { pages.append((event.watch.name, canonical)) }
+        }
+        guard !pages.isEmpty, let states = try? store.states() else { return [:] }
+        let (changed, merged) = FollowRegistry.reconcileCanonicals(pages, sources: list.follows, states: states, now: now)
+        do { try store.saveStates(changed) } catch {
+            report.storeErrors.append("cannot record canonical URLs of followed stories: \(error)")
+            return [:]
+        }
+        report.events.removeAll { event in
+            if case .new(let watch, _, _) = event { return merged[watch.name] != nil }
+            return false
+        }
+        return merged
+    }
+
     /// When the next source read is owed (for the schedule hint and `watch`'s sleep).
     public static func nextSourceRead(_ list: Watchlist, states: [String: WatchState]) -> Date? {
         list.follows.map { states[$0.name]?.nextDue ?? .distantPast }.min()

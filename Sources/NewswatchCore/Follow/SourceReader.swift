@@ -85,8 +85,12 @@ public struct SourceReader: Sendable {
         case .sitemaps(let children): pending = children
         }
         var problems: [String] = []
+        var loops = 0
+        var sitemapsRead = 0
         for _ in 0..<Self.maxIndexDepth {
-            let batch = Array(pending.filter { visited.insert($0).inserted }.prefix(Self.maxChildSitemaps))
+            let fresh = pending.filter { visited.insert($0).inserted }
+            loops += pending.count - fresh.count
+            let batch = Array(fresh.prefix(Self.maxChildSitemaps))
             pending = []
             guard !batch.isEmpty else { break }
             let results = await fetcher.fetch(batch.map { request($0, for: source, state: nil) })
@@ -98,7 +102,7 @@ public struct SourceReader: Sendable {
                 case .success(let child):
                     do {
                         switch try FeedReader.read(child.body, url: child.finalURL) {
-                        case .stories(let found): links += found
+                        case .stories(let found): links += found; sitemapsRead += 1
                         case .sitemaps(let more): pending += more
                         }
                     } catch {
@@ -110,6 +114,10 @@ public struct SourceReader: Sendable {
         }
         // Children that failed while others answered: the stories found still count.
         if links.isEmpty, let first = problems.first { throw FeedReader.ReadError.xml("no sitemap of the index could be read (\(first))") }
+        if sitemapsRead == 0, loops > 0 { throw FeedReader.ReadError.xml("the sitemap index leads back to itself (a loop) and lists no stories") }
+        if sitemapsRead == 0, !pending.isEmpty {
+            throw FeedReader.ReadError.xml("sitemap indexes nested deeper than \(Self.maxIndexDepth) levels; name a sitemap nearer the stories")
+        }
         return (Array(links.prefix(FeedReader.maxURLs)), fetched)
     }
 
@@ -122,7 +130,7 @@ public struct SourceReader: Sendable {
         let (hrefs, baseHref) = try document.links(matching: selector)
         let base = baseHref.flatMap { URL(string: $0, relativeTo: URL(string: response.finalURL))?.absoluteString } ?? response.finalURL
         let pattern: NSRegularExpression? = if case .pattern(let text) = source.links { try NSRegularExpression(pattern: text) } else { nil }
-        let site = StoryURL.siteHost(response.finalURL)
+        let site = StoryURL.siteHost(base)
         var seen: Set<String> = []
         var links: [DiscoveredLink] = []
         for href in hrefs {
@@ -142,10 +150,13 @@ public struct SourceReader: Sendable {
         return links
     }
 
+    /// An article address: a number of four or more digits in the path (a date, an id), or
+    /// a hyphenated slug of four words or more below a section (`/world/storm-hits-the-coast`).
     static func looksLikeStory(_ url: String) -> Bool {
         guard let path = URLComponents(string: url)?.path, path.count > 1 else { return false }
-        let last = path.split(separator: "/").last.map(String.init) ?? ""
-        if last.filter({ $0 == "-" }).count >= 2 && last.count >= 12 { return true }
-        return path.range(of: "[0-9]{4,}", options: .regularExpression) != nil
+        if path.range(of: "[0-9]{4,}", options: .regularExpression) != nil { return true }
+        let segments = path.split(separator: "/")
+        guard segments.count >= 2, let last = segments.last else { return false }
+        return last.split(separator: "-").count >= 4
     }
 }

@@ -52,8 +52,9 @@ public enum StoryURL {
     /// segment, at most 128 characters in all, made unique against `taken`.
     static func storyName(source: String, url: String, taken: (String) -> Bool) -> String {
         let path = URLComponents(string: url)?.path ?? ""
-        let segments = path.split(separator: "/").map(String.init).filter { !$0.isEmpty }
-        var slug = segments.last(where: { !["index.html", "index.htm", "index.php", "amp", "story.html"].contains($0.lowercased()) }) ?? "story"
+        let segments = path.split(separator: "/").map(String.init)
+            .filter { !$0.isEmpty && !["index.html", "index.htm", "index.php", "amp", "story.html"].contains($0.lowercased()) }
+        var slug = segments.last ?? "story"
         for suffix in [".html", ".htm", ".php", ".shtml", ".aspx"] where slug.lowercased().hasSuffix(suffix) { slug = String(slug.dropLast(suffix.count)) }
         if slug.count < 4, segments.count >= 2 { slug = segments.suffix(2).joined(separator: "-") }
         let cleaned = slug.lowercased().unicodeScalars.map { scalar -> Character in

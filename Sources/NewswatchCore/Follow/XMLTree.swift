@@ -1,22 +1,23 @@
 import CLibXML2
 import Foundation
 
-/// An XML document (a feed or a sitemap) read into plain values. The only file that reads XML
-/// with libxml2; nothing outside it sees a pointer.
+/// Streams an XML document (a feed or a sitemap) and hands over its records (items,
+/// entries, urls, sitemaps) one at a time as small trees of plain values. The only file that
+/// reads XML with libxml2; nothing outside it sees a pointer.
 ///
-/// Safe by construction: no network (`NONET`), no DTD loading, and entities are never
-/// substituted: an entity reference is left out of the text instead of expanded, so an
-/// entity bomb costs nothing. libxml2's own limits (depth 256, text sizes) stay on.
-struct XMLTree: Sendable {
+/// Memory stays at one record whatever the document's size (a 100,000-item feed never
+/// exists as a tree). Safe by construction: no network (`NONET`), no DTD loading, and
+/// entities are never substituted: a reference is left out of the text, and libxml2 stops
+/// at entity loops and amplification.
+enum XMLStream {
     struct Element: Sendable {
         /// Local name, without prefix.
         var name: String
-        var namespace: String?
         /// Attributes by local name; `xml:base` keeps its prefix.
         var attributes: [String: String]
-        var children: [Element]
+        var children: [Element] = []
         /// The element's own text and CDATA, trimmed.
-        var text: String
+        var text: String = ""
 
         func child(_ name: String) -> Element? { children.first { $0.name == name } }
         func children(_ name: String) -> [Element] { children.filter { $0.name == name } }
@@ -33,63 +34,78 @@ struct XMLTree: Sendable {
         }
     }
 
-    let root: Element
-
     private static let setUp: Void = { xmlInitParser() }()
     private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
         | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_COMPACT.rawValue)
 
-    init(data: Data, url: String?) throws {
-        _ = Self.setUp
+    /// Reads `data`. `recordNames` is given the root element (name and attributes) and
+    /// answers which element names are records; `record` gets each one and answers whether
+    /// to go on. Throws when the document is not well-formed, even after records were read.
+    static func read(_ data: Data, url: String?, recordNames: (Element) throws -> Set<String>, record: (Element) -> Bool) throws {
+        _ = setUp
         nw_xml_silence_errors()
-        let trimmed = data.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard !trimmed.isEmpty else { throw ParseError.empty }
-        let parsed: xmlDocPtr? = data.withUnsafeBytes { raw in
-            xmlReadMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, nil, Self.options)
-        }
-        guard let parsed else {
-            var detail = ""
-            if let error = xmlGetLastError(), let message = error.pointee.message {
-                detail = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines) + " (line \(error.pointee.line))"
+        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { throw ParseError.empty }
+        try data.withUnsafeBytes { raw in
+            guard let reader = xmlReaderForMemory(raw.bindMemory(to: CChar.self).baseAddress, Int32(clamping: raw.count), url, nil, options) else {
+                throw ParseError.notWellFormed("cannot start the reader")
             }
-            throw ParseError.notWellFormed(detail)
+            defer { xmlFreeTextReader(reader) }
+            var names: Set<String>?
+            var open: [Element] = []  // the record being built, outermost first
+            while true {
+                let status = xmlTextReaderRead(reader)
+                if status == 0 { break }
+                if status < 0 { throw ParseError.notWellFormed(lastError()) }
+                switch xmlTextReaderNodeType(reader) {
+                case 1:  // element start
+                    let element = Element(name: string(xmlTextReaderConstLocalName(reader)), attributes: attributes(reader))
+                    let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                    guard let recordNames = names else {
+                        names = try recordNames(element)
+                        continue
+                    }
+                    guard !open.isEmpty || recordNames.contains(element.name) else { continue }
+                    open.append(element)
+                    if empty, !close(&open, record) { return }
+                case 15:  // element end
+                    if !open.isEmpty, !close(&open, record) { return }
+                case 3, 4, 13, 14:  // text, CDATA, whitespace
+                    if !open.isEmpty { open[open.count - 1].text += string(xmlTextReaderConstValue(reader)) }
+                default:
+                    break  // entity references, comments, processing instructions
+                }
+            }
+            if names == nil { throw ParseError.notWellFormed("no root element") }
         }
-        defer { xmlFreeDoc(parsed) }
-        guard let rootNode = xmlDocGetRootElement(parsed) else { throw ParseError.notWellFormed("no root element") }
-        root = Self.read(rootNode)
     }
 
-    /// Depth is bounded by libxml2 (256 without XML_PARSE_HUGE), so recursion is safe.
-    private static func read(_ node: xmlNodePtr) -> Element {
-        var element = Element(name: node.pointee.name.map { String(cString: $0) } ?? "",
-                              namespace: node.pointee.ns?.pointee.href.map { String(cString: $0) },
-                              attributes: [:], children: [], text: "")
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            defer { attribute = current.pointee.next }
-            guard let rawName = current.pointee.name else { continue }
-            var name = String(cString: rawName)
-            if let prefix = current.pointee.ns?.pointee.prefix, String(cString: prefix) == "xml" { name = "xml:" + name }
-            var value = ""
-            var valueNode = current.pointee.children
-            while let part = valueNode {
-                if part.pointee.type == XML_TEXT_NODE, let content = part.pointee.content { value += String(cString: content) }
-                valueNode = part.pointee.next
-            }
-            element.attributes[name] = value
+    /// Ends the innermost open element; a finished record goes to `record`.
+    private static func close(_ open: inout [Element], _ record: (Element) -> Bool) -> Bool {
+        var element = open.removeLast()
+        element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if open.isEmpty { return record(element) }
+        open[open.count - 1].children.append(element)
+        return true
+    }
+
+    private static func attributes(_ reader: xmlTextReaderPtr) -> [String: String] {
+        var result: [String: String] = [:]
+        guard xmlTextReaderHasAttributes(reader) == 1 else { return result }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            var name = string(xmlTextReaderConstLocalName(reader))
+            if string(xmlTextReaderConstPrefix(reader)) == "xml" { name = "xml:" + name }
+            result[name] = string(xmlTextReaderConstValue(reader))
         }
-        var text = ""
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE: element.children.append(read(current))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { text += String(cString: content) }
-            default: break  // entity references, comments, processing instructions
-            }
-            child = current.pointee.next
-        }
-        element.text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return element
+        xmlTextReaderMoveToElement(reader)
+        return result
+    }
+
+    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    private static func lastError() -> String {
+        guard let error = xmlGetLastError(), let message = error.pointee.message else { return "" }
+        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines) + " (line \(error.pointee.line))"
     }
 }

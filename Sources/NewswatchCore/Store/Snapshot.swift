@@ -148,6 +148,11 @@ public struct FollowedStory: Codable, Sendable, Hashable {
     public var published: Date?
     /// Set once `follow_for` has passed: no more fetches; the history stays.
     public var retired: Date?
+    /// The page's own `rel=canonical` (same site), once fetched, when it differs from `url`.
+    public var canonical: String?
+    /// Set when the page turned out to be another followed story (same canonical URL):
+    /// that watch carries on, this one is retired.
+    public var mergedInto: String?
 
     public init(source: String, url: String, discovered: Date, published: Date?) {
         self.source = source
