@@ -100,7 +100,7 @@ struct CheckCommand: AsyncParsableCommand {
                 try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
                 return report
             }
-            let printer = ReportPrinter(style: display.style, json: json)
+            let printer = ReportPrinter(style: display.style, json: json, now: now)
             printer.print(report)
             if showProgress {
                 Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due"

@@ -5,6 +5,8 @@ import NewswatchCore
 struct ReportPrinter {
     var style: TerminalStyle
     var json: Bool
+    /// When the run happened (`check --now` or the clock): every JSON event carries it.
+    var now = Date()
 
     func print(_ report: CheckReport) {
         for event in report.events {
@@ -109,6 +111,7 @@ struct ReportPrinter {
         }
         // `type` names the event as `event` does (scripts written for either keep working).
         object["type"] = object["event"]
+        object["at"] = Timestamp.display(now)
         if let follow = event.watch.follow {
             object["source"] = follow.source
             if let published = follow.published { object["published"] = Timestamp.display(published) }

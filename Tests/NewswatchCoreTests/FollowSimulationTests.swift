@@ -80,6 +80,7 @@ struct FollowSimulationTests {
         var url: String
         var source: String?
         var published: String?
+        var at: String
     }
 
     @Test func followsAPublicationOverTwoSimulatedDays() async throws {
@@ -124,6 +125,12 @@ struct FollowSimulationTests {
                 case "new":
                     #expect(firstSeen[event.url] == nil, "\(event.url) reported new twice")
                     #expect(["pub-feed", "pub-map", "pub-front"].contains(event.source ?? ""), "new story carries its source: \(event)")
+                    if event.source != "pub-front" {
+                        // Feeds and sitemaps give the publication time.
+                        let index = (0..<Publication.storyCount).first { publication.storyURL($0) == event.url }
+                        #expect(event.published == index.map { Timestamp.display(publication.appearance($0)) }, "\(event)")
+                    }
+                    #expect(event.at == Timestamp.display(now))
                     firstSeen[event.url] = now
                     names[event.url] = event.watch
                 case "changed":
@@ -166,6 +173,7 @@ struct FollowSimulationTests {
         // the per-host limit (2) of requests at once.
         let requests = try await server.requestLog()
         let storyFetches = requests.filter { $0.hasPrefix("/site/pub/stories/") }.count
+        print("follow simulation: \(storyFetches) story fetches in \(runs) runs of \(Publication.storyCount) stories (polling all every run: \(runs * Publication.storyCount))")
         #expect(storyFetches < runs * Publication.storyCount / 2, "\(storyFetches) story fetches")
         let peak = try await CurlFetcher().fetch(FetchRequest(url: server.url("/connections"))).get()
         #expect(Int(String(decoding: peak.body, as: UTF8.self)) ?? 99 <= 2)

@@ -204,7 +204,10 @@ struct FollowTests {
         #expect(front.every.seconds == 900 && front.followFor.seconds == 2 * 86400 && front.maxNew == 20 && front.keepParams == ["id"])
         #expect(front.storyTemplate.webhooks.count == 1)
         #expect(list.follows[0].followFor.seconds == 7 * 86400)
-        #expect(list.follows[0].storyTemplate.adaptive)
+        #expect(!list.follows[0].storyTemplate.adaptive)  // the defaults name an interval
+        #expect(list.follows[0].storyTemplate.every.seconds == 1800)
+        let plain = try WatchlistLoader().load(text: "follow:\n  - name: w\n    feed: https://x.example/f\n", file: "plain.yaml")
+        #expect(plain.follows[0].storyTemplate.adaptive)
 
         let bad: [(String, String)] = [
             ("follow:\n  - name: a\n", "needs one of feed, sitemap or front"),

@@ -33,6 +33,10 @@ public struct Alert: Sendable, Codable {
     /// The structured change (ops with ranges and words) and its classification.
     public var change: DiffRenderer.Document?
     public var createdAt: Date
+    /// For a story found by a `follow:` source: the source's name, and when the feed or
+    /// sitemap says it was published.
+    public var source: String?
+    public var published: Date?
 
     public static func changed(_ change: Change, at date: Date = Date()) -> Alert {
         Alert(id: eventID(change.watch, "changed", change.old.storyHash, change.new.storyHash, "\(change.new.number)"),

@@ -79,6 +79,8 @@ public struct WatchlistLoader: Sendable {
 
     private struct Defaults {
         var every = Interval(seconds: 900)
+        /// Whether the file's defaults name an interval (followed stories are adaptive otherwise).
+        var everyGiven = false
         var headers: [String: String] = [:]
         var select: ContentSelector?
         var remove: [ContentSelector] = []
@@ -117,7 +119,7 @@ public struct WatchlistLoader: Sendable {
                     let name = k.string ?? ""
                     switch name {
                     case "every":
-                        if v.string == "adaptive" { defaults.adaptive = true } else if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every }
+                        if v.string == "adaptive" { defaults.adaptive = true } else if let every = context.interval(v, field: "defaults.every", &state) { defaults.every = every; defaults.everyGiven = true }
                     case "adaptive_stop":
                         if let stop = context.interval(v, field: "defaults.adaptive_stop", &state) { defaults.adaptiveStop = stop }
                     case "block_private_networks":
@@ -257,7 +259,7 @@ public struct WatchlistLoader: Sendable {
             template.ignoreLines = defaults.ignoreLines
             template.alertOn = defaults.alertOn
             // Stories are young when found: adaptive unless the defaults name an interval.
-            template.adaptive = true
+            template.adaptive = defaults.adaptive || !defaults.everyGiven
             template.adaptiveStop = defaults.adaptiveStop
             template.blockPrivateNetworks = defaults.blockPrivate
             template.proxy = defaults.proxy

@@ -219,6 +219,8 @@ public struct CheckRunner: Sendable {
 
     private func alert(for event: CheckEvent, now: Date) -> Alert? {
         guard var alert = plainAlert(for: event, now: now) else { return nil }
+        alert.source = event.watch.follow?.source
+        alert.published = event.watch.follow?.published
         // Mail threads a story's updates under its first alert.
         if alert.storyAlertID == nil, event.watch.webhooks.contains(where: { $0.email != nil }),
            let first = (try? store.versions(of: event.watch.name))?.first {
