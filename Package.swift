@@ -35,10 +35,17 @@ let package = Package(
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
+        // The read-only web view and Atom feeds (`newswatch serve`), on FlyingFox.
+        .target(
+            name: "NewswatchWeb",
+            dependencies: ["NewswatchCore", .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]
+        ),
         .executableTarget(
             name: "newswatch",
             dependencies: [
-                "NewswatchCore", "NewswatchDemo",
+                "NewswatchCore", "NewswatchDemo", "NewswatchWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,11 +53,11 @@ let package = Package(
         // Benchmarks: `swift run -c release newswatch-bench --help`.
         .executableTarget(
             name: "newswatch-bench",
-            dependencies: ["NewswatchCore", "NewswatchDemo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["NewswatchCore", "NewswatchDemo", "NewswatchWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "NewswatchCoreTests",
-            dependencies: ["NewswatchCore", "NewswatchDemo"],
+            dependencies: ["NewswatchCore", "NewswatchDemo", "NewswatchWeb"],
             exclude: ["Fixtures"]
         ),
     ]
