@@ -52,9 +52,9 @@ struct CheckCommand: AsyncParsableCommand {
             let now = self.now.flatMap(SimulatedClock.parse) ?? Date()
             // Fast path for cron: unchanged watchlists and nothing due yet means nothing to do.
             let fingerprint = ScheduleHint.fingerprint(of: global.watchlists)
-            if !all, watchNames.isEmpty, let hint = ScheduleHint.load(store: global.store),
+            // (A person at a terminal gets the long way, which can say what is due next.)
+            if !all, watchNames.isEmpty, !(Terminal.stderrIsTerminal && !json), let hint = ScheduleHint.load(store: global.store),
                hint.fingerprint == fingerprint, hint.earliestDue > now {
-                if Terminal.stderrIsTerminal && !json { Terminal.info("nothing due until \(Timestamp.display(hint.earliestDue))") }
                 return
             }
             let list = try global.loadWatchlist()
@@ -82,7 +82,15 @@ struct CheckCommand: AsyncParsableCommand {
                                       + (follow.deferred > 0 ? ", \(follow.deferred) left for later (max_new)" : "")
                                       + (follow.retired.isEmpty ? "" : ", \(follow.retired.count) retired"))
                     }
-                    Terminal.info("checking \(due.count) of \(selected.count) watches…")
+                    if due.isEmpty {
+                        // Under cron this stays silent; at a terminal, say why nothing happened.
+                        let states = (try? store.states()) ?? [:]
+                        let next = selected.compactMap { watch in states[watch.name]?.nextDue.map { (watch.name, $0) } }.min { $0.1 < $1.1 }
+                        let when = next.map { "; next: \($0.0) \(Self.relative($0.1, from: now))" } ?? ""
+                        Terminal.info("nothing due\(when); --all checks everything now")
+                    } else {
+                        Terminal.info("checking \(due.count) of \(selected.count) watches…")
+                    }
                 }
                 var report = await runner.run(due, now: now)
                 let merged = FollowStep(store: store, fetcher: fetch.fetcher).reconcile(&report, list: list, now: now)
@@ -102,12 +110,20 @@ struct CheckCommand: AsyncParsableCommand {
             }
             let printer = ReportPrinter(style: display.style, json: json, now: now)
             printer.print(report)
-            if showProgress {
+            if showProgress && !report.events.isEmpty {
                 Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due"
                               + (report.recognisedUnparsed.isEmpty ? "" : " (\(report.recognisedUnparsed.count) unchanged stories recognised without parsing)"))
             }
             if !report.failures.isEmpty { throw ExitCode(1) }
         }
+    }
+}
+
+extension CheckCommand {
+    /// "in 12m", "in 2h5m", "now".
+    static func relative(_ date: Date, from now: Date) -> String {
+        let seconds = Int(date.timeIntervalSince(now).rounded(.up))
+        return seconds <= 0 ? "now" : "in \(Interval(seconds: Double(max(60, seconds / 60 * 60))))"
     }
 }
 

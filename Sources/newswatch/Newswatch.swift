@@ -48,7 +48,8 @@ struct Newswatch: AsyncParsableCommand {
         subcommands: [
             CheckCommand.self, WatchCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
             ExtractCommand.self, AlertsCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
-            MigrateCommand.self, DiscoverCommand.self, ServeCommand.self, DemoCommand.self,
+            MigrateCommand.self, DiscoverCommand.self, ServeCommand.self, InitCommand.self, AddCommand.self, RemoveCommand.self,
+            RenameCommand.self, ImportCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -28,7 +28,7 @@ public struct WatchlistLoader: Sendable {
     static let defaultsKeys = ["every", "headers", "proxy", "select", "remove", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let watchKeys = ["name", "url", "every", "headers", "proxy", "select", "remove", "webhooks", "ignore_lines", "alert_on", "adaptive_stop", "block_private_networks"]
     static let webhookKeys = ["url", "format", "secret", "headers", "on", "timeout", "max_age"]
-    static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+    public static let namePattern = try! NSRegularExpression(pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
     /// Loads a file, or every `*.yaml`/`*.yml` file of a directory in name order.
     public func load(path: String) throws -> Watchlist {

@@ -52,10 +52,14 @@ public enum StoryURL {
     /// segment, at most 128 characters in all, made unique against `taken`.
     static func storyName(source: String, url: String, taken: (String) -> Bool) -> String {
         let path = URLComponents(string: url)?.path ?? ""
+        func withoutExtension(_ segment: String) -> String {
+            for suffix in [".html", ".htm", ".php", ".shtml", ".aspx"] where segment.lowercased().hasSuffix(suffix) { return String(segment.dropLast(suffix.count)) }
+            return segment
+        }
         let segments = path.split(separator: "/").map(String.init)
-            .filter { !$0.isEmpty && !["index.html", "index.htm", "index.php", "amp", "story.html"].contains($0.lowercased()) }
+            .filter { !$0.isEmpty && !["index.html", "index.htm", "index.php", "amp"].contains($0.lowercased()) }
+            .map(withoutExtension)
         var slug = segments.last ?? "story"
-        for suffix in [".html", ".htm", ".php", ".shtml", ".aspx"] where slug.lowercased().hasSuffix(suffix) { slug = String(slug.dropLast(suffix.count)) }
         if slug.count < 4, segments.count >= 2 { slug = segments.suffix(2).joined(separator: "-") }
         let cleaned = slug.lowercased().unicodeScalars.map { scalar -> Character in
             (("a"..."z").contains(Character(scalar)) || ("0"..."9").contains(Character(scalar))) ? Character(scalar) : "-"

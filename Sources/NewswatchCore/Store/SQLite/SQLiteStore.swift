@@ -255,6 +255,27 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
         }
     }
 
+    /// Moves a watch's history, state and alert marks to a new name, in one transaction.
+    /// Refused when the new name already has a history.
+    public func renameWatch(_ old: String, to new: String) throws {
+        try transaction {
+            if !(try query("SELECT 1 FROM versions WHERE watch = ?1 LIMIT 1", [.text(new)]).isEmpty) {
+                throw StoreEditError.nameTaken(new)
+            }
+            for table in ["versions", "states", "alerted"] {
+                try query("UPDATE \(table) SET watch = ?1 WHERE watch = ?2", [.text(new), .text(old)])
+            }
+        }
+    }
+
+    /// Forgets a watch: its versions, state and alert marks (blobs no version uses any more
+    /// go at the next `prune`).
+    public func deleteWatch(_ name: String) throws {
+        try transaction {
+            for table in ["versions", "states", "alerted"] { try query("DELETE FROM \(table) WHERE watch = ?1", [.text(name)]) }
+        }
+    }
+
     // MARK: Watch state
 
     public func states() throws -> [String: WatchState] {
@@ -327,6 +348,16 @@ extension SQLiteStore: ObjectBackedStore {
         return (complete ? [""] : ["", "-wal"]).reduce(0) { total, suffix in
             let attributes = try? FileManager.default.attributesOfItem(atPath: databasePath + suffix)
             return total + (attributes?[.size] as? Int ?? 0)
+        }
+    }
+}
+
+/// Why a rename of a watch's history was refused.
+public enum StoreEditError: Error, CustomStringConvertible {
+    case nameTaken(String)
+    public var description: String {
+        switch self {
+        case .nameTaken(let name): return "the store already has a history for '\(name)'"
         }
     }
 }
