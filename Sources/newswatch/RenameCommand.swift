@@ -27,7 +27,8 @@ struct RenameCommand: AsyncParsableCommand {
             let path = watch.source.file
             let edited = try WatchlistEditor.renaming(old, to: new, in: try WatchlistFile.read(path))
             // The history first: a rename that cannot move it changes nothing.
-            if StoreLocation.inspect(global.store) != .missing {
+            let location = StoreLocation.inspect(global.store)
+            if location == .store || location == .fileLayout {
                 let store = try await global.openExistingStoreForWriting()
                 guard let database = store as? SQLiteStore else { throw CLIError("renaming a history needs the SQLite store") }
                 try await store.withWriterLock(wait: 30) { try database.renameWatch(old, to: new) }
