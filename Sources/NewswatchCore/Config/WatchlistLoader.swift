@@ -34,7 +34,7 @@ public struct WatchlistLoader: Sendable {
     public func load(path: String) throws -> Watchlist {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigErrors(errors: [ConfigError(location: nil, path: path, message: "no watchlist file or directory at this path")])
+            throw ConfigErrors(errors: [ConfigError(location: nil, path: path, message: "no watchlist file or directory at this path (`newswatch init` creates one with a commented example; `newswatch add URL` then adds a page)")])
         }
         var files = [path]
         if isDirectory.boolValue {
