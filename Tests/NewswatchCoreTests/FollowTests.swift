@@ -86,6 +86,33 @@ struct FollowTests {
         #expect(fromRobots.count == 2)
     }
 
+    @Test func feedDatesMatchFoundationsFormatters() {
+        var random = SeededGenerator(seed: 5)
+        func formatter(_ format: String, zone: TimeZone) -> DateFormatter {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = format
+            return formatter
+        }
+        for _ in 0..<400 {
+            let date = Date(timeIntervalSince1970: Double(Int.random(in: -1_000_000_000...4_000_000_000, using: &random)))
+            let zone = TimeZone(secondsFromGMT: Int.random(in: -48...56, using: &random) * 900)!
+            for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm:ss Z", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ssZ", "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX"] {
+                let text = formatter(format, zone: zone).string(from: date)
+                #expect(FeedDate.parse(text) == date, "\(text)")
+            }
+            let gmt = formatter("EEE, dd MMM yyyy HH:mm:ss 'GMT'", zone: TimeZone(identifier: "UTC")!).string(from: date)
+            #expect(FeedDate.parse(gmt) == date, "\(gmt)")
+        }
+        let fixed: [(String, Double?)] = [
+            ("Sun, 29 Nov 2026 20:00:00 EST", 1_796_000_400), ("29 Nov 26 20:00 EST", 1_796_000_400), ("  2026-11-30T01:00Z\n", 1_796_000_400),
+            ("2026-11-30", 1_795_996_800), ("2026-11-30T02:00:00.5+01:00", 1_796_000_400.5), ("yesterday", nil), ("2026-13-01", nil),
+            ("Mon, 30 Nov 2026 25:00:00 GMT", nil), ("2026-11-30T01:00:00 nonsense", nil), ("", nil),
+        ]
+        for (text, expected) in fixed { #expect(FeedDate.parse(text)?.timeIntervalSince1970 == expected, "\(text)") }
+    }
+
     @Test func refusesWhatIsNotAFeed() {
         let cases: [(String, Data)] = [
             ("an HTML error page", Data("<!DOCTYPE html><html><head><title>Error</title></head><body><p>Service unavailable</p></body></html>".utf8)),

@@ -82,10 +82,19 @@ enum XMLStream {
     /// Ends the innermost open element; a finished record goes to `record`.
     private static func close(_ open: inout [Element], _ record: (Element) -> Bool) -> Bool {
         var element = open.removeLast()
-        element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        element.text = trimmed(element.text)
         if open.isEmpty { return record(element) }
         open[open.count - 1].children.append(element)
         return true
+    }
+
+    /// ASCII whitespace off both ends (Foundation's trimming costs more than the parse here).
+    private static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
+        return String(text[first...last])
     }
 
     private static func attributes(_ reader: xmlTextReaderPtr) -> [String: String] {
