@@ -22,10 +22,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "NewswatchCore",
             dependencies: [
-                "CCurl", "CLibXML2", "CZlib", "CCrypto", "CSQLite",
+                "CCurl", "CLibXML2", "CZlib", "CCrypto", "CSQLite", "CPostgres",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

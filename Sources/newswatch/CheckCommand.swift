@@ -53,7 +53,7 @@ struct CheckCommand: AsyncParsableCommand {
             // Fast path for cron: unchanged watchlists and nothing due yet means nothing to do.
             let fingerprint = ScheduleHint.fingerprint(of: global.watchlists)
             // (A person at a terminal gets the long way, which can say what is due next.)
-            if !all, watchNames.isEmpty, !(Terminal.stderrIsTerminal && !json), let hint = ScheduleHint.load(store: global.store),
+            if !all, watchNames.isEmpty, global.databaseURL == nil, !(Terminal.stderrIsTerminal && !json), let hint = ScheduleHint.load(store: global.store),
                hint.fingerprint == fingerprint, hint.earliestDue > now {
                 return
             }
@@ -105,7 +105,7 @@ struct CheckCommand: AsyncParsableCommand {
                 let nextWatch = follow.watches.map { states[$0.name]?.nextDue ?? now }.min() ?? now
                 let nextSource = FollowStep.nextSourceRead(list, states: states) ?? .distantFuture
                 let earliest = min(nextWatch, nextSource, store.makeOutbox().nextRetry() ?? .distantFuture)
-                try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root)
+                if global.databaseURL == nil { try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root) }
                 return report
             }
             let printer = ReportPrinter(style: display.style, json: json, now: now)

@@ -10,9 +10,27 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The snapshot store directory.", valueName: "dir"))
     var store: String = "snapshots"
 
+    @Option(name: .long, help: ArgumentHelp("A PostgreSQL database to use as the store instead of --store (default: $NEWSWATCH_DATABASE), e.g. postgres://newswatch@db.example.org/newswatch.",
+                                            valueName: "url"))
+    var database: String?
+
+    /// The PostgreSQL store's URL, when one is chosen.
+    var databaseURL: String? {
+        let value = database ?? ProcessInfo.processInfo.environment["NEWSWATCH_DATABASE"]
+        return (value?.isEmpty ?? true) ? nil : value
+    }
+
+    private func openPostgres(_ url: String, create: Bool) throws -> PostgresStore {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw CLIError.usage("--database '\(url)' is not a postgres:// URL")
+        }
+        do { return try PostgresStore(url: url, create: create) } catch { throw CLIError("cannot open the store: \(error)") }
+    }
+
     /// For commands that only read: the store must exist (a typo in --store is an error, not
     /// an empty history). A store of the older file layout is read as it is.
     func openExistingStore() throws -> any MaintainableStore {
+        if let url = databaseURL { return try openPostgres(url, create: false) }
         switch StoreLocation.inspect(store) {
         case .store: return try openDatabase(create: false)
         case .fileLayout: return FileSnapshotStore(root: store)
@@ -28,6 +46,7 @@ struct GlobalOptions: ParsableArguments {
     /// For commands that change an existing store (prune, reextract, alerts retry): a store
     /// of the older file layout is migrated first.
     func openExistingStoreForWriting() async throws -> any MaintainableStore {
+        if let url = databaseURL { return try openPostgres(url, create: false) }
         if StoreLocation.inspect(store) == .fileLayout { try await migrateFileLayout() }
         return try openExistingStore()
     }
@@ -36,6 +55,7 @@ struct GlobalOptions: ParsableArguments {
     /// layout), or a new one in an existing directory, announced on stderr. Never writes into
     /// a directory that holds something else.
     func openOrCreateStore() async throws -> any MaintainableStore {
+        if let url = databaseURL { return try openPostgres(url, create: true) }
         switch StoreLocation.inspect(store) {
         case .store, .emptyDirectory:
             return try openDatabase(create: true)

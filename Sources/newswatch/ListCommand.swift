@@ -20,12 +20,13 @@ struct ListCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let list = try global.loadWatchlist(forReading: true)
             // No store yet is normal before the first check; a path that is something else is not.
-            switch StoreLocation.inspect(global.store) {
+            switch global.databaseURL != nil ? .store : StoreLocation.inspect(global.store) {
             case .notAStore(let why): throw CLIError.usage("\(global.store) is not a newswatch store (\(why))")
             case .missing: Terminal.warn("no store at \(global.store) yet: nothing has been checked (run `newswatch check`)")
             case .store, .fileLayout, .emptyDirectory: break
             }
-            let store: (any SnapshotStore)? = try? global.openExistingStore()
+            // A database that cannot be reached is an error; a directory store not created yet is not.
+            let store: (any SnapshotStore)? = global.databaseURL != nil ? try global.openExistingStore() : try? global.openExistingStore()
             let states = (try? store?.states()) ?? [:]
             var rows: [[String: Any]] = []
             // Configured watches, then each followed source with its stories under it.

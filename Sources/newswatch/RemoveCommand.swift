@@ -24,7 +24,7 @@ struct RemoveCommand: AsyncParsableCommand {
             let edited = try WatchlistEditor.removing(name, from: try WatchlistFile.read(path))
             if purge {
                 let store = try await global.openExistingStoreForWriting()
-                guard let database = store as? SQLiteStore else { throw CLIError("--purge needs the SQLite store") }
+                guard let database = store as? any HistoryEditing else { throw CLIError("this store cannot delete a history") }
                 try await store.withWriterLock(wait: 30) { try database.deleteWatch(name) }
             }
             try WatchlistFile.write(edited, to: path)

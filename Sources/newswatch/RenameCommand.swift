@@ -27,10 +27,10 @@ struct RenameCommand: AsyncParsableCommand {
             let path = watch.source.file
             let edited = try WatchlistEditor.renaming(old, to: new, in: try WatchlistFile.read(path))
             // The history first: a rename that cannot move it changes nothing.
-            let location = StoreLocation.inspect(global.store)
+            let location = global.databaseURL != nil ? .store : StoreLocation.inspect(global.store)
             if location == .store || location == .fileLayout {
                 let store = try await global.openExistingStoreForWriting()
-                guard let database = store as? SQLiteStore else { throw CLIError("renaming a history needs the SQLite store") }
+                guard let database = store as? any HistoryEditing else { throw CLIError("this store cannot rename a history") }
                 try await store.withWriterLock(wait: 30) { try database.renameWatch(old, to: new) }
             }
             try WatchlistFile.write(edited, to: path)

@@ -352,6 +352,14 @@ extension SQLiteStore: ObjectBackedStore {
     }
 }
 
+/// Stores whose histories can be renamed and deleted (`rename`, `remove --purge`).
+public protocol HistoryEditing {
+    func renameWatch(_ old: String, to new: String) throws
+    func deleteWatch(_ name: String) throws
+}
+
+extension SQLiteStore: HistoryEditing {}
+
 /// Why a rename of a watch's history was refused.
 public enum StoreEditError: Error, CustomStringConvertible {
     case nameTaken(String)

@@ -1,0 +1,377 @@
+import Foundation
+
+/// The shared store: the same tables as `SQLiteStore` in a PostgreSQL database, so many
+/// processes on many machines can use one history (`--database postgres://...` or
+/// `NEWSWATCH_DATABASE`). Blobs are encoded exactly as in SQLite (`ObjectDatabase`: zlib or a
+/// delta), in a `bytea` table behind the same `ObjectStorage` seam; the writer lock is a
+/// PostgreSQL advisory lock, so it holds across machines.
+public final class PostgresStore: SnapshotStore, @unchecked Sendable {
+    /// The database URL (password masked): where messages say the store is.
+    public let root: String
+    let connection: PostgresConnection
+    let serial = NSRecursiveLock()
+    let objects: ObjectDatabase
+    private var batchDepth = 0
+    static let schemaVersion = 1
+    /// The advisory lock key of the writer lock ("newswatch" in ASCII, truncated).
+    static let writerLockKey: Int64 = 0x6E65_7773_7761_7463
+
+    /// Connects; the tables are created (under an advisory lock, once) when missing and
+    /// `create` is true.
+    public init(url: String, create: Bool = true) throws {
+        do { connection = try PostgresConnection(url: url) } catch { throw StoreError.io(path: PostgresConnection.masked(url), reason: "\(error)") }
+        root = PostgresConnection.masked(url)
+        objects = ObjectDatabase(storage: PostgresObjectStorage(connection: connection, serial: serial))
+        try createSchema(create: create)
+    }
+
+    private func createSchema(create: Bool) throws {
+        let exists = try query("SELECT to_regclass('newswatch_meta') IS NOT NULL")
+        if case .integer(1)? = exists.first?.first {
+            if case .text(let version)? = try query("SELECT value FROM newswatch_meta WHERE key = 'schema'").first?.first,
+               Int(version) ?? 0 > Self.schemaVersion {
+                throw StoreError.io(path: root, reason: "written by a newer newswatch (store schema \(version)); upgrade newswatch to read it")
+            }
+            return
+        }
+        guard create else { throw StoreError.io(path: root, reason: "no newswatch store in this database (run `newswatch check` to create one)") }
+        // The first of many workers creates the schema; the others wait for it.
+        try locked {
+            try connection.execute("SELECT pg_advisory_lock(\(Self.writerLockKey + 1))")
+            defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.writerLockKey + 1))") }
+            try connection.execute("""
+            BEGIN;
+            CREATE TABLE IF NOT EXISTS newswatch_objects(id BYTEA PRIMARY KEY, bytes BYTEA NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_versions(watch TEXT NOT NULL, number BIGINT NOT NULL, record BYTEA NOT NULL, PRIMARY KEY(watch, number));
+            CREATE TABLE IF NOT EXISTS newswatch_states(watch TEXT PRIMARY KEY, state BYTEA NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_sites(host TEXT PRIMARY KEY, object TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_outbox(sequence BIGINT PRIMARY KEY, entry BYTEA NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_alerted(watch TEXT PRIMARY KEY, version BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO newswatch_meta(key, value) VALUES ('schema', '\(Self.schemaVersion)') ON CONFLICT DO NOTHING;
+            COMMIT;
+            """)
+        }
+    }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        serial.lock()
+        defer { serial.unlock() }
+        return try body()
+    }
+
+    @discardableResult
+    func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+        do { return try locked { try connection.query(sql, parameters) } } catch let failure as PostgresConnection.Failure {
+            throw StoreError.io(path: root, reason: failure.message)
+        }
+    }
+
+    // MARK: Batches
+
+    public func beginBatch() throws {
+        try locked {
+            if batchDepth == 0 { try query("BEGIN") }
+            batchDepth += 1
+        }
+    }
+
+    public func commitBatch() throws {
+        try locked {
+            guard batchDepth > 0 else { return }
+            batchDepth -= 1
+            if batchDepth == 0 { try query("COMMIT") }
+        }
+    }
+
+    public func rollbackBatch() {
+        locked {
+            guard batchDepth > 0 else { return }
+            batchDepth = 0
+            _ = try? query("ROLLBACK")
+        }
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try locked {
+            try beginBatch()
+            do {
+                let result = try body()
+                try commitBatch()
+                return result
+            } catch {
+                rollbackBatch()
+                throw error
+            }
+        }
+    }
+
+    // MARK: History
+
+    public func versions(of watch: String) throws -> [VersionRecord] {
+        try query("SELECT number, record FROM newswatch_versions WHERE watch = $1 ORDER BY number", [.text(watch)]).map { try decodeRecord($0, watch: watch) }
+    }
+
+    public func latestVersion(of watch: String) throws -> VersionRecord? {
+        try query("SELECT number, record FROM newswatch_versions WHERE watch = $1 ORDER BY number DESC LIMIT 1", [.text(watch)])
+            .first.map { try decodeRecord($0, watch: watch) }
+    }
+
+    private func decodeRecord(_ row: [SQLiteValue], watch: String) throws -> VersionRecord {
+        guard case .blob(let data) = row[1], let json = try? Zlib.decompress(data, dictionary: SQLiteStore.recordDictionary),
+              let record = try? JSONCoding.decoder.decode(VersionRecord.self, from: json) else {
+            let number: Int = if case .integer(let value) = row[0] { Int(value) } else { 0 }
+            throw StoreError.corruptLog(path: root + " (versions of \(watch))", line: number, reason: "not a valid version record")
+        }
+        return record
+    }
+
+    public func article(of version: VersionRecord) throws -> Article {
+        let data = try objects.get(version.article)
+        do { return try JSONCoding.decoder.decode(Article.self, from: data) } catch {
+            throw StoreError.corruptObject(id: version.article, reason: "not an article record")
+        }
+    }
+
+    public func html(of version: VersionRecord) throws -> Data { try objects.get(version.html) }
+
+    public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
+        try append(snapshot, to: watch, prepared: nil)
+    }
+
+    public func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? {
+        guard let json = try? JSONCoding.encoder.encode(article),
+              let bases = try? deltaBases(previous: previous, finalURL: finalURL),
+              let articleBlob = try? objects.encode(json, base: bases.article),
+              let htmlBlob = try? objects.encode(html, base: bases.html) else { return nil }
+        return PreparedVersion(previous: previous?.number, article: articleBlob, html: htmlBlob)
+    }
+
+    private func deltaBases(previous: VersionRecord?, finalURL: String) throws -> (article: String?, html: String?) {
+        if let previous { return (previous.article, previous.html) }
+        let host = URLComponents(string: finalURL)?.host?.lowercased()
+        return (nil, try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil })
+    }
+
+    public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
+        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
+        return try transaction {
+            let previous = try latestVersion(of: watch)
+            let articleID: String, htmlID: String
+            let bases = try deltaBases(previous: previous, finalURL: snapshot.finalURL)
+            if let prepared, prepared.previous == previous?.number, prepared.html.base != nil || bases.html == nil {
+                articleID = try objects.write(prepared.article)
+                htmlID = try objects.write(prepared.html, content: snapshot.html)
+            } else {
+                articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: bases.article)
+                htmlID = try objects.put(snapshot.html, base: bases.html)
+            }
+            let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
+            try insert(record, for: watch)
+            if let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased(), !refreshedSites.contains(host) {
+                refreshedSites.insert(host)
+                try query("INSERT INTO newswatch_sites(host, object) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET object = EXCLUDED.object",
+                          [.text(host), .text(htmlID)])
+            }
+            return record
+        }
+    }
+
+    private var refreshedSites: Set<String> = []
+
+    private func siteReference(_ host: String) throws -> String? {
+        guard case .text(let id)? = try query("SELECT object FROM newswatch_sites WHERE host = $1", [.text(host)]).first?.first else { return nil }
+        return id
+    }
+
+    func insert(_ record: VersionRecord, for watch: String) throws {
+        try query("INSERT INTO newswatch_versions(watch, number, record) VALUES ($1, $2, $3) ON CONFLICT (watch, number) DO UPDATE SET record = EXCLUDED.record",
+                  [.text(watch), .integer(Int64(record.number)),
+                   .blob(try Zlib.compress(try JSONCoding.encoder.encode(record), level: 9, dictionary: SQLiteStore.recordDictionary))])
+    }
+
+    public func watchNames() throws -> [String] {
+        try query("SELECT DISTINCT watch FROM newswatch_versions ORDER BY watch").compactMap {
+            if case .text(let name) = $0[0] { return name }
+            return nil
+        }
+    }
+
+    // MARK: Watch state
+
+    public func states() throws -> [String: WatchState] {
+        var states: [String: WatchState] = [:]
+        for row in try query("SELECT watch, state FROM newswatch_states") {
+            guard case .text(let watch) = row[0], case .blob(let data) = row[1],
+                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
+            states[watch] = state
+        }
+        return states
+    }
+
+    public func saveStates(_ updates: [String: WatchState]) throws {
+        guard !updates.isEmpty else { return }
+        try transaction {
+            for (watch, state) in updates {
+                try query("INSERT INTO newswatch_states(watch, state) VALUES ($1, $2) ON CONFLICT (watch) DO UPDATE SET state = EXCLUDED.state",
+                          [.text(watch), .blob(try StoreFormat.stateEncoder.encode(state))])
+            }
+        }
+    }
+
+    // MARK: Writer lock and the outbox
+
+    /// A session advisory lock: one writer at a time across every machine using the database.
+    public func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T {
+        let deadline = Date().addingTimeInterval(wait ?? 0)
+        while true {
+            if case .integer(1)? = try query("SELECT pg_try_advisory_lock(\(Self.writerLockKey))").first?.first { break }
+            if Date() >= deadline { throw StoreError.locked(path: root) }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        defer { _ = try? query("SELECT pg_advisory_unlock(\(Self.writerLockKey))") }
+        refreshedSites = []
+        return try await body()
+    }
+
+    public func makeOutbox() -> Outbox { Outbox(storage: PostgresOutboxStorage(store: self)) }
+}
+
+extension PostgresStore: HistoryEditing {
+    public func renameWatch(_ old: String, to new: String) throws {
+        try transaction {
+            if !(try query("SELECT 1 FROM newswatch_versions WHERE watch = $1 LIMIT 1", [.text(new)]).isEmpty) { throw StoreEditError.nameTaken(new) }
+            for table in ["versions", "states", "alerted"] {
+                try query("UPDATE newswatch_\(table) SET watch = $1 WHERE watch = $2", [.text(new), .text(old)])
+            }
+        }
+    }
+
+    public func deleteWatch(_ name: String) throws {
+        try transaction {
+            for table in ["versions", "states", "alerted"] { try query("DELETE FROM newswatch_\(table) WHERE watch = $1", [.text(name)]) }
+        }
+    }
+}
+
+extension PostgresStore: ObjectBackedStore {
+    func replaceHistory(_ records: [VersionRecord], for watch: String) throws {
+        try transaction {
+            try query("DELETE FROM newswatch_versions WHERE watch = $1", [.text(watch)])
+            for record in records { try insert(record, for: watch) }
+        }
+    }
+
+    func collectGarbage(keeping live: Set<String>) throws {
+        guard let storage = objects.storage as? PostgresObjectStorage else { return }
+        try transaction {
+            try storage.remove(objects.allIDs().filter { !live.contains($0) })
+            try query("DELETE FROM newswatch_sites WHERE object NOT IN (SELECT encode(id, 'hex') FROM newswatch_objects)")
+        }
+    }
+
+    func storageProblems() -> [String] { [] }
+
+    var diskBytes: Int {
+        let tables = ["objects", "versions", "states", "sites", "outbox", "alerted", "meta"].map { "pg_total_relation_size('newswatch_\($0)')" }
+        guard case .integer(let bytes)? = (try? query("SELECT (\(tables.joined(separator: " + ")))::bigint"))?.first?.first else { return 0 }
+        return Int(bytes)
+    }
+}
+
+/// Blobs in `newswatch_objects`, keyed by the 32 raw bytes of their SHA-256.
+final class PostgresObjectStorage: ObjectStorage, @unchecked Sendable {
+    private let connection: PostgresConnection
+    private let serial: NSRecursiveLock
+
+    init(connection: PostgresConnection, serial: NSRecursiveLock) {
+        self.connection = connection
+        self.serial = serial
+    }
+
+    private func run(_ sql: String, _ parameters: [SQLiteValue]) throws -> [[SQLiteValue]] {
+        serial.lock()
+        defer { serial.unlock() }
+        return try connection.query(sql, parameters)
+    }
+
+    func raw(_ id: String) throws -> Data {
+        guard case .blob(let bytes)? = try run("SELECT bytes FROM newswatch_objects WHERE id = $1", [.blob(ObjectDatabase.rawID(id))]).first?.first else {
+            throw StoreError.missingObject(id: id)
+        }
+        return bytes
+    }
+
+    func prefix(_ id: String, _ count: Int) throws -> Data {
+        guard case .blob(let bytes)? = try run("SELECT substring(bytes from 1 for $2) FROM newswatch_objects WHERE id = $1",
+                                               [.blob(ObjectDatabase.rawID(id)), .integer(Int64(count))]).first?.first else {
+            throw StoreError.missingObject(id: id)
+        }
+        return bytes
+    }
+
+    func contains(_ id: String) -> Bool {
+        ((try? run("SELECT 1 FROM newswatch_objects WHERE id = $1", [.blob(ObjectDatabase.rawID(id))])) ?? []).isEmpty == false
+    }
+
+    func write(_ id: String, _ bytes: Data) throws {
+        _ = try run("INSERT INTO newswatch_objects(id, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING", [.blob(ObjectDatabase.rawID(id)), .blob(bytes)])
+    }
+
+    func allIDs() -> [String] {
+        ((try? run("SELECT id FROM newswatch_objects ORDER BY id", [])) ?? []).compactMap {
+            if case .blob(let raw) = $0[0] { return raw.hexString }
+            return nil
+        }
+    }
+
+    func remove(_ ids: [String]) throws {
+        for id in ids { _ = try run("DELETE FROM newswatch_objects WHERE id = $1", [.blob(ObjectDatabase.rawID(id))]) }
+    }
+}
+
+/// The outbox in `newswatch_outbox` and `newswatch_alerted`, as `SQLiteOutboxStorage` keeps it.
+final class PostgresOutboxStorage: OutboxStorage, @unchecked Sendable {
+    private let store: PostgresStore
+
+    init(store: PostgresStore) { self.store = store }
+
+    func loadEntries() -> [OutboxEntry] {
+        ((try? store.query("SELECT entry FROM newswatch_outbox ORDER BY sequence")) ?? []).compactMap {
+            guard case .blob(let data) = $0[0] else { return nil }
+            return try? JSONCoding.decoder.decode(OutboxEntry.self, from: data)
+        }
+    }
+
+    func save(_ entry: OutboxEntry) throws {
+        var stored = entry
+        stored.hookURL = WebhookConfig.masked(entry.hookURL)
+        try store.query("INSERT INTO newswatch_outbox(sequence, entry) VALUES ($1, $2) ON CONFLICT (sequence) DO UPDATE SET entry = EXCLUDED.entry",
+                        [.integer(Int64(entry.sequence)), .blob(try JSONCoding.encoder.encode(stored))])
+    }
+
+    func remove(_ entry: OutboxEntry) {
+        _ = try? store.query("DELETE FROM newswatch_outbox WHERE sequence = $1", [.integer(Int64(entry.sequence))])
+    }
+
+    func loadMarkers() -> [String: Int]? {
+        guard let rows = try? store.query("SELECT watch, version FROM newswatch_alerted") else { return [:] }
+        guard !rows.isEmpty else { return nil }
+        var markers: [String: Int] = [:]
+        for row in rows {
+            if case .text(let watch) = row[0], case .integer(let version) = row[1], !watch.isEmpty { markers[watch] = Int(version) }
+        }
+        return markers
+    }
+
+    func saveMarkers(_ markers: [String: Int], changed: Set<String>) throws {
+        try store.transaction {
+            try store.query("INSERT INTO newswatch_alerted(watch, version) VALUES ('', 0) ON CONFLICT DO NOTHING")
+            for watch in changed {
+                guard let version = markers[watch] else { continue }
+                try store.query("INSERT INTO newswatch_alerted(watch, version) VALUES ($1, $2) ON CONFLICT (watch) DO UPDATE SET version = EXCLUDED.version",
+                                [.text(watch), .integer(Int64(version))])
+            }
+        }
+    }
+}
