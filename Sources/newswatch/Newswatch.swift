@@ -49,7 +49,7 @@ struct Newswatch: AsyncParsableCommand {
             CheckCommand.self, WatchCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
             ExtractCommand.self, AlertsCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
             MigrateCommand.self, DiscoverCommand.self, ServeCommand.self, InitCommand.self, AddCommand.self, RemoveCommand.self,
-            RenameCommand.self, ImportCommand.self, DemoCommand.self,
+            RenameCommand.self, ImportCommand.self, WorkerCommand.self, DemoCommand.self,
         ]
     )
 }

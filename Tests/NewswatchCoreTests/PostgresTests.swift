@@ -77,6 +77,86 @@ struct PostgresTests {
         #expect(bad.status != 0 && bad.stderr.contains("cannot connect"), "\(bad.stderr)")
     }
 
+    /// A publication of `count` pages and a watchlist of them with a hook that wants `new`.
+    static func pages(_ count: Int, server: TestServer, root: String) throws -> String {
+        for index in 0..<count { try QuickStartTests.story("\(100 + index)").write(toFile: root + "/p\(index).html", atomically: true, encoding: .utf8) }
+        let watchlist = root + "/w.yaml"
+        try ("webhooks:\n  - url: \(server.url("/hook"))\n    on: [new, changed]\nwatches:\n"
+             + (0..<count).map { "  - name: p\($0)\n    url: \(server.url("/site/p\($0).html"))\n" }.joined()).write(toFile: watchlist, atomically: true, encoding: .utf8)
+        return watchlist
+    }
+
+    /// Starts `newswatch worker --until-idle` in the background.
+    static func startWorker(_ name: String, watchlist: String, database: String, lease: Int = 60) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (Fixtures.productsDirectory as NSString).appendingPathComponent("newswatch"))
+        process.arguments = ["worker", "--watchlists", watchlist, "--database", database, "--until-idle", "--batch", "3", "--name", name,
+                             "--lease", String(lease)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits for a worker without Foundation's waitUntilExit (see `PostgresCluster.run`).
+    static func wait(_ process: Process, timeout: TimeInterval = 120) -> Int32 {
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let result = waitpid(process.processIdentifier, &status, WNOHANG)
+            if result == process.processIdentifier { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result < 0 { return process.isRunning ? -1 : process.terminationStatus }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        return -1
+    }
+
+    @Test func workersShareTheQueueAndTheOutbox() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let root = Fixtures.temporaryDirectory()
+        let hookLog = root + "/hooks.log"
+        let server = try TestServer(root: root, hookLog: hookLog)
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
+        let watchlist = try Self.pages(24, server: server, root: root)
+        let workers = try ["a", "b", "c"].map { try Self.startWorker($0, watchlist: watchlist, database: cluster.url) }
+        for worker in workers { #expect(Self.wait(worker) == 0) }
+        let store = try PostgresStore(url: cluster.url, create: false)
+        let versions = try (0..<24).map { try store.versions(of: "p\($0)").count }
+        #expect(versions == Array(repeating: 1, count: 24), "every watch checked once: \(versions)")
+        // Each page fetched once by the whole fleet, and each `new` alert sent once.
+        let requests = try runCLI(["/usr/bin/env", "curl", "-s", server.url("/requests")], raw: true).stdout
+        let fetches = requests.split(separator: "\n").filter { $0.hasPrefix("/site/p") }
+        #expect(fetches.count == 24 && Set(fetches).count == 24, "\(fetches.count) fetches")
+        let hooks = try received(hookLog)
+        #expect(hooks.count == 24 && Set(hooks.compactMap(\.id)).count == 24 && hooks.allSatisfy { $0.type == "new" }, "\(hooks.count) alerts")
+    }
+
+    @Test func aDeadWorkersLeaseIsTakenOver() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let root = Fixtures.temporaryDirectory()
+        let server = try TestServer(root: root, hookLog: root + "/hooks.log")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
+        let watchlist = try Self.pages(6, server: server, root: root)
+        // A worker that claimed three watches and died: its leases run for 6 more seconds.
+        let store = try PostgresStore(url: cluster.url, create: true)
+        try store.syncQueue((0..<6).map { "p\($0)" }, now: Date())
+        let taken = try store.claimDue(worker: "dead", limit: 3, lease: 6)
+        #expect(taken.count == 3)
+        let started = Date()
+        let worker = try Self.startWorker("alive", watchlist: watchlist, database: cluster.url)
+        #expect(Self.wait(worker) == 0)
+        // The live worker checked its three at once, and the dead one's after their leases ran out.
+        let versions = try (0..<6).map { try store.versions(of: "p\($0)") }
+        #expect(versions.allSatisfy { $0.count == 1 }, "\(versions.map(\.count))")
+        for name in taken {
+            let fetched = try #require(try store.versions(of: name).first).fetchedAt
+            #expect(fetched.timeIntervalSince(started) >= 5, "\(name) was taken over only after its lease")
+        }
+    }
+
     private func awaitLockIsExclusive(_ first: PostgresStore, _ second: PostgresStore) async throws {
         var refused = false
         try await first.withWriterLock(wait: 0) {

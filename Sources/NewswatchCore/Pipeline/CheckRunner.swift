@@ -16,6 +16,9 @@ public struct CheckRunner: Sendable {
     /// Recognise a fetch whose story bytes are those of the stored version without parsing
     /// it (see `StoryFingerprint`); false re-extracts every page.
     public var recogniseUnchanged = true
+    /// Deliver the outbox at the end of a run. Workers sharing a database turn this off and
+    /// deliver under a lock of their own, so each alert is sent by one of them.
+    public var deliversAlerts = true
     /// Every so many checks a watch is extracted in full even when its bytes match: a change
     /// that moved the story somewhere the fingerprint does not look is found within that many.
     public static let fullExtractionEvery = 12
@@ -147,7 +150,7 @@ public struct CheckRunner: Sendable {
             report.storeErrors.append("cannot save this slice's checks: \(error)")
         }
         }
-        if let outbox {
+        if let outbox, deliversAlerts {
             let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
             report.deliveries += await outbox.deliver(hooks: hooks, notifier: notifier, now: now)
         }

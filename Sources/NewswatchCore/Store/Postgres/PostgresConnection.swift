@@ -119,6 +119,10 @@ final class PostgresConnection: @unchecked Sendable {
                     for byte in bytes { value = (value << 8) | Int64(byte) }
                     if length == 4 { value = Int64(Int32(truncatingIfNeeded: value)) } else if length == 2 { value = Int64(Int16(truncatingIfNeeded: value)) }
                     values.append(.integer(value))
+                case 701:  // float8
+                    var bits: UInt64 = 0
+                    for byte in bytes { bits = (bits << 8) | UInt64(byte) }
+                    values.append(.real(Double(bitPattern: bits)))
                 case 16:  // bool
                     values.append(.integer(bytes.first == 1 ? 1 : 0))
                 case 17:  // bytea

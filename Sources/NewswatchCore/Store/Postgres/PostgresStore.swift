@@ -45,9 +45,11 @@ public final class PostgresStore: SnapshotStore, @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS newswatch_versions(watch TEXT NOT NULL, number BIGINT NOT NULL, record BYTEA NOT NULL, PRIMARY KEY(watch, number));
             CREATE TABLE IF NOT EXISTS newswatch_states(watch TEXT PRIMARY KEY, state BYTEA NOT NULL);
             CREATE TABLE IF NOT EXISTS newswatch_sites(host TEXT PRIMARY KEY, object TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS newswatch_outbox(sequence BIGINT PRIMARY KEY, entry BYTEA NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_outbox(id TEXT PRIMARY KEY, sequence BIGINT NOT NULL, entry BYTEA NOT NULL);
             CREATE TABLE IF NOT EXISTS newswatch_alerted(watch TEXT PRIMARY KEY, version BIGINT NOT NULL);
             CREATE TABLE IF NOT EXISTS newswatch_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS newswatch_queue(watch TEXT PRIMARY KEY, due TIMESTAMPTZ NOT NULL, lease_owner TEXT, lease_until TIMESTAMPTZ);
+            CREATE INDEX IF NOT EXISTS newswatch_queue_due ON newswatch_queue(due);
             INSERT INTO newswatch_meta(key, value) VALUES ('schema', '\(Self.schemaVersion)') ON CONFLICT DO NOTHING;
             COMMIT;
             """)
@@ -330,14 +332,16 @@ final class PostgresObjectStorage: ObjectStorage, @unchecked Sendable {
     }
 }
 
-/// The outbox in `newswatch_outbox` and `newswatch_alerted`, as `SQLiteOutboxStorage` keeps it.
+/// The outbox in `newswatch_outbox` and `newswatch_alerted`, as `SQLiteOutboxStorage` keeps it,
+/// but keyed by the entry's id (its alert's event id and hook): workers on other machines
+/// number their entries independently, and an alert queued twice is one entry.
 final class PostgresOutboxStorage: OutboxStorage, @unchecked Sendable {
     private let store: PostgresStore
 
     init(store: PostgresStore) { self.store = store }
 
     func loadEntries() -> [OutboxEntry] {
-        ((try? store.query("SELECT entry FROM newswatch_outbox ORDER BY sequence")) ?? []).compactMap {
+        ((try? store.query("SELECT entry FROM newswatch_outbox ORDER BY sequence, id")) ?? []).compactMap {
             guard case .blob(let data) = $0[0] else { return nil }
             return try? JSONCoding.decoder.decode(OutboxEntry.self, from: data)
         }
@@ -346,12 +350,12 @@ final class PostgresOutboxStorage: OutboxStorage, @unchecked Sendable {
     func save(_ entry: OutboxEntry) throws {
         var stored = entry
         stored.hookURL = WebhookConfig.masked(entry.hookURL)
-        try store.query("INSERT INTO newswatch_outbox(sequence, entry) VALUES ($1, $2) ON CONFLICT (sequence) DO UPDATE SET entry = EXCLUDED.entry",
-                        [.integer(Int64(entry.sequence)), .blob(try JSONCoding.encoder.encode(stored))])
+        try store.query("INSERT INTO newswatch_outbox(id, sequence, entry) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET entry = EXCLUDED.entry",
+                        [.text(entry.id), .integer(Int64(entry.sequence)), .blob(try JSONCoding.encoder.encode(stored))])
     }
 
     func remove(_ entry: OutboxEntry) {
-        _ = try? store.query("DELETE FROM newswatch_outbox WHERE sequence = $1", [.integer(Int64(entry.sequence))])
+        _ = try? store.query("DELETE FROM newswatch_outbox WHERE id = $1", [.text(entry.id)])
     }
 
     func loadMarkers() -> [String: Int]? {
@@ -373,5 +377,66 @@ final class PostgresOutboxStorage: OutboxStorage, @unchecked Sendable {
                                 [.text(watch), .integer(Int64(version))])
             }
         }
+    }
+}
+
+/// The due-queue many workers share (`newswatch worker`): one row per watch with its due time
+/// and, while a worker checks it, that worker's lease. Claims take due rows nobody holds, or
+/// whose lease ran out (a worker that died), with `FOR UPDATE SKIP LOCKED` so workers never
+/// wait for each other or take the same row.
+extension PostgresStore {
+    /// Makes the queue hold exactly `watches`: new ones due at their state's next due time
+    /// (now when never checked), gone ones removed.
+    public func syncQueue(_ watches: [String], now: Date) throws {
+        let states = try self.states()
+        try transaction {
+            for watch in watches {
+                let due = states[watch]?.nextDue ?? now
+                try query("INSERT INTO newswatch_queue(watch, due) VALUES ($1, to_timestamp($2)) ON CONFLICT (watch) DO NOTHING",
+                          [.text(watch), .real(due.timeIntervalSince1970)])
+            }
+            try query("DELETE FROM newswatch_queue WHERE NOT (watch = ANY(string_to_array($1, E'\\n')))", [.text(watches.joined(separator: "\n"))])
+        }
+    }
+
+    /// Leases up to `limit` due watches to `worker` for `lease` seconds; returns their names.
+    public func claimDue(worker: String, limit: Int, lease: TimeInterval) throws -> [String] {
+        try query("""
+            UPDATE newswatch_queue SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+            WHERE watch IN (SELECT watch FROM newswatch_queue WHERE due <= now() AND (lease_until IS NULL OR lease_until < now())
+                            ORDER BY due LIMIT $3 FOR UPDATE SKIP LOCKED)
+            RETURNING watch
+            """, [.text(worker), .real(lease), .integer(Int64(limit))]).compactMap { if case .text(let name) = $0[0] { return name } else { return nil } }
+    }
+
+    /// Extends `worker`'s leases on `watches` (while it is still checking them).
+    public func renewLeases(worker: String, watches: [String], lease: TimeInterval) throws {
+        try query("UPDATE newswatch_queue SET lease_until = now() + make_interval(secs => $2) WHERE lease_owner = $1 AND watch = ANY(string_to_array($3, E'\\n'))",
+                  [.text(worker), .real(lease), .text(watches.joined(separator: "\n"))])
+    }
+
+    /// Ends `worker`'s leases, setting each watch's next due time. A lease another worker has
+    /// since taken over (this one was presumed dead) is left alone.
+    public func release(worker: String, due: [String: Date]) throws {
+        try transaction {
+            for (watch, date) in due {
+                try query("UPDATE newswatch_queue SET due = to_timestamp($3), lease_owner = NULL, lease_until = NULL WHERE watch = $1 AND lease_owner = $2",
+                          [.text(watch), .text(worker), .real(date.timeIntervalSince1970)])
+            }
+        }
+    }
+
+    /// The earliest due time in the queue, if any.
+    public func nextDue() throws -> Date? {
+        guard case .real(let seconds)? = try query("SELECT extract(epoch FROM min(due))::float8 FROM newswatch_queue").first?.first else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// Runs `body` only if no other worker is delivering alerts right now; returns whether it ran.
+    public func whileDelivering(_ body: () async -> Void) async throws -> Bool {
+        guard case .integer(1)? = try query("SELECT pg_try_advisory_lock(\(Self.writerLockKey + 2))").first?.first else { return false }
+        defer { _ = try? query("SELECT pg_advisory_unlock(\(Self.writerLockKey + 2))") }
+        await body()
+        return true
     }
 }
