@@ -167,7 +167,7 @@ struct DiffCommand: AsyncParsableCommand {
         let watch = named.watch
         let store = try global.openExistingStore()
         let versions = try store.versions(of: watch)
-        guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.store) }
+        guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.storeName) }
         guard versions.count >= 2 || !named.versions.isEmpty else { throw CLIError("watch '\(watch)' has only one version; nothing to compare") }
         let old = try (named.versions.first ?? .back(1)).resolve(in: versions, watch: watch)
         let new = try (named.versions.dropFirst().first ?? .latest).resolve(in: versions, watch: watch)

@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
                                             valueName: "url"))
     var database: String?
 
+    /// Where the history is, for messages.
+    var storeName: String { databaseURL != nil ? "the database" : store }
+
     /// The PostgreSQL store's URL, when one is chosen.
     var databaseURL: String? {
         let value = database ?? ProcessInfo.processInfo.environment["NEWSWATCH_DATABASE"]

@@ -23,7 +23,7 @@ struct LogCommand: AsyncParsableCommand {
             let store = try global.openExistingStore()
             let versions = try store.versions(of: watch)
             guard !versions.isEmpty else {
-                throw noVersions(watch, in: store, path: global.store)
+                throw noVersions(watch, in: store, path: global.storeName)
             }
             if json {
                 let data = try FileSnapshotStore.encoder.encode(versions)

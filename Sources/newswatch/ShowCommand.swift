@@ -37,7 +37,7 @@ struct ShowCommand: AsyncParsableCommand {
             let watch = named.watch
             let store = try global.openExistingStore()
             let versions = try store.versions(of: watch)
-            guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.store) }
+            guard !versions.isEmpty else { throw noVersions(watch, in: store, path: global.storeName) }
             let record = try (named.versions.first ?? .latest).resolve(in: versions, watch: watch)
             if html {
                 FileHandle.standardOutput.write(try store.html(of: record))
