@@ -265,6 +265,7 @@ struct FollowSimulationTests {
         // elsewhere.invalid does not resolve), the rest wait.
         #expect(result.stderr.contains("big.") , "\(result.stderr)")
         let peakKB = result.stderr.split(separator: "\n").last { $0.hasPrefix("peak-kb") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        print("bad sources: check peaked at \(peakKB) KB")
         #expect(peakKB > 0 && peakKB < 150 * 1024, "peak RSS \(peakKB) KB")
         try? FileManager.default.removeItem(atPath: root)
     }
