@@ -12,7 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
         (SELECT ... FOR UPDATE SKIP LOCKED: no two workers take the same watch), renews it \
         while checking, and releases it with the watch's next due time; a lease whose worker \
         died (SIGKILL, a lost machine) is taken over once it runs out (--lease). Alerts go \
-        through the shared outbox and are delivered by one worker at a time. Every worker reads \
+        through the shared outbox and are delivered by one worker at a time; --per-host limits \
+        the requests to a host from all workers together. Every worker reads \
         the watchlists (on start and when they change) and keeps the shared queue in step.
         """
     )
@@ -45,8 +46,10 @@ struct WorkerCommand: AsyncParsableCommand {
         let fetcher = fetch.fetcher
         signals.onStop = { fetcher.stop() }
         signals.install()
-        guard let store = try await global.openOrCreateStore() as? PostgresStore else { throw ExitCode(2) }
-        var runner = CheckRunner(store: store, fetcher: fetcher, outbox: store.makeOutbox())
+        guard let store = try await global.openOrCreateStore() as? PostgresStore, let url = global.databaseURL else { throw ExitCode(2) }
+        // --per-host counts requests to a host from the whole fleet, not from this worker.
+        let slots = try FleetHostSlots(url: url, perHost: fetch.perHost)
+        var runner = CheckRunner(store: store, fetcher: FleetLimitedFetcher(inner: fetcher, slots: slots), outbox: store.makeOutbox())
         runner.deliversAlerts = false
         var fingerprint: [String: String] = [:]
         var list = Watchlist()
@@ -93,7 +96,21 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             if watches.isEmpty && claimed.isEmpty {
                 let next = (try? store.nextDue()) ?? nil
-                if untilIdle && (next.map { $0 > Date() } ?? true) { break }
+                if untilIdle && (next.map { $0 > Date() } ?? true) {
+                    // Before leaving, deliver what is queued, waiting for another worker's
+                    // delivery to finish rather than skipping it.
+                    if let outbox = runner.outbox {
+                        for _ in 0..<600 {
+                            let delivered = (try? await store.whileDelivering {
+                                outbox.refresh()
+                                _ = await outbox.deliver(hooks: runner.knownHooks, notifier: runner.notifier)
+                            }) ?? true
+                            if delivered { break }
+                            try? await Task.sleep(nanoseconds: 100_000_000)
+                        }
+                    }
+                    break
+                }
                 let wake = min(next ?? .distantFuture, Date().addingTimeInterval(untilIdle ? 1 : 5))
                 while Date() < wake && !signals.stopRequested { try? await Task.sleep(nanoseconds: 200_000_000) }
             }

@@ -78,11 +78,11 @@ struct PostgresTests {
     }
 
     /// A publication of `count` pages and a watchlist of them with a hook that wants `new`.
-    static func pages(_ count: Int, server: TestServer, root: String) throws -> String {
+    static func pages(_ count: Int, server: TestServer, root: String, query: String = "") throws -> String {
         for index in 0..<count { try QuickStartTests.story("\(100 + index)").write(toFile: root + "/p\(index).html", atomically: true, encoding: .utf8) }
         let watchlist = root + "/w.yaml"
         try ("webhooks:\n  - url: \(server.url("/hook"))\n    on: [new, changed]\nwatches:\n"
-             + (0..<count).map { "  - name: p\($0)\n    url: \(server.url("/site/p\($0).html"))\n" }.joined()).write(toFile: watchlist, atomically: true, encoding: .utf8)
+             + (0..<count).map { "  - name: p\($0)\n    url: \(server.url("/site/p\($0).html" + query))\n" }.joined()).write(toFile: watchlist, atomically: true, encoding: .utf8)
         return watchlist
     }
 
@@ -119,7 +119,8 @@ struct PostgresTests {
         let hookLog = root + "/hooks.log"
         let server = try TestServer(root: root, hookLog: hookLog)
         defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
-        let watchlist = try Self.pages(24, server: server, root: root)
+        // Each page answers after 0.2 s, so the three workers' requests would overlap.
+        let watchlist = try Self.pages(24, server: server, root: root, query: "?delay=0.2")
         let workers = try ["a", "b", "c"].map { try Self.startWorker($0, watchlist: watchlist, database: cluster.url) }
         for worker in workers { #expect(Self.wait(worker) == 0) }
         let store = try PostgresStore(url: cluster.url, create: false)
@@ -129,6 +130,9 @@ struct PostgresTests {
         let requests = try runCLI(["/usr/bin/env", "curl", "-s", server.url("/requests")], raw: true).stdout
         let fetches = requests.split(separator: "\n").filter { $0.hasPrefix("/site/p") }
         #expect(fetches.count == 24 && Set(fetches).count == 24, "\(fetches.count) fetches")
+        // --per-host 2 (the default) holds for the fleet: never more than 2 requests at once.
+        let peak = try runCLI(["/usr/bin/env", "curl", "-s", server.url("/connections")], raw: true).stdout
+        #expect((Int(peak) ?? 99) <= 2, "peak \(peak) requests at once")
         let hooks = try received(hookLog)
         #expect(hooks.count == 24 && Set(hooks.compactMap(\.id)).count == 24 && hooks.allSatisfy { $0.type == "new" }, "\(hooks.count) alerts")
     }
