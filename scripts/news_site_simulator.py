@@ -2,7 +2,7 @@
 """A local news site for benchmarks: N article pages of 60-150 KB (site templates with inline
 CSS and configuration scripts), sidebars, clocks and session ids that change on every request,
 and GET /edit?fraction=0.1 to edit that share of the stories (a paragraph added, a sentence
-changed or a headline changed). Prints its port, exits when stdin closes. 127.0.0.1 only."""
+changed or a headline changed). Prints its port, exits when stdin closes. Loopback only (--host)."""
 import argparse, os, random, socket, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 from urllib.parse import urlparse, parse_qs
@@ -120,8 +120,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=0)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (127.0.0.2 etc. make more hosts)")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((args.host, 0), Handler)
     server.daemon_threads = True
     server.request_queue_size = 128
     server.site = Site(args.pages)

@@ -71,9 +71,16 @@ public final class PostgresStore: SnapshotStore, @unchecked Sendable {
 
     // MARK: Batches
 
+    /// Writers take turns (a transaction-level advisory lock): workers' slices share blobs
+    /// (one site's pages deltify against one another) and site rows, and two transactions
+    /// inserting them in different orders deadlocked, costing a slice (measured with 4
+    /// workers). Fetching and extraction, the long part, stay parallel.
     public func beginBatch() throws {
         try locked {
-            if batchDepth == 0 { try query("BEGIN") }
+            if batchDepth == 0 {
+                try query("BEGIN")
+                try query("SELECT pg_advisory_xact_lock(\(Self.writerLockKey + 3))")
+            }
             batchDepth += 1
         }
     }
