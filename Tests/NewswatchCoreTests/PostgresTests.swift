@@ -161,6 +161,32 @@ struct PostgresTests {
         }
     }
 
+    @Test func migrateCopiesAnSQLiteStoreIntoPostgres() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let root = Fixtures.temporaryDirectory()
+        let server = try TestServer(root: root, hookLog: root + "/hooks.log")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
+        let watchlist = try Self.pages(3, server: server, root: root)
+        #expect(try runCLI(["check", "--watchlists", watchlist, "--store", root + "/store"]).status == 0)
+        try QuickStartTests.story("1,200").write(toFile: root + "/p1.html", atomically: true, encoding: .utf8)
+        #expect(try runCLI(["check", "--watchlists", watchlist, "--store", root + "/store", "--all"]).status == 0)
+        let before = try runCLI(["diff", "p1", "--store", root + "/store", "--watchlists", watchlist])
+        let copied = try runCLI(["migrate", "--store", root + "/store", "--to", cluster.url, "--json"])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(copied.stdout.utf8)) as? [String: Any])
+        #expect(summary["watches"] as? Int == 3 && summary["versions"] as? Int == 4)
+        // The same history from PostgreSQL: the same diff, the same states (nothing due again).
+        let after = try runCLI(["diff", "p1", "--database", cluster.url, "--watchlists", watchlist])
+        #expect(after.stdout == before.stdout && !after.stdout.isEmpty, "\(after.stdout)\(after.stderr)")
+        #expect(try runCLI(["verify", "--database", cluster.url]).status == 0)
+        let check = try runCLI(["check", "--watchlists", watchlist, "--database", cluster.url])
+        #expect(check.status == 0 && check.stdout.isEmpty, "\(check.stdout)")
+        // Never into a database that already has a history.
+        let again = try runCLI(["migrate", "--store", root + "/store", "--to", cluster.url])
+        #expect(again.status != 0 && again.stderr.contains("already holds a newswatch history"))
+    }
+
     private func awaitLockIsExclusive(_ first: PostgresStore, _ second: PostgresStore) async throws {
         var refused = false
         try await first.withWriterLock(wait: 0) {
