@@ -13,8 +13,9 @@ struct WorkerCommand: AsyncParsableCommand {
         while checking, and releases it with the watch's next due time; a lease whose worker \
         died (SIGKILL, a lost machine) is taken over once it runs out (--lease). Alerts go \
         through the shared outbox and are delivered by one worker at a time; --per-host limits \
-        the requests to a host from all workers together. Every worker reads \
-        the watchlists (on start and when they change) and keeps the shared queue in step.
+        the requests to a host from all workers together. A worker that can read --watchlists \
+        stores them in the database (on start, when they change, on SIGHUP); every worker runs \
+        from the database's copy, so a worker needs no watchlist files of its own.
         """
     )
 
@@ -51,21 +52,21 @@ struct WorkerCommand: AsyncParsableCommand {
         let slots = try FleetHostSlots(url: url, perHost: fetch.perHost)
         var runner = CheckRunner(store: store, fetcher: FleetLimitedFetcher(inner: fetcher, slots: slots), outbox: store.makeOutbox())
         runner.deliversAlerts = false
-        var fingerprint: [String: String] = [:]
+        var fingerprint: [String: String] = [:]  // the shared watchlist texts last loaded
         var list = Watchlist()
         log.info("worker started", metadata: ["worker": "\(me)", "store": "\(store.root)"])
         while !signals.stopRequested {
-            let current = ScheduleHint.fingerprint(of: global.watchlists)
             let reload = signals.takeReload()
-            if current != fingerprint || reload {
-                fingerprint = current
-                do {
-                    list = try WatchlistLoader().load(path: global.watchlists)
+            do {
+                if let shared = try sharedWatchlists(store: store, publish: reload), shared != fingerprint {
+                    fingerprint = shared
+                    list = try Self.load(shared)
                     try store.syncQueue(list.watches.map(\.name), now: Date())
                     runner.knownHooks = list.watches.flatMap(\.webhooks)
-                } catch {
-                    log.error("watchlist not (re)loaded: \(error)")
+                    log.info("watchlists loaded", metadata: ["watches": "\(list.watches.count)"])
                 }
+            } catch {
+                log.error("watchlists not (re)loaded, running on the last good ones: \(error)")
             }
             let claimed: [String]
             do { claimed = try store.claimDue(worker: me, limit: batch, lease: lease) } catch {
@@ -116,6 +117,40 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         log.info("worker stopped", metadata: ["worker": "\(me)"])
+    }
+
+    /// The watchlist files all workers run from. Files this worker can read are checked
+    /// (they must load) and stored in the database when they differ from what is there, or on
+    /// SIGHUP; the database's copy is returned either way.
+    private func sharedWatchlists(store: PostgresStore, publish: Bool) throws -> [String: String]? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: global.watchlists, isDirectory: &isDirectory) {
+            let paths = isDirectory.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: global.watchlists)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .map { (global.watchlists as NSString).appendingPathComponent($0) }
+                : [global.watchlists]
+            var local: [String: String] = [:]
+            for path in paths {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("\(path): cannot read file") }
+                local[(path as NSString).lastPathComponent] = text
+            }
+            let stored = try store.loadWatchlists()
+            if local != stored || publish {
+                _ = try Self.load(local)  // only watchlists that load are shared
+                try store.saveWatchlists(local)
+            }
+        }
+        let shared = try store.loadWatchlists()
+        return shared.isEmpty ? nil : shared
+    }
+
+    /// Loads watchlist texts as the files they came from (same names, same checks).
+    static func load(_ files: [String: String]) throws -> Watchlist {
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("newswatch-worker-\(getpid())-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (name, text) in files { try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return try WatchlistLoader().load(path: directory)
     }
 
     /// Checks `watches`, renewing their leases every third of the lease time meanwhile.

@@ -161,6 +161,26 @@ struct PostgresTests {
         }
     }
 
+    @Test func aWorkerWithoutWatchlistFilesRunsFromTheDatabase() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let root = Fixtures.temporaryDirectory()
+        let server = try TestServer(root: root, hookLog: root + "/hooks.log")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
+        let watchlist = try Self.pages(4, server: server, root: root)
+        let text = try String(contentsOfFile: watchlist, encoding: .utf8)
+        try ("defaults:\n  every: 10s\n" + text).write(toFile: watchlist, atomically: true, encoding: .utf8)
+        #expect(Self.wait(try Self.startWorker("with-files", watchlist: watchlist, database: cluster.url)) == 0)
+        try QuickStartTests.story("1,200").write(toFile: root + "/p1.html", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 10.5)
+        // This worker has no watchlist files: it runs from the copy the first one stored.
+        #expect(Self.wait(try Self.startWorker("no-files", watchlist: root + "/nowhere", database: cluster.url)) == 0)
+        let store = try PostgresStore(url: cluster.url, create: false)
+        #expect(try store.versions(of: "p1").count == 2)
+        #expect(try store.versions(of: "p0").count == 1)
+        #expect(try received(root + "/hooks.log").filter { $0.type == "changed" }.count == 1)
+    }
+
     @Test func migrateCopiesAnSQLiteStoreIntoPostgres() throws {
         let cluster = try PostgresCluster()
         defer { cluster.stop() }

@@ -50,6 +50,7 @@ public final class PostgresStore: SnapshotStore, @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS newswatch_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS newswatch_queue(watch TEXT PRIMARY KEY, due TIMESTAMPTZ NOT NULL, lease_owner TEXT, lease_until TIMESTAMPTZ);
             CREATE INDEX IF NOT EXISTS newswatch_queue_due ON newswatch_queue(due);
+            CREATE TABLE IF NOT EXISTS newswatch_watchlists(file TEXT PRIMARY KEY, text TEXT NOT NULL);
             INSERT INTO newswatch_meta(key, value) VALUES ('schema', '\(Self.schemaVersion)') ON CONFLICT DO NOTHING;
             COMMIT;
             """)
@@ -445,5 +446,26 @@ extension PostgresStore {
         defer { _ = try? query("SELECT pg_advisory_unlock(\(Self.writerLockKey + 2))") }
         await body()
         return true
+    }
+}
+
+/// The watchlists every worker runs from: a worker that can read the files stores them here
+/// (on start, when they change, on SIGHUP); a worker on a machine without them runs from here.
+extension PostgresStore {
+    /// Replaces the stored watchlist files with `files` (name -> YAML text).
+    public func saveWatchlists(_ files: [String: String]) throws {
+        try transaction {
+            try query("DELETE FROM newswatch_watchlists")
+            for (file, text) in files { try query("INSERT INTO newswatch_watchlists(file, text) VALUES ($1, $2)", [.text(file), .text(text)]) }
+        }
+    }
+
+    /// The stored watchlist files (name -> YAML text).
+    public func loadWatchlists() throws -> [String: String] {
+        var files: [String: String] = [:]
+        for row in try query("SELECT file, text FROM newswatch_watchlists") {
+            if case .text(let file) = row[0], case .text(let text) = row[1] { files[file] = text }
+        }
+        return files
     }
 }
