@@ -23,7 +23,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var fetch: FetchOptions
 
     @Option(help: ArgumentHelp("Seconds a claim holds before another worker may take it over.", valueName: "seconds"))
-    var lease: Double = 60
+    var lease: Double = 30
 
     @Option(help: ArgumentHelp("Watches claimed at a time.", valueName: "n"))
     var batch = 32
