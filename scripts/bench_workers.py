@@ -25,6 +25,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--newswatch", default=os.path.join(ROOT, ".build/release/newswatch"))
+    parser.add_argument("--kill-one-after", type=float, default=0, help="SIGKILL the first worker this many seconds in (0: never)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="newswatch-workers-")
     os.chmod(work, 0o777)
@@ -52,10 +53,16 @@ def main():
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             # The first worker creates the schema; the rest start right after.
             start = time.time()
+            logs = [open(os.path.join(work, "worker-%d-%d.log" % (count, i)), "w") for i in range(count)]
             workers = [subprocess.Popen([args.newswatch, "worker", "--watchlists", watchlist, "--database", database, "--until-idle",
-                                         "--name", "w%d" % i], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(count)]
+                                         "--name", "w%d" % i], stdout=logs[i], stderr=logs[i]) for i in range(count)]
+            if args.kill_one_after > 0:
+                time.sleep(args.kill_one_after)
+                workers[0].kill()
             for w in workers: w.wait()
             wall = time.time() - start
+            if os.environ.get("KEEP_LOGS"):
+                for i in range(count): shutil.copy(os.path.join(work, "worker-%d-%d.log" % (count, i)), "/tmp/")
             listed = subprocess.run([args.newswatch, "list", "--watchlists", watchlist, "--database", database, "--json"], capture_output=True, text=True)
             import json, collections
             rows = json.loads(listed.stdout)
