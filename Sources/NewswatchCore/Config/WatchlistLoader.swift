@@ -204,22 +204,10 @@ public struct WatchlistLoader: Sendable {
                     watch.blockPrivateNetworks = context.bool(v, field: field, &state) ?? watch.blockPrivateNetworks
                 case "proxy":
                     watch.proxy = context.proxy(v, field: field, &state)
-                case "headers":
-                    watch.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
-                case "select":
-                    watch.select = context.selector(v, field: field, &state)
-                case "remove":
-                    watch.remove = context.selectors(v, field: field, &state)
-                case "webhooks":
-                    ownHooks = (ownHooks ?? []) + context.webhooks(v, field: field, &state)
-                case "email":
-                    ownHooks = (ownHooks ?? []) + context.email(v, field: field, &state)
-                case "ignore_lines":
-                    watch.ignoreLines += context.patterns(v, field: field, &state)
-                case "alert_on":
-                    watch.alertOn = context.alertPolicy(v, field: field, &state) ?? watch.alertOn
                 default:
-                    context.unknownKey(key, k, known: Self.watchKeys, in: prefix, &state)
+                    if !context.readPageKey(key, v, field: field, into: &watch, hooks: &ownHooks, &state) {
+                        context.unknownKey(key, k, known: Self.watchKeys, in: prefix, &state)
+                    }
                 }
             }
             if let ownHooks { watch.webhooks = globalHooks + ownHooks }
@@ -313,22 +301,10 @@ public struct WatchlistLoader: Sendable {
                 case "keep_params":
                     guard case .sequence(let names) = v else { context.error(field, v, "must be a list of query parameter names", &state); continue }
                     for param in names { if let text = context.scalar(param, field: field, &state) { keep.insert(text.lowercased()) } }
-                case "headers":
-                    template.headers.merge(context.stringMap(v, field: field, &state)) { _, new in new }
-                case "select":
-                    template.select = context.selector(v, field: field, &state)
-                case "remove":
-                    template.remove = context.selectors(v, field: field, &state)
-                case "webhooks":
-                    ownHooks = (ownHooks ?? []) + context.webhooks(v, field: field, &state)
-                case "email":
-                    ownHooks = (ownHooks ?? []) + context.email(v, field: field, &state)
-                case "ignore_lines":
-                    template.ignoreLines += context.patterns(v, field: field, &state)
-                case "alert_on":
-                    template.alertOn = context.alertPolicy(v, field: field, &state) ?? template.alertOn
                 default:
-                    context.unknownKey(key, k, known: Self.followKeys, in: prefix, &state)
+                    if !context.readPageKey(key, v, field: field, into: &template, hooks: &ownHooks, &state) {
+                        context.unknownKey(key, k, known: Self.followKeys, in: prefix, &state)
+                    }
                 }
             }
             if let ownHooks { template.webhooks = globalHooks + ownHooks }
@@ -398,6 +374,22 @@ public struct WatchlistLoader: Sendable {
             else { message += " (known: \(known.joined(separator: ", ")))" }
             let field = place == "the top level" ? key : "\(place).\(key)"
             state.errors.append(ConfigError(location: location(node), path: file, field: field, message: message))
+        }
+
+        /// The keys a watch and a followed source's stories share (how a page is fetched, read
+        /// and alerted on); false for any other key.
+        func readPageKey(_ key: String, _ v: Node, field: String, into watch: inout Watch, hooks: inout [WebhookConfig]?, _ state: inout LoadState) -> Bool {
+            switch key {
+            case "headers": watch.headers.merge(stringMap(v, field: field, &state)) { _, new in new }
+            case "select": watch.select = selector(v, field: field, &state)
+            case "remove": watch.remove = selectors(v, field: field, &state)
+            case "webhooks": hooks = (hooks ?? []) + webhooks(v, field: field, &state)
+            case "email": hooks = (hooks ?? []) + email(v, field: field, &state)
+            case "ignore_lines": watch.ignoreLines += patterns(v, field: field, &state)
+            case "alert_on": watch.alertOn = alertPolicy(v, field: field, &state) ?? watch.alertOn
+            default: return false
+            }
+            return true
         }
 
         func scalar(_ node: Node, field: String, _ state: inout LoadState) -> String? {

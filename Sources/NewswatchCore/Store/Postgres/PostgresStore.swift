@@ -5,7 +5,7 @@ import Foundation
 /// `NEWSWATCH_DATABASE`). Blobs are encoded exactly as in SQLite (`ObjectDatabase`: zlib or a
 /// delta), in a `bytea` table behind the same `ObjectStorage` seam; the writer lock is a
 /// PostgreSQL advisory lock, so it holds across machines.
-public final class PostgresStore: SnapshotStore, @unchecked Sendable {
+public final class PostgresStore: SnapshotStore, VersionWriter, @unchecked Sendable {
     /// The database URL (password masked): where messages say the store is.
     public let root: String
     let connection: PostgresConnection
@@ -136,62 +136,32 @@ public final class PostgresStore: SnapshotStore, @unchecked Sendable {
         return record
     }
 
-    public func article(of version: VersionRecord) throws -> Article {
-        let data = try objects.get(version.article)
-        do { return try JSONCoding.decoder.decode(Article.self, from: data) } catch {
-            throw StoreError.corruptObject(id: version.article, reason: "not an article record")
-        }
-    }
+    public func article(of version: VersionRecord) throws -> Article { try decodeArticle(of: version) }
 
     public func html(of version: VersionRecord) throws -> Data { try objects.get(version.html) }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
-        try append(snapshot, to: watch, prepared: nil)
+        try appendVersion(snapshot, to: watch, prepared: nil)
     }
 
     public func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? {
-        guard let json = try? JSONCoding.encoder.encode(article),
-              let bases = try? deltaBases(previous: previous, finalURL: finalURL),
-              let articleBlob = try? objects.encode(json, base: bases.article),
-              let htmlBlob = try? objects.encode(html, base: bases.html) else { return nil }
-        return PreparedVersion(previous: previous?.number, article: articleBlob, html: htmlBlob)
-    }
-
-    private func deltaBases(previous: VersionRecord?, finalURL: String) throws -> (article: String?, html: String?) {
-        if let previous { return (previous.article, previous.html) }
-        let host = URLComponents(string: finalURL)?.host?.lowercased()
-        return (nil, try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil })
+        prepareEncodedVersion(article: article, html: html, finalURL: finalURL, after: previous)
     }
 
     public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
-        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
-        return try transaction {
-            let previous = try latestVersion(of: watch)
-            let articleID: String, htmlID: String
-            let bases = try deltaBases(previous: previous, finalURL: snapshot.finalURL)
-            if let prepared, prepared.previous == previous?.number, prepared.html.base != nil || bases.html == nil {
-                articleID = try objects.write(prepared.article)
-                htmlID = try objects.write(prepared.html, content: snapshot.html)
-            } else {
-                articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: bases.article)
-                htmlID = try objects.put(snapshot.html, base: bases.html)
-            }
-            let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
-            try insert(record, for: watch)
-            if let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased(), !refreshedSites.contains(host) {
-                refreshedSites.insert(host)
-                try query("INSERT INTO newswatch_sites(host, object) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET object = EXCLUDED.object",
-                          [.text(host), .text(htmlID)])
-            }
-            return record
-        }
+        try appendVersion(snapshot, to: watch, prepared: prepared)
     }
 
-    private var refreshedSites: Set<String> = []
+    var refreshedSites: Set<String> = []
 
-    private func siteReference(_ host: String) throws -> String? {
+    func siteReference(_ host: String) throws -> String? {
         guard case .text(let id)? = try query("SELECT object FROM newswatch_sites WHERE host = $1", [.text(host)]).first?.first else { return nil }
         return id
+    }
+
+    func recordSite(_ host: String, object: String) throws {
+        try query("INSERT INTO newswatch_sites(host, object) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET object = EXCLUDED.object",
+                  [.text(host), .text(object)])
     }
 
     func insert(_ record: VersionRecord, for watch: String) throws {

@@ -17,7 +17,7 @@ import Glibc
 /// and needed repair code for what a crash left between them (measured in the README).
 /// Write-ahead logging lets `log`, `show` and `list` read while `check` writes, and a
 /// reader never sees half a transaction. One process writes at a time (`withWriterLock`).
-public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
+public final class SQLiteStore: SnapshotStore, VersionWriter, @unchecked Sendable {
     public let root: String
     public var databasePath: String { (root as NSString).appendingPathComponent(Self.fileName) }
     public static let fileName = "newswatch.db"
@@ -171,71 +171,31 @@ public final class SQLiteStore: SnapshotStore, @unchecked Sendable {
         return record
     }
 
-    public func article(of version: VersionRecord) throws -> Article {
-        let data = try objects.get(version.article)
-        do {
-            return try JSONCoding.decoder.decode(Article.self, from: data)
-        } catch {
-            throw StoreError.corruptObject(id: version.article, reason: "not an article record")
-        }
-    }
+    public func article(of version: VersionRecord) throws -> Article { try decodeArticle(of: version) }
 
     public func html(of version: VersionRecord) throws -> Data { try objects.get(version.html) }
 
     public func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord {
-        try append(snapshot, to: watch, prepared: nil)
+        try appendVersion(snapshot, to: watch, prepared: nil)
     }
 
     public func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? {
-        guard let json = try? JSONCoding.encoder.encode(article),
-              let bases = try? deltaBases(previous: previous, finalURL: finalURL),
-              let articleBlob = try? objects.encode(json, base: bases.article),
-              let htmlBlob = try? objects.encode(html, base: bases.html) else { return nil }
-        return PreparedVersion(previous: previous?.number, article: articleBlob, html: htmlBlob)
-    }
-
-    /// What a new version's blobs are deltified against: the previous version's; for a
-    /// watch's first page, the latest page stored from the same site (news sites share one
-    /// template, so even a first version costs little).
-    private func deltaBases(previous: VersionRecord?, finalURL: String) throws -> (article: String?, html: String?) {
-        if let previous { return (previous.article, previous.html) }
-        let host = URLComponents(string: finalURL)?.host?.lowercased()
-        return (nil, try host.flatMap(siteReference).flatMap { objects.exists($0) ? $0 : nil })
+        prepareEncodedVersion(article: article, html: html, finalURL: finalURL, after: previous)
     }
 
     public func append(_ snapshot: Snapshot, to watch: String, prepared: PreparedVersion?) throws -> VersionRecord {
-        guard StoreFormat.isSafeName(watch) else { throw StoreError.invalidWatchName(watch) }
-        return try transaction {
-            let previous = try latestVersion(of: watch)
-            let articleID: String, htmlID: String
-            let bases = try deltaBases(previous: previous, finalURL: snapshot.finalURL)
-            // Prepared blobs fit when encoded after this same version; a first page prepared
-            // before its site had a page stored is encoded again against that page.
-            if let prepared, prepared.previous == previous?.number, prepared.html.base != nil || bases.html == nil {
-                articleID = try objects.write(prepared.article)
-                htmlID = try objects.write(prepared.html, content: snapshot.html)
-            } else {
-                articleID = try objects.put(try JSONCoding.encoder.encode(snapshot.article), base: bases.article)
-                htmlID = try objects.put(snapshot.html, base: bases.html)
-            }
-            let record = VersionRecord(snapshot: snapshot, number: (previous?.number ?? 0) + 1, article: articleID, html: htmlID)
-            try insert(record, for: watch)
-            let host = URLComponents(string: snapshot.finalURL)?.host?.lowercased()
-            if let host, !refreshedSites.contains(host) {
-                refreshedSites.insert(host)
-                try query("INSERT OR REPLACE INTO sites(host, object) VALUES (?1, ?2)", [.text(host), .text(htmlID)])
-            }
-            return record
-        }
+        try appendVersion(snapshot, to: watch, prepared: prepared)
     }
 
-    /// Any recent page of the site serves as a base for the next new watch there: the
-    /// reference moves to a fresh page once per site per process, not on every version.
-    private var refreshedSites: Set<String> = []
+    var refreshedSites: Set<String> = []
 
-    private func siteReference(_ host: String) throws -> String? {
+    func siteReference(_ host: String) throws -> String? {
         guard case .text(let id)? = try query("SELECT object FROM sites WHERE host = ?1", [.text(host)]).first?.first else { return nil }
         return id
+    }
+
+    func recordSite(_ host: String, object: String) throws {
+        try query("INSERT OR REPLACE INTO sites(host, object) VALUES (?1, ?2)", [.text(host), .text(object)])
     }
 
     /// Version records are small JSON objects with the same keys: deflated against these
