@@ -41,15 +41,17 @@ struct Newswatch: AsyncParsableCommand {
         the article (headline, byline, dates, body; no menus, sidebars or ads), stores every \
         version compressed in ./snapshots, and prints a diff when a story changes.
 
-        Start with `newswatch demo` (offline), then `newswatch check` from cron.
+        Start with `newswatch init`, `newswatch add URL` and `newswatch check` (then from \
+        cron); `newswatch demo` shows the whole thing offline.
         Exit codes: 0 ok, 1 some watches failed, 2 bad configuration or arguments, 75 store busy.
         """,
         version: NewswatchVersion.current,
+        // In the order a new user meets them: set up, check, read, serve, upkeep.
         subcommands: [
-            CheckCommand.self, WatchCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
-            ExtractCommand.self, AlertsCommand.self, VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self,
-            MigrateCommand.self, DiscoverCommand.self, ServeCommand.self, InitCommand.self, AddCommand.self, RemoveCommand.self,
-            RenameCommand.self, ImportCommand.self, WorkerCommand.self, DemoCommand.self,
+            InitCommand.self, AddCommand.self, RemoveCommand.self, RenameCommand.self, ImportCommand.self,
+            CheckCommand.self, WatchCommand.self, WorkerCommand.self, ListCommand.self, LogCommand.self, ShowCommand.self, DiffCommand.self,
+            ServeCommand.self, DiscoverCommand.self, ExtractCommand.self, AlertsCommand.self,
+            VerifyCommand.self, StatsCommand.self, PruneCommand.self, ReextractCommand.self, MigrateCommand.self, DemoCommand.self,
         ]
     )
 }
