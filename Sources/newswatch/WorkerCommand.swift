@@ -53,6 +53,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var runner = CheckRunner(store: store, fetcher: FleetLimitedFetcher(inner: fetcher, slots: slots), outbox: store.makeOutbox())
         runner.deliversAlerts = false
         var fingerprint: [String: String] = [:]  // the shared watchlist texts last loaded
+        var queued: Set<String> = []  // the watch names the queue was last made to hold
         var list = Watchlist()
         log.info("worker started", metadata: ["worker": "\(me)", "store": "\(store.root)"])
         while !signals.stopRequested {
@@ -61,12 +62,31 @@ struct WorkerCommand: AsyncParsableCommand {
                 if let shared = try sharedWatchlists(store: store, publish: reload), shared != fingerprint {
                     fingerprint = shared
                     list = try Self.load(shared)
-                    try store.syncQueue(list.watches.map(\.name), now: Date())
-                    runner.knownHooks = list.watches.flatMap(\.webhooks)
+                    runner.knownHooks = list.watches.flatMap(\.webhooks) + list.follows.flatMap(\.storyTemplate.webhooks)
                     log.info("watchlists loaded", metadata: ["watches": "\(list.watches.count)"])
                 }
             } catch {
                 log.error("watchlists not (re)loaded, running on the last good ones: \(error)")
+            }
+            // Followed sources: read by one worker at a time when due; every worker finds the
+            // stories they listed in the shared states.
+            if !list.follows.isEmpty {
+                _ = try? await store.whileReadingSources {
+                    let follow = await FollowStep(store: store, fetcher: runner.fetcher).prepare(list, now: Date())
+                    for case .failed(let watch, let reason) in follow.failures { log.warning("failed: \(reason)", metadata: ["source": "\(watch.name)"]) }
+                    if follow.sourcesRead > 0 { log.info("read followed sources", metadata: ["new": "\(follow.discovered.count)", "retired": "\(follow.retired.count)"]) }
+                }
+            }
+            let stories = list.follows.isEmpty ? [] : FollowRegistry.storyWatches(list.follows, states: (try? store.states()) ?? [:])
+            let everyWatch = list.watches + stories
+            let names = Set(everyWatch.map(\.name))
+            if names != queued {
+                do {
+                    try store.syncQueue(everyWatch.map(\.name), now: Date())
+                    queued = names
+                } catch {
+                    log.error("cannot update the queue: \(error)")
+                }
             }
             let claimed: [String]
             do { claimed = try store.claimDue(worker: me, limit: batch, lease: lease) } catch {
@@ -74,7 +94,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 try? await Task.sleep(nanoseconds: 2_000_000_000)
                 continue
             }
-            let watches = claimed.compactMap { list.watch(named: $0) }
+            let byName = Dictionary(everyWatch.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let watches = claimed.compactMap { byName[$0] }
             if !watches.isEmpty {
                 log.debug("claimed", metadata: ["watches": "\(watches.count)"])
                 let report = await checkWithRenewedLeases(watches, runner: runner, store: store, worker: me)

@@ -181,6 +181,28 @@ struct PostgresTests {
         #expect(try received(root + "/hooks.log").filter { $0.type == "changed" }.count == 1)
     }
 
+    @Test func workersFollowAFeed() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let root = Fixtures.temporaryDirectory()
+        let server = try TestServer(root: root, hookLog: root + "/hooks.log")
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: root) }
+        _ = try Self.pages(3, server: server, root: root)
+        let items = (0..<3).map { "<item><link>\(server.url("/site/p\($0).html"))?utm_source=rss</link></item>" }.joined()
+        try "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\(items)</channel></rss>".write(toFile: root + "/feed.xml", atomically: true, encoding: .utf8)
+        let watchlist = root + "/follow.yaml"
+        try "follow:\n  - name: wire\n    feed: \(server.url("/site/feed.xml"))\n".write(toFile: watchlist, atomically: true, encoding: .utf8)
+        let workers = try ["a", "b"].map { try Self.startWorker($0, watchlist: watchlist, database: cluster.url) }
+        for worker in workers { #expect(Self.wait(worker) == 0) }
+        let store = try PostgresStore(url: cluster.url, create: false)
+        let names = try store.watchNames()
+        #expect(names == ["wire.site-p0", "wire.site-p1", "wire.site-p2"], "\(names)")
+        #expect(try names.allSatisfy { try store.versions(of: $0).count == 1 })
+        // The feed was read once, by one of the two workers.
+        let requests = try runCLI(["/usr/bin/env", "curl", "-s", server.url("/requests")], raw: true).stdout
+        #expect(requests.split(separator: "\n").filter { $0.hasPrefix("/site/feed.xml") }.count == 1, "\(requests)")
+    }
+
     @Test func migrateCopiesAnSQLiteStoreIntoPostgres() throws {
         let cluster = try PostgresCluster()
         defer { cluster.stop() }

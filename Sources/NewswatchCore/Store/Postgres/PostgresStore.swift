@@ -410,6 +410,14 @@ extension PostgresStore {
         return Date(timeIntervalSince1970: seconds)
     }
 
+    /// Runs `body` only if no other worker is reading followed sources right now.
+    public func whileReadingSources(_ body: () async -> Void) async throws -> Bool {
+        guard case .integer(1)? = try query("SELECT pg_try_advisory_lock(\(Self.writerLockKey + 4))").first?.first else { return false }
+        defer { _ = try? query("SELECT pg_advisory_unlock(\(Self.writerLockKey + 4))") }
+        await body()
+        return true
+    }
+
     /// Runs `body` only if no other worker is delivering alerts right now; returns whether it ran.
     public func whileDelivering(_ body: () async -> Void) async throws -> Bool {
         guard case .integer(1)? = try query("SELECT pg_try_advisory_lock(\(Self.writerLockKey + 2))").first?.first else { return false }
