@@ -18,9 +18,37 @@ final class PostgresCluster: @unchecked Sendable {
         guard let bin = Self.binaries else { throw Failure(message: "PostgreSQL's initdb is not installed (scripts/setup --tests installs postgresql)") }
         directory = "/tmp/newswatch-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
-        port = Int.random(in: 20_000...60_000)
         try Self.run("\(bin)/initdb -D \(directory)/data -A trust -U postgres --no-sync")
-        try Self.run("\(bin)/pg_ctl -D \(directory)/data -o '-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off' -l \(directory)/log -w start")
+        // A port the kernel just handed out and we let go; other tests bind ports all the time,
+        // so a start that loses the race tries another.
+        var started: Int?
+        for _ in 0..<5 where started == nil {
+            let candidate = Self.freePort()
+            if (try? Self.run("\(bin)/pg_ctl -D \(directory)/data -o '-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off' -l \(directory)/log -w start")) != nil {
+                started = candidate
+            }
+        }
+        guard let started else {
+            let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: directory)
+            throw Failure(message: "PostgreSQL did not start: \(log.suffix(400))")
+        }
+        port = started
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : Int.random(in: 20_000...30_000)
     }
 
     struct Failure: Error { var message: String }
