@@ -80,14 +80,7 @@ struct DiscoverCommand: AsyncParsableCommand {
         var followSource = FollowSource(name: "discover", kind: links == nil ? .feed : .front, url: source,
                                         storyTemplate: Watch(name: "", url: ""), location: SourceLocation(file: "<command line>", line: 0, column: 0))
         if let links {
-            if links.lowercased().hasPrefix("css:") {
-                let selector = try ContentSelector(parsing: links.dropFirst(4).trimmingCharacters(in: .whitespaces))
-                try HTMLDocument.validate(selector)
-                followSource.links = .css(selector)
-            } else {
-                guard (try? NSRegularExpression(pattern: links)) != nil else { throw CLIError.usage("--links '\(links)' is not a valid regular expression (or css: SELECTOR)") }
-                followSource.links = .pattern(links)
-            }
+            do { followSource.links = try LinkFilter(parsing: links) } catch { throw CLIError.usage("--links: \(error)") }
         }
         followSource.keepParams = Set((keepParams ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         return followSource

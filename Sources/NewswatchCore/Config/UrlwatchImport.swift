@@ -155,13 +155,8 @@ public enum UrlwatchImport {
 
     private static func uniqueName(_ title: String?, url: String, taken: Set<String>) -> String {
         if let title {
-            let slug = title.lowercased().unicodeScalars.map { ("a"..."z").contains(Character($0)) || ("0"..."9").contains(Character($0)) ? Character($0) : "-" }
-            let cleaned = String(slug).split(separator: "-").joined(separator: "-").prefix(100)
-            if !cleaned.isEmpty {
-                var name = String(cleaned), number = 2
-                while taken.contains(name) { name = "\(cleaned)-\(number)"; number += 1 }
-                return name
-            }
+            let cleaned = String(StoryURL.slugified(title).prefix(100))
+            if !cleaned.isEmpty { return StoryURL.unique(cleaned, taken: taken.contains) }
         }
         return WatchlistEditor.name(for: url, taken: taken)
     }

@@ -154,14 +154,11 @@ public enum WatchlistEditor {
 
     /// A watch name for a URL: its last meaningful path segment (or the host), made unique.
     public static func name(for url: String, taken: Set<String>) -> String {
-        let components = URLComponents(string: url)
-        let host = (components?.host ?? "page").replacingOccurrences(of: "www.", with: "")
-        let raw = StoryURL.storyName(source: "x", url: url) { _ in false }
-        var name = String(raw.dropFirst(2))
-        if name == "story" || name.isEmpty { name = host.replacingOccurrences(of: ".", with: "-") }
-        if !taken.contains(name) { return name }
-        var number = 2
-        while taken.contains("\(name)-\(number)") { number += 1 }
-        return "\(name)-\(number)"
+        var name = StoryURL.slug(url)
+        if name == "story" {
+            let host = (URLComponents(string: url)?.host ?? "page").replacingOccurrences(of: "www.", with: "")
+            name = StoryURL.slugified(host)
+        }
+        return StoryURL.unique(name, taken: taken.contains)
     }
 }

@@ -276,20 +276,7 @@ public struct WatchlistLoader: Sendable {
                     else { kinds.append((FollowSource.Kind(rawValue: key)!, value)) }
                 case "links":
                     guard let value = context.scalar(v, field: field, &state) else { continue }
-                    if value.lowercased().hasPrefix("css:") {
-                        let css = value.dropFirst(4).trimmingCharacters(in: .whitespaces)
-                        do {
-                            let selector = try ContentSelector(parsing: css)
-                            try HTMLDocument.validate(selector)
-                            links = .css(selector)
-                        } catch {
-                            context.error(field, v, "\(error)", &state)
-                        }
-                    } else if (try? NSRegularExpression(pattern: value)) == nil {
-                        context.error(field, v, "'\(value)' is not a valid regular expression (or write css: SELECTOR)", &state)
-                    } else {
-                        links = .pattern(value)
-                    }
+                    do { links = try LinkFilter(parsing: value) } catch { context.error(field, v, "\(error)", &state) }
                 case "every":
                     every = context.interval(v, field: field, &state)
                 case "follow_for":

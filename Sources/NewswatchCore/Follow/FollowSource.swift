@@ -57,6 +57,23 @@ public struct FollowSource: Sendable, Hashable {
 public enum LinkFilter: Sendable, Hashable {
     case pattern(String)
     case css(ContentSelector)
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `css: SELECTOR` (checked as `select:` is), or else a regular expression.
+    public init(parsing text: String) throws {
+        if text.lowercased().hasPrefix("css:") {
+            let selector = try ContentSelector(parsing: text.dropFirst(4).trimmingCharacters(in: .whitespaces))
+            try HTMLDocument.validate(selector)
+            self = .css(selector)
+        } else if (try? NSRegularExpression(pattern: text)) == nil {
+            throw Invalid(description: "'\(text)' is not a valid regular expression (or write css: SELECTOR)")
+        } else {
+            self = .pattern(text)
+        }
+    }
 }
 
 /// Where a story watch came from.

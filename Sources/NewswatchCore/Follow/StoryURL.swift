@@ -51,6 +51,12 @@ public enum StoryURL {
     /// A watch name for a story: `<source>.<slug>` from the URL's last meaningful path
     /// segment, at most 128 characters in all, made unique against `taken`.
     static func storyName(source: String, url: String, taken: (String) -> Bool) -> String {
+        unique("\(source).\(slug(url, maxLength: max(128 - source.count - 1 - 6, 8)))", taken: taken)
+    }
+
+    /// The URL's last meaningful path segment, lower-cased, `-` for anything but letters and
+    /// digits (two segments when the last is shorter than 4); "story" when there is none.
+    public static func slug(_ url: String, maxLength: Int = 121) -> String {
         let path = URLComponents(string: url)?.path ?? ""
         func withoutExtension(_ segment: String) -> String {
             for suffix in [".html", ".htm", ".php", ".shtml", ".aspx"] where segment.lowercased().hasSuffix(suffix) { return String(segment.dropLast(suffix.count)) }
@@ -61,14 +67,20 @@ public enum StoryURL {
             .map(withoutExtension)
         var slug = segments.last ?? "story"
         if slug.count < 4, segments.count >= 2 { slug = segments.suffix(2).joined(separator: "-") }
-        let cleaned = slug.lowercased().unicodeScalars.map { scalar -> Character in
+        let name = slugified(slug)
+        return name.isEmpty ? "story" : String(name.prefix(maxLength))
+    }
+
+    /// Lower-case letters and digits, runs of anything else as one `-`.
+    static func slugified(_ text: String) -> String {
+        let cleaned = text.lowercased().unicodeScalars.map { scalar -> Character in
             (("a"..."z").contains(Character(scalar)) || ("0"..."9").contains(Character(scalar))) ? Character(scalar) : "-"
         }
-        var name = String(cleaned).split(separator: "-").joined(separator: "-")
-        if name.isEmpty { name = "story" }
-        let room = 128 - source.count - 1 - 6
-        if name.count > room { name = String(name.prefix(max(room, 8))) }
-        let base = "\(source).\(name)"
+        return String(cleaned).split(separator: "-").joined(separator: "-")
+    }
+
+    /// `base`, or `base-2`, `base-3`, ... : the first that is not taken.
+    static func unique(_ base: String, taken: (String) -> Bool) -> String {
         if !taken(base) { return base }
         var number = 2
         while taken("\(base)-\(number)") { number += 1 }
