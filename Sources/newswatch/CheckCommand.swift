@@ -63,6 +63,14 @@ struct CheckCommand: AsyncParsableCommand {
             runner.knownHooks = list.watches.flatMap(\.webhooks)
             runner.recogniseUnchanged = !extractAll
             let showProgress = Terminal.stderrIsTerminal && !json
+            let printer = ReportPrinter(style: display.style, json: json, now: now)
+            // Events are printed as each slice commits (memory stays bounded by a slice), except
+            // a followed story's `new`, which may yet merge into another story (rel=canonical).
+            let printAsCommitted = { (event: CheckEvent, parsed: Bool) -> Bool in
+                if case .new(let watch, _, _) = event, watch.follow != nil { return true }
+                printer.print(event, parsed: parsed)
+                return false
+            }
             let report = try await store.withWriterLock(wait: wait) { () async throws -> CheckReport in
                 // Followed sources first (when due), so the stories they list are checked in
                 // this same run; `--watch` checks only the named watches.
@@ -92,12 +100,13 @@ struct CheckCommand: AsyncParsableCommand {
                         Terminal.info("checking \(due.count) of \(selected.count) watches…")
                     }
                 }
-                var report = await runner.run(due, now: now)
+                for failure in follow.failures { printer.print(failure, parsed: true) }
+                var report = await runner.run(due, now: now, emit: printAsCommitted)
+                for failure in follow.failures { report.tally.count(failure) }
                 let merged = FollowStep(store: store, fetcher: fetch.fetcher).reconcile(&report, list: list, now: now)
                 if showProgress {
                     for (drop, keep) in merged.sorted(by: { $0.key < $1.key }) { Terminal.info("\(drop) is the same story as \(keep) (rel=canonical): merged into it") }
                 }
-                report.events = follow.failures + report.events
                 report.storeErrors = follow.storeErrors + report.storeErrors
                 report.notDue = selected.count - due.count
                 let states = (try? store.states()) ?? [:]
@@ -108,13 +117,12 @@ struct CheckCommand: AsyncParsableCommand {
                 if global.databaseURL == nil { try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root) }
                 return report
             }
-            let printer = ReportPrinter(style: display.style, json: json, now: now)
             printer.print(report)
-            if showProgress && !report.events.isEmpty {
-                Terminal.info("done: \(report.events.count) checked, \(report.changes.count) changed, \(report.failures.count) failed, \(report.notDue) not due"
+            if showProgress && report.tally.checked > 0 {
+                Terminal.info("done: \(report.tally.checked) checked, \(report.tally.changed) changed, \(report.tally.failed) failed, \(report.notDue) not due"
                               + (report.recognisedUnparsed.isEmpty ? "" : " (\(report.recognisedUnparsed.count) unchanged stories recognised without parsing)"))
             }
-            if !report.failures.isEmpty { throw ExitCode(1) }
+            if report.tally.failed > 0 { throw ExitCode(1) }
         }
     }
 }

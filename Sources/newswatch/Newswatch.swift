@@ -1,12 +1,16 @@
 import ArgumentParser
 import Foundation
 import NewswatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The entry point: ArgumentParser's own usage errors (exit 64) are reported with exit 2, the
 /// code the README gives for bad arguments everywhere, and `help NOSUCH` is an error too.
 @main
 enum Entry {
     static func main() async {
+        limitMallocArenas()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let commands = Newswatch.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
         if arguments.first == "help", let name = arguments.dropFirst().first, !commands.contains(name), !name.hasPrefix("-") {
@@ -30,6 +34,19 @@ enum Entry {
             Newswatch.exit(withError: error)
         }
     }
+}
+
+/// glibc gives every thread that allocates under contention an arena of its own, up to 8 per
+/// core, and memory freed in one is not reused by another: a check over 10,000 watches peaked
+/// at 190 MB of RSS for 120 MB of live heap. Two arenas keep it near the heap (122 MB), at no
+/// measurable cost in time. `MALLOC_ARENA_MAX` in the environment still wins.
+private func limitMallocArenas() {
+    #if canImport(Glibc)
+    // Glibc's Swift module leaves out <malloc.h>; M_ARENA_MAX is -8 there.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard getenv("MALLOC_ARENA_MAX") == nil, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
+    #endif
 }
 
 struct Newswatch: AsyncParsableCommand {

@@ -9,11 +9,24 @@ struct ReportPrinter {
     var now = Date()
 
     func print(_ report: CheckReport) {
-        for event in report.events {
+        for event in report.events { print(event, parsed: !report.recognisedUnparsed.contains(event.watch.name)) }
+        printTrailer(report)
+    }
+
+    /// What the run could not do beyond single watches: store errors, alerts not delivered.
+    func printTrailer(_ report: CheckReport) {
+        for problem in report.storeErrors { Terminal.error(problem) }
+        for delivery in report.deliveries where !delivery.delivered {
+            Terminal.error("alert \(delivery.alertID) not delivered yet (kept in the outbox, retried later): \(delivery.error ?? "")")
+        }
+    }
+
+    /// One event; `parsed` false when the story's bytes matched the stored version's.
+    func print(_ event: CheckEvent, parsed: Bool) {
             warnIfUncertain(event)
             if json {
-                Terminal.write(jsonLine(event, parsed: !report.recognisedUnparsed.contains(event.watch.name)) + "\n")
-                continue
+                Terminal.write(jsonLine(event, parsed: parsed) + "\n")
+                return
             }
             switch event {
             case .new(let watch, let version, let article):
@@ -39,11 +52,6 @@ struct ReportPrinter {
             case .unchanged, .notModified, .stillRemoved, .rebaselined:
                 break
             }
-        }
-        for problem in report.storeErrors { Terminal.error(problem) }
-        for delivery in report.deliveries where !delivery.delivered {
-            Terminal.error("alert \(delivery.alertID) not delivered yet (kept in the outbox, retried later): \(delivery.error ?? "")")
-        }
     }
 
     /// A story found with low confidence may not be the story: say so when a version is stored.

@@ -89,27 +89,19 @@ struct WatchCommand: AsyncParsableCommand {
                         return report
                     }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
-                    var report = await runner.run(due)
+                    for failure in follow.failures { Self.log(failure, to: log) }
+                    // Logged as each slice commits; a followed story's `new` after the merge below.
+                    var report = await runner.run(due) { event, _ in
+                        if case .new(let watch, _, _) = event, watch.follow != nil { return true }
+                        Self.log(event, to: log)
+                        return false
+                    }
                     for (drop, keep) in FollowStep(store: store, fetcher: runner.fetcher).reconcile(&report, list: list, now: Date()) {
                         log.info("merged: the same story (rel=canonical)", metadata: ["watch": "\(drop)", "into": "\(keep)"])
                     }
-                    report.events = follow.failures + report.events
                     return report
                 }
-                for event in report.events {
-                    switch event {
-                    case .new(let watch, let version, _): log.info("new", metadata: ["watch": "\(watch.name)", "version": "\(version.number)"])
-                    case .changed(let watch, let change): log.notice("changed: \(change.summary)", metadata: ["watch": "\(watch.name)", "version": "\(change.new.number)"])
-                    case .failed(let watch, let reason): log.warning("failed: \(reason)", metadata: ["watch": "\(watch.name)"])
-                    case .held(let watch, let reason): log.notice("held: \(reason)", metadata: ["watch": "\(watch.name)"])
-                    case .removed(let watch, let status): log.notice("removed (HTTP \(status))", metadata: ["watch": "\(watch.name)"])
-                    case .restored(let watch, let change):
-                        log.notice("restored\(change.map { ": \($0.summary)" } ?? "")", metadata: ["watch": "\(watch.name)"])
-                    case .stillRemoved(let watch): log.debug("still removed", metadata: ["watch": "\(watch.name)"])
-                    case .rebaselined(let watch, _): log.info("re-read with the current extractor", metadata: ["watch": "\(watch.name)"])
-                    case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
-                    }
-                }
+                for event in report.events { Self.log(event, to: log) }
                 for delivery in report.deliveries where !delivery.delivered { log.warning("alert not delivered yet: \(delivery.error ?? "")") }
                 for problem in report.storeErrors { log.error("\(problem)") }
             } catch {
@@ -170,5 +162,23 @@ final class SignalFlags: @unchecked Sendable {
         sigemptyset(&set)
         for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, number) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}
+
+extension WatchCommand {
+    /// One event as a log line: news at notice, routine at debug.
+    static func log(_ event: CheckEvent, to log: Logger) {
+        switch event {
+        case .new(let watch, let version, _): log.info("new", metadata: ["watch": "\(watch.name)", "version": "\(version.number)"])
+        case .changed(let watch, let change): log.notice("changed: \(change.summary)", metadata: ["watch": "\(watch.name)", "version": "\(change.new.number)"])
+        case .failed(let watch, let reason): log.warning("failed: \(reason)", metadata: ["watch": "\(watch.name)"])
+        case .held(let watch, let reason): log.notice("held: \(reason)", metadata: ["watch": "\(watch.name)"])
+        case .removed(let watch, let status): log.notice("removed (HTTP \(status))", metadata: ["watch": "\(watch.name)"])
+        case .restored(let watch, let change):
+            log.notice("restored\(change.map { ": \($0.summary)" } ?? "")", metadata: ["watch": "\(watch.name)"])
+        case .stillRemoved(let watch): log.debug("still removed", metadata: ["watch": "\(watch.name)"])
+        case .rebaselined(let watch, _): log.info("re-read with the current extractor", metadata: ["watch": "\(watch.name)"])
+        case .unchanged(let watch), .notModified(let watch): log.debug("unchanged", metadata: ["watch": "\(watch.name)"])
+        }
     }
 }

@@ -101,6 +101,29 @@ struct RunnerInProcessTests {
         _ = await runner.run(watches)  // unchanged pages: nothing more to send
         #expect(notifier.sent.count == 3)
     }
+
+    /// Memory follows the work in flight: a caller that prints events as slices commit gets
+    /// each one once, before the later slices are fetched, and the report keeps only counts.
+    @Test func emittedEventsAreHandedOverSliceBySliceAndNotKept() async throws {
+        let store = MemoryStore(), fetcher = CannedFetcher()
+        let count = CheckRunner.sliceSize * 3 + 5
+        let watches = (0..<count).map { Watch(name: "s\($0)", url: "https://news.example.org/s\($0)") }
+        for (index, watch) in watches.enumerated() where index % 7 != 0 {
+            fetcher.publish(watch.url, page(["Story \(index): the council met on Tuesday and voted to close the bridge for repairs."]))
+        }
+        let runner = CheckRunner(store: store, fetcher: fetcher, notifier: RecordingNotifier(), outbox: store.makeOutbox())
+        var emitted: [String] = [], requestedAtFirstEmit: Int?
+        let report = await runner.run(watches) { event, _ in
+            if requestedAtFirstEmit == nil { requestedAtFirstEmit = fetcher.requests.count }
+            emitted.append(event.watch.name)
+            return false
+        }
+        #expect(emitted == watches.map(\.name), "every event once, in watchlist order")
+        #expect(report.events.isEmpty)
+        let failed = watches.indices.filter { $0 % 7 == 0 }.count
+        #expect(report.tally == CheckReport.Tally(checked: count, changed: 0, failed: failed))
+        #expect((requestedAtFirstEmit ?? count) < count, "the first slice's events come before the last slice is fetched")
+    }
 }
 
 /// A store whose appends fail (a full disk, say); everything else as `MemoryStore`.

@@ -71,15 +71,7 @@ public struct FollowStep: Sendable {
     /// report (the story is announced once). Returns merged watch -> the watch kept.
     public func reconcile(_ report: inout CheckReport, list: Watchlist, now: Date) -> [String: String] {
         guard !list.follows.isEmpty else { return [:] }
-        var pages: [(watch: String, canonical: String)] = []
-        for event in report.events where event.watch.follow != nil {
-            let article: Article? = switch event {
-            case .new(_, _, let article): article
-            case .changed(_, let change): change.newArticle
-            default: nil
-            }
-            if let canonical = article?.canonicalURL, !canonical.isEmpty { pages.append((event.watch.name, canonical)) }
-        }
+        let pages = report.canonicals
         guard !pages.isEmpty, let states = try? store.states() else { return [:] }
         let (changed, merged) = FollowRegistry.reconcileCanonicals(pages, sources: list.follows, states: states, now: now)
         do { try store.saveStates(changed) } catch {

@@ -37,6 +37,16 @@ public enum CheckEvent: Sendable {
         }
     }
 
+    /// The story as this event stored it, if it stored one with a new reading.
+    public var storedArticle: Article? {
+        switch self {
+        case .new(_, _, let article): return article
+        case .changed(_, let change): return change.newArticle
+        case .restored(_, let change): return change?.newArticle
+        default: return nil
+        }
+    }
+
     /// The kind of webhook alert this event can raise, if any.
     public var alertEvent: WebhookConfig.Event? {
         switch self {
@@ -83,7 +93,13 @@ public enum CheckEvent: Sendable {
 
 /// Everything one `check` did.
 public struct CheckReport: Sendable {
+    /// The events kept: all of them, unless the run was given an `emit` sink, which takes
+    /// each slice's events as they are committed and keeps only those it asks to.
     public var events: [CheckEvent] = []
+    /// Counts over every event of the run, kept or emitted.
+    public var tally = Tally()
+    /// `rel=canonical` URLs of followed stories' pages seen in the run (for `FollowStep.reconcile`).
+    public var canonicals: [(watch: String, canonical: String)] = []
     public var deliveries: [DeliveryOutcome] = []
     /// Watches skipped because they were not yet due.
     public var notDue: Int = 0
@@ -95,6 +111,28 @@ public struct CheckReport: Sendable {
     public var cancelled: [String] = []
 
     public init() {}
+
+    /// Counts of a run's events by kind.
+    public struct Tally: Sendable, Equatable {
+        public var checked = 0
+        public var changed = 0
+        public var failed = 0
+
+        public mutating func count(_ event: CheckEvent) {
+            checked += 1
+            switch event {
+            case .changed: changed += 1
+            case .failed: failed += 1
+            default: break
+            }
+        }
+    }
+
+    /// Adds an event: counted, and kept unless `emit` takes it.
+    mutating func add(_ event: CheckEvent, parsed: Bool, emit: ((CheckEvent, Bool) -> Bool)?) {
+        tally.count(event)
+        if emit?(event, parsed) ?? true { events.append(event) }
+    }
 
     public var failures: [CheckEvent] { events.filter { if case .failed = $0 { return true } else { return false } } }
     public var changes: [Change] { events.compactMap { if case .changed(_, let change) = $0 { return change } else { return nil } } }

@@ -46,8 +46,11 @@ public struct CheckRunner: Sendable {
     }
 
     /// Fetches, extracts, stores and alerts for `watches` (all of them, due or not: the
-    /// caller chooses). Call inside the store's writer lock.
-    public func run(_ watches: [Watch], now: Date = Date()) async -> CheckReport {
+    /// caller chooses). Call inside the store's writer lock. `emit`, when given, receives
+    /// each slice's events once the slice is committed (with whether the page was parsed)
+    /// and returns whether the report should keep the event too: a caller that prints as it
+    /// goes keeps memory bounded by a slice, not by the watchlist.
+    public func run(_ watches: [Watch], now: Date = Date(), emit: ((CheckEvent, Bool) -> Bool)? = nil) async -> CheckReport {
         var report = CheckReport()
         // Each watch's latest version, read once: it decides which alerts a crashed run still
         // owes, which validators to send, and later whether the story changed.
@@ -83,6 +86,7 @@ public struct CheckRunner: Sendable {
         // A slice's versions, states and alerts commit together: a crash leaves each watch as
         // it was before the slice or as after it, and one sync serves the whole slice.
         do { try store.beginBatch() } catch { report.storeErrors.append("cannot start writing: \(error)"); break }
+        var sliceEvents: [CheckEvent] = []
         for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
             // Aborted by a shutdown: nothing happened to this watch; it stays due.
             if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
@@ -101,6 +105,9 @@ public struct CheckRunner: Sendable {
                 state.storyFingerprint = nil
             }
             if case .sameStory = extracted[index] { report.recognisedUnparsed.insert(watch.name) }
+            if watch.follow != nil, let canonical = event.storedArticle?.canonicalURL, !canonical.isEmpty {
+                report.canonicals.append((watch.name, canonical))
+            }
             // The first failure of a run of them raises an `error` alert, once.
             if case .failed(_, let reason) = event, state.consecutiveFailures == 1 {
                 let hooks = watch.webhooks.filter { $0.wants(.error) }
@@ -136,7 +143,7 @@ public struct CheckRunner: Sendable {
             } else if let alert, !hooks.isEmpty {
                 report.deliveries += await notifier.deliver(alert, to: hooks)
             }
-            report.events.append(event.slimmed())
+            sliceEvents.append(event.slimmed())
         }
         if let outbox {
             do { try outbox.flushMarkers() } catch { report.storeErrors.append("cannot record queued alerts: \(error)") }
@@ -149,6 +156,7 @@ public struct CheckRunner: Sendable {
             outbox?.refresh()
             report.storeErrors.append("cannot save this slice's checks: \(error)")
         }
+        for event in sliceEvents { report.add(event, parsed: !report.recognisedUnparsed.contains(event.watch.name), emit: emit) }
         }
         if let outbox, deliversAlerts {
             let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
