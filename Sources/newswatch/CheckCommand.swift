@@ -92,8 +92,8 @@ struct CheckCommand: AsyncParsableCommand {
                     }
                     if due.isEmpty {
                         // Under cron this stays silent; at a terminal, say why nothing happened.
-                        let states = (try? store.states()) ?? [:]
-                        let next = selected.compactMap { watch in states[watch.name]?.nextDue.map { (watch.name, $0) } }.min { $0.1 < $1.1 }
+                        let dueTimes = (try? store.dueTimes()) ?? [:]
+                        let next = selected.compactMap { watch in dueTimes[watch.name].map { (watch.name, $0) } }.min { $0.1 < $1.1 }
                         let when = next.map { "; next: \($0.0) \(Self.relative($0.1, from: now))" } ?? ""
                         Terminal.info("nothing due\(when); --all checks everything now")
                     } else {
@@ -109,10 +109,10 @@ struct CheckCommand: AsyncParsableCommand {
                 }
                 report.storeErrors = follow.storeErrors + report.storeErrors
                 report.notDue = selected.count - due.count
-                let states = (try? store.states()) ?? [:]
+                let dueTimes = (try? store.dueTimes()) ?? [:]
                 // The next run is owed when a watch or a source falls due or an alert's retry does.
-                let nextWatch = follow.watches.map { states[$0.name]?.nextDue ?? now }.min() ?? now
-                let nextSource = FollowStep.nextSourceRead(list, states: states) ?? .distantFuture
+                let nextWatch = follow.watches.map { dueTimes[$0.name] ?? now }.min() ?? now
+                let nextSource = FollowStep.nextSourceRead(list, dueTimes: dueTimes) ?? .distantFuture
                 let earliest = min(nextWatch, nextSource, store.makeOutbox().nextRetry() ?? .distantFuture)
                 if global.databaseURL == nil { try? ScheduleHint(fingerprint: fingerprint, earliestDue: earliest).save(store: store.root) }
                 return report

@@ -110,7 +110,7 @@ struct WatchCommand: AsyncParsableCommand {
             // Sleep until the next due time (or a signal, or --max-sleep).
             let states = (try? store.states()) ?? [:]
             let storyDue = states.values.filter { $0.followed != nil && $0.followed?.retired == nil }.compactMap(\.nextDue).min()
-            let next = ((list.watches.map { states[$0.name]?.nextDue ?? Date() }) + [storyDue, FollowStep.nextSourceRead(list, states: states)].compactMap { $0 })
+            let next = ((list.watches.map { states[$0.name]?.nextDue ?? Date() }) + [storyDue, FollowStep.nextSourceRead(list, dueTimes: states.compactMapValues(\.nextDue))].compactMap { $0 })
                 .min() ?? Date().addingTimeInterval(maxSleep)
             let wake = min(next, Date().addingTimeInterval(maxSleep))
             while Date() < wake && !signals.stopRequested && !signals.reloadPending {

@@ -126,6 +126,43 @@ struct RunnerInProcessTests {
     }
 }
 
+/// `MemoryStore`, counting how a run reads watch states.
+final class StateReadCountingStore: SnapshotStore, @unchecked Sendable {
+    let inner = MemoryStore()
+    private let lock = NSLock()
+    private(set) var wholeReads = 0
+    private(set) var sliceReads: [Int] = []
+    var root: String { inner.root }
+    func versions(of watch: String) throws -> [VersionRecord] { try inner.versions(of: watch) }
+    func article(of version: VersionRecord) throws -> Article { try inner.article(of: version) }
+    func html(of version: VersionRecord) throws -> Data { try inner.html(of: version) }
+    func append(_ snapshot: Snapshot, to watch: String) throws -> VersionRecord { try inner.append(snapshot, to: watch) }
+    func states() throws -> [String: WatchState] { lock.withLock { wholeReads += 1 }; return try inner.states() }
+    func states(of watches: [String]) throws -> [String: WatchState] {
+        lock.withLock { sliceReads.append(watches.count) }
+        let all = try inner.states()
+        return all.filter { watches.contains($0.key) }
+    }
+    func saveStates(_ states: [String: WatchState]) throws { try inner.saveStates(states) }
+    func watchNames() throws -> [String] { try inner.watchNames() }
+    func withWriterLock<T>(wait: TimeInterval?, _ body: () async throws -> T) async throws -> T { try await body() }
+    func makeOutbox() -> Outbox { inner.makeOutbox() }
+}
+
+@Suite("Runner in process: memory")
+struct RunnerMemoryTests {
+    /// A run over many watches reads their states a slice at a time, never all at once.
+    @Test func statesAreReadASliceAtATime() async throws {
+        let store = StateReadCountingStore(), fetcher = CannedFetcher()
+        let watches = (0..<(CheckRunner.sliceSize * 2 + 1)).map { Watch(name: "w\($0)", url: "https://news.example.org/w\($0)") }
+        let runner = CheckRunner(store: store, fetcher: fetcher, notifier: RecordingNotifier())
+        let report = await runner.run(watches) { _, _ in false }
+        #expect(report.tally.checked == watches.count)
+        #expect(store.wholeReads == 0)
+        #expect(store.sliceReads.sorted() == [1, CheckRunner.sliceSize, CheckRunner.sliceSize])
+    }
+}
+
 /// A store whose appends fail (a full disk, say); everything else as `MemoryStore`.
 final class AppendFailingStore: SnapshotStore, @unchecked Sendable {
     let inner = MemoryStore()

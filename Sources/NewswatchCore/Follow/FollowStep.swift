@@ -86,7 +86,7 @@ public struct FollowStep: Sendable {
     }
 
     /// When the next source read is owed (for the schedule hint and `watch`'s sleep).
-    public static func nextSourceRead(_ list: Watchlist, states: [String: WatchState]) -> Date? {
-        list.follows.map { states[$0.name]?.nextDue ?? .distantPast }.min()
+    public static func nextSourceRead(_ list: Watchlist, dueTimes: [String: Date]) -> Date? {
+        list.follows.map { dueTimes[$0.name] ?? .distantPast }.min()
     }
 }

@@ -38,9 +38,9 @@ public struct CheckRunner: Sendable {
 
     /// Watches whose next due time has passed (never-checked watches are due).
     public func dueWatches(_ watches: [Watch], now: Date) -> [Watch] {
-        let states = (try? store.states()) ?? [:]
+        let dueTimes = (try? store.dueTimes()) ?? [:]
         return watches.filter { watch in
-            guard let due = states[watch.name]?.nextDue else { return true }
+            guard let due = dueTimes[watch.name] else { return true }
             return due <= now
         }
     }
@@ -52,36 +52,20 @@ public struct CheckRunner: Sendable {
     /// goes keeps memory bounded by a slice, not by the watchlist.
     public func run(_ watches: [Watch], now: Date = Date(), emit: ((CheckEvent, Bool) -> Bool)? = nil) async -> CheckReport {
         var report = CheckReport()
-        // Each watch's latest version, read once: it decides which alerts a crashed run still
-        // owes, which validators to send, and later whether the story changed.
-        var latest: [String: Result<VersionRecord?, Error>] = [:]
-        for watch in watches { latest[watch.name] = Result { try store.latestVersion(of: watch.name) } }
         outbox?.refresh()
-        if let outbox { report.storeErrors += queueMissedAlerts(watches, latest: latest, outbox: outbox, now: now) }
-        let stored = (try? store.states()) ?? [:]
-        var states: [String: WatchState] = [:]
-        var requests: [FetchRequest] = []
-        for watch in watches {
-            let state = stored[watch.name] ?? WatchState()
-            states[watch.name] = state
-            var limits = FetchLimits()
-            limits.allowFileScheme = watch.isFileURL
-            limits.blockPrivateNetworks = watch.blockPrivateNetworks
-            // Validators only make sense when a version exists to fall back on.
-            let hasVersion = ((try? latest[watch.name]?.get()) ?? nil) != nil
-            requests.append(FetchRequest(url: watch.url, headers: watch.headers,
-                                         etag: hasVersion ? state.etag : nil,
-                                         lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy))
-        }
-        // In slices, so memory holds a slice of pages, not the whole watchlist's. Three
-        // stages overlap: while one slice is stored (one thread), the next is extracted (the
-        // other cores) and the one after it fetched.
+        if let outbox { report.storeErrors += queueMissedAlerts(watches, outbox: outbox, now: now) }
+        // In slices, so memory holds a slice of pages, states and versions, not the whole
+        // watchlist's. Three stages overlap: while one slice is stored (one thread), the next
+        // is extracted (the other cores) and the one after it fetched.
         let slices = stride(from: 0, to: watches.count, by: Self.sliceSize).map { $0..<min($0 + Self.sliceSize, watches.count) }
-        let prepared = SlicePipeline(runner: self, watches: watches, requests: requests, slices: slices, states: states, latest: latest)
+        let prepared = SlicePipeline(runner: self, watches: watches, slices: slices)
         var pending = prepared.start()
         for (number, range) in slices.enumerated() {
         let sliceWatches = Array(watches[range])
-        let (results, extracted, nextFetch) = await pending!.value
+        let (fetched, extracted, nextFetch) = await pending!.value
+        let results = fetched.results
+        var states = fetched.states
+        let latest = fetched.latest
         pending = nextFetch.map { prepared.stage(number + 1, fetch: $0) }
         // A slice's versions, states and alerts commit together: a crash leaves each watch as
         // it was before the slice or as after it, and one sync serves the whole slice.
@@ -165,45 +149,73 @@ public struct CheckRunner: Sendable {
         return report
     }
 
+    /// What a slice starts from: each watch's stored state and latest version, read when the
+    /// slice is fetched (not for the whole watchlist up front).
+    struct SliceInputs: Sendable {
+        var states: [String: WatchState]
+        var latest: [String: Result<VersionRecord?, Error>]
+        var results: [Result<FetchResult, FetchError>]
+    }
+
+    /// Reads a slice's states and latest versions and fetches its pages (with validators
+    /// when a version exists to fall back on).
+    func fetchSlice(_ watches: [Watch]) async -> SliceInputs {
+        let stored = (try? store.states(of: watches.map(\.name))) ?? [:]
+        var latest: [String: Result<VersionRecord?, Error>] = [:]
+        var states: [String: WatchState] = [:]
+        var requests: [FetchRequest] = []
+        for watch in watches {
+            let state = stored[watch.name] ?? WatchState()
+            states[watch.name] = state
+            let newest = Result { try store.latestVersion(of: watch.name) }
+            latest[watch.name] = newest
+            var limits = FetchLimits()
+            limits.allowFileScheme = watch.isFileURL
+            limits.blockPrivateNetworks = watch.blockPrivateNetworks
+            let hasVersion = ((try? newest.get()) ?? nil) != nil
+            requests.append(FetchRequest(url: watch.url, headers: watch.headers,
+                                         etag: hasVersion ? state.etag : nil,
+                                         lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy))
+        }
+        return SliceInputs(states: states, latest: latest, results: await fetcher.fetch(requests))
+    }
+
     /// Fetching and extraction of a run's slices, each slice's stage started while the one
     /// before it is being stored.
     struct SlicePipeline: Sendable {
-        typealias Fetched = [Result<FetchResult, FetchError>]
-        typealias Stage = Task<(Fetched, [Extracted], Task<Fetched, Never>?), Never>
+        typealias Stage = Task<(SliceInputs, [Extracted], Task<SliceInputs, Never>?), Never>
         let runner: CheckRunner
         let watches: [Watch]
-        let requests: [FetchRequest]
         let slices: [Range<Int>]
-        let states: [String: WatchState]
-        let latest: [String: Result<VersionRecord?, Error>]
 
         func start() -> Stage? { slices.isEmpty ? nil : stage(0, fetch: fetch(0)) }
 
-        func fetch(_ index: Int) -> Task<Fetched, Never> {
-            Task { [runner, requests, slices] in await runner.fetcher.fetch(Array(requests[slices[index]])) }
+        func fetch(_ index: Int) -> Task<SliceInputs, Never> {
+            Task { [runner, watches, slices] in await runner.fetchSlice(Array(watches[slices[index]])) }
         }
 
         /// Waits for slice `index`'s pages, starts fetching the next slice, extracts this one.
-        func stage(_ index: Int, fetch: Task<Fetched, Never>) -> Stage {
+        func stage(_ index: Int, fetch: Task<SliceInputs, Never>) -> Stage {
             Task {
-                let results = await fetch.value
+                let inputs = await fetch.value
                 let next = index + 1 < slices.count ? self.fetch(index + 1) : nil
-                let extracted = await runner.extractAll(Array(watches[slices[index]]), results, states: states, latest: latest)
-                return (results, extracted, next)
+                let extracted = await runner.extractAll(Array(watches[slices[index]]), inputs.results, states: inputs.states, latest: inputs.latest)
+                return (inputs, extracted, next)
             }
         }
     }
 
     /// Versions stored by a run that died before queueing their alerts get them now. A new
     /// outbox starts from the versions already stored (no alerts for old history).
-    private func queueMissedAlerts(_ watches: [Watch], latest: [String: Result<VersionRecord?, Error>], outbox: Outbox, now: Date) -> [String] {
+    private func queueMissedAlerts(_ watches: [Watch], outbox: Outbox, now: Date) -> [String] {
         let alerted = outbox.alertedVersions()
         let fresh = outbox.isFresh
+        guard let newestNumbers = try? store.latestVersionNumbers() else { return ["cannot read the store's latest versions"] }
         var problems: [String] = []
         for watch in watches {
             // The whole history is read only for a watch whose latest version lacks its alerts.
-            guard let newest = (try? latest[watch.name]?.get()) ?? nil else { continue }
-            if !fresh && newest.number <= (alerted[watch.name] ?? 0) { continue }
+            guard let newest = newestNumbers[watch.name] else { continue }
+            if !fresh && newest <= (alerted[watch.name] ?? 0) { continue }
             guard let versions = try? store.versions(of: watch.name), let last = versions.last else { continue }
             let done = fresh ? last.number : (alerted[watch.name] ?? 0)
             for (index, version) in versions.enumerated() where version.number > done {

@@ -22,6 +22,14 @@ public protocol SnapshotStore: Sendable {
     /// Every watch's schedule state, read in one go (a due check over thousands of watches
     /// must not open thousands of files).
     func states() throws -> [String: WatchState]
+    /// These watches' states (a check reads a slice's at a time, so its memory does not grow
+    /// with the watchlist).
+    func states(of watches: [String]) throws -> [String: WatchState]
+    /// When each watch is next due, for every watch with a schedule: what choosing the due
+    /// watches needs, without holding every watch's whole state.
+    func dueTimes() throws -> [String: Date]
+    /// Each watch's newest version number, for every watch with a version.
+    func latestVersionNumbers() throws -> [String: Int]
     /// Merges these watches' states into the stored ones, in one atomic write.
     func saveStates(_ states: [String: WatchState]) throws
     /// Names of watches that have stored anything.
@@ -56,6 +64,14 @@ extension SnapshotStore {
     public func rollbackBatch() {}
     public func latestVersion(of watch: String) throws -> VersionRecord? { try versions(of: watch).last }
     public func state(of watch: String) throws -> WatchState { try states()[watch] ?? WatchState() }
+    public func states(of watches: [String]) throws -> [String: WatchState] {
+        let all = try states()
+        return Dictionary(watches.compactMap { name in all[name].map { (name, $0) } }, uniquingKeysWith: { $1 })
+    }
+    public func dueTimes() throws -> [String: Date] { try states().compactMapValues(\.nextDue) }
+    public func latestVersionNumbers() throws -> [String: Int] {
+        Dictionary(try watchNames().compactMap { name in try latestVersion(of: name).map { (name, $0.number) } }, uniquingKeysWith: { $1 })
+    }
 }
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {

@@ -189,6 +189,24 @@ public final class PostgresStore: SnapshotStore, VersionWriter, @unchecked Senda
         return states
     }
 
+    public func states(of watches: [String]) throws -> [String: WatchState] {
+        var states: [String: WatchState] = [:]
+        for watch in watches {
+            guard case .blob(let data)? = try query("SELECT state FROM newswatch_states WHERE watch = $1", [.text(watch)]).first?.first,
+                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
+            states[watch] = state
+        }
+        return states
+    }
+
+    public func latestVersionNumbers() throws -> [String: Int] {
+        var numbers: [String: Int] = [:]
+        for row in try query("SELECT watch, MAX(number) FROM newswatch_versions GROUP BY watch") {
+            if case .text(let watch) = row[0], case .integer(let number) = row[1] { numbers[watch] = Int(number) }
+        }
+        return numbers
+    }
+
     public func saveStates(_ updates: [String: WatchState]) throws {
         guard !updates.isEmpty else { return }
         try transaction {

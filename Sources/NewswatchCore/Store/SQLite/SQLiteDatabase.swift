@@ -75,6 +75,14 @@ public final class SQLiteDatabase {
     /// Runs one statement with `parameters` bound in order (?1, ?2, ...) and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+        var rows: [[SQLiteValue]] = []
+        try forEachRow(sql, parameters) { rows.append($0) }
+        return rows
+    }
+
+    /// `query`, handing each row to `body` as it is read instead of collecting them: a scan
+    /// over every watch's state holds one row at a time.
+    public func forEachRow(_ sql: String, _ parameters: [SQLiteValue] = [], _ body: ([SQLiteValue]) throws -> Void) throws {
         let statement = try prepare(sql)
         defer { sqlite3_finalize(statement) }
         for (offset, value) in parameters.enumerated() {
@@ -90,12 +98,11 @@ public final class SQLiteDatabase {
             }
             guard status == SQLITE_OK else { throw SQLiteError(code: status, message: lastMessage, path: path) }
         }
-        var rows: [[SQLiteValue]] = []
         while true {
             let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return rows }
+            if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw SQLiteError(code: status, message: lastMessage, path: path) }
-            rows.append((0..<sqlite3_column_count(statement)).map { column(statement, $0) })
+            try body((0..<sqlite3_column_count(statement)).map { column(statement, $0) })
         }
     }
 
