@@ -163,6 +163,77 @@ struct RunnerMemoryTests {
     }
 }
 
+/// A repository over a `MemoryStore` that records what the runner asks of it and can fail a
+/// whole slice's commit.
+final class RecordingRepository: Repository, @unchecked Sendable {
+    let store = MemoryStore()
+    private let lock = NSLock()
+    private(set) var recorded: [[WatchOutcome]] = []
+    var failCommits = false
+    private var inner: StoreRepository { StoreRepository(store: store, outbox: nil) }
+
+    func start(_ watches: [String]) async -> SliceStart { await inner.start(watches) }
+    func latestVersionNumbers() async throws -> [String: Int] { try await inner.latestVersionNumbers() }
+    func versions(of watch: String) async throws -> [VersionRecord] { try await inner.versions(of: watch) }
+    func article(of version: VersionRecord) async throws -> Article { try await inner.article(of: version) }
+    func html(of version: VersionRecord) async throws -> Data { try await inner.html(of: version) }
+    func prepareVersion(of watch: String, article: Article, html: Data, finalURL: String, after previous: VersionRecord?) -> PreparedVersion? { nil }
+    func record(_ outcomes: [WatchOutcome], now: Date) async -> RecordResult {
+        lock.withLock { recorded.append(outcomes) }
+        if failCommits { return RecordResult(sliceError: "disk I/O error") }
+        return await inner.record(outcomes, now: now)
+    }
+}
+
+@Suite("Runner in process: the repository seam")
+struct RepositorySeamTests {
+    func page(_ text: String) -> String {
+        "<html><body><article><h1>Council votes</h1><p>\(text) The council met on Tuesday and the vote was close, members said afterwards.</p></article></body></html>"
+    }
+
+    /// Decide and plan before the transaction; one `record` per slice carries each watch's
+    /// version (numbered ahead), state and alerts; what the repository stored is what was planned.
+    @Test func oneRecordPerSliceWithVersionsStateAndAlertsTogether() async throws {
+        let repository = RecordingRepository(), fetcher = CannedFetcher(), notifier = RecordingNotifier()
+        let hook = WebhookConfig(url: "https://hooks.example.org/h", on: [.new, .changed])
+        let watches = (0..<(CheckRunner.sliceSize + 3)).map { Watch(name: "w\($0)", url: "https://news.example.org/w\($0)", webhooks: [hook]) }
+        for watch in watches { fetcher.publish(watch.url, page("Story \(watch.name).")) }
+        var runner = CheckRunner(store: repository.store, fetcher: fetcher, notifier: notifier)
+        runner.customRepository = repository
+        let report = await runner.run(watches)
+        #expect(repository.recorded.map(\.count) == [CheckRunner.sliceSize, 3])
+        let first = try #require(repository.recorded.first?.first)
+        #expect(first.version?.record.number == 1)
+        #expect(first.state.lastChecked != nil)
+        #expect(first.alerts.count == 1 && first.alerts.first?.alert?.event == .new && first.alerts.first?.version == 1)
+        let stored = try repository.store.latestVersion(of: "w0")
+        #expect(stored?.article == first.version?.record.article && stored?.html == first.version?.record.html)
+        #expect(report.tally.checked == watches.count && report.tally.failed == 0)
+        #expect(notifier.sent.count == watches.count, "without an outbox, alerts go out once their slice is recorded")
+    }
+
+    /// A slice whose commit fails leaves nothing behind: no version, no state, no alert, and
+    /// its watches are reported failed, not as new stories.
+    @Test func aFailedCommitReportsFailuresAndSendsNothing() async throws {
+        let repository = RecordingRepository(), fetcher = CannedFetcher(), notifier = RecordingNotifier()
+        let hook = WebhookConfig(url: "https://hooks.example.org/h", on: [.new])
+        let watch = Watch(name: "w", url: "https://news.example.org/w", webhooks: [hook])
+        fetcher.publish(watch.url, page("Story."))
+        var runner = CheckRunner(store: repository.store, fetcher: fetcher, notifier: notifier)
+        runner.customRepository = repository
+        repository.failCommits = true
+        let report = await runner.run([watch])
+        guard case .failed(_, let reason) = report.events.first else { Issue.record("\(report.events)"); return }
+        #expect(reason.contains("disk I/O error"))
+        #expect(try repository.store.latestVersion(of: "w") == nil)
+        #expect(notifier.sent.isEmpty)
+        repository.failCommits = false
+        let again = await runner.run([watch])
+        guard case .new = again.events.first else { Issue.record("\(again.events)"); return }
+        #expect(notifier.sent.count == 1)
+    }
+}
+
 /// A store whose appends fail (a full disk, say); everything else as `MemoryStore`.
 final class AppendFailingStore: SnapshotStore, @unchecked Sendable {
     let inner = MemoryStore()

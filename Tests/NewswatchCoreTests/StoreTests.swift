@@ -4,6 +4,22 @@ import Testing
 
 @Suite("Snapshot store")
 struct StoreTests {
+    /// The blob seam: content in, its SHA-256 name out; a delta against a base reads back
+    /// whole; a name nothing was stored under is an error, not empty content.
+    @Test func objectStoreNamesBlobsByTheirContent() throws {
+        let store = try SQLiteStore(root: Fixtures.temporaryDirectory())
+        let objects = store.objectStore
+        let first = Data(String(repeating: "The river rose two metres overnight. ", count: 200).utf8)
+        var second = first
+        second.append(Data("Officials now count 1,200 evacuated.".utf8))
+        let firstID = try objects.put(first, base: nil)
+        let secondID = try objects.put(second, base: firstID)
+        #expect(firstID == Digest.sha256(first).hexString && secondID == Digest.sha256(second).hexString)
+        #expect(try objects.get(firstID) == first && objects.get(secondID) == second)
+        #expect(objects.exists(secondID))
+        #expect(throws: StoreError.self) { try objects.get(String(repeating: "0", count: 64)) }
+    }
+
     func snapshot(_ title: String, _ paragraphs: [String], html: String = "<html>page</html>") -> Snapshot {
         Snapshot(fetchedAt: Date(timeIntervalSince1970: 1_718_700_000), requestedURL: "https://example.org/a", finalURL: "https://example.org/a",
                  status: 200, etag: "\"abc\"", extractorVersion: "test", article: Article(title: title, blocks: paragraphs.map { .init(.paragraph, $0) }),

@@ -22,6 +22,10 @@ public struct CheckRunner: Sendable {
     /// Every so many checks a watch is extracted in full even when its bytes match: a change
     /// that moved the story somewhere the fingerprint does not look is found within that many.
     public static let fullExtractionEvery = 12
+    /// Where the run reads and records: set for another backend; by default the store and
+    /// its outbox (`StoreRepository`).
+    public var customRepository: (any Repository)?
+    var repository: any Repository { customRepository ?? StoreRepository(store: store, outbox: outbox) }
 
     public init(store: any SnapshotStore, fetcher: any Fetcher = CurlFetcher(),
                 extractor: any ArticleExtractor = ReadabilityExtractor(), notifier: any Notifier = WebhookNotifier(),
@@ -53,94 +57,17 @@ public struct CheckRunner: Sendable {
     public func run(_ watches: [Watch], now: Date = Date(), emit: ((CheckEvent, Bool) -> Bool)? = nil) async -> CheckReport {
         var report = CheckReport()
         outbox?.refresh()
-        if let outbox { report.storeErrors += queueMissedAlerts(watches, outbox: outbox, now: now) }
+        if let outbox { report.storeErrors += await queueMissedAlerts(watches, outbox: outbox, now: now) }
         // In slices, so memory holds a slice of pages, states and versions, not the whole
-        // watchlist's. Three stages overlap: while one slice is stored (one thread), the next
-        // is extracted (the other cores) and the one after it fetched.
+        // watchlist's. Three stages overlap: while one slice is recorded (one thread), the
+        // next is extracted (the other cores) and the one after it fetched.
         let slices = stride(from: 0, to: watches.count, by: Self.sliceSize).map { $0..<min($0 + Self.sliceSize, watches.count) }
-        let prepared = SlicePipeline(runner: self, watches: watches, slices: slices)
-        var pending = prepared.start()
+        let pipeline = SlicePipeline(runner: self, watches: watches, slices: slices)
+        var pending = pipeline.start()
         for (number, range) in slices.enumerated() {
-        let sliceWatches = Array(watches[range])
-        let (fetched, extracted, nextFetch) = await pending!.value
-        let results = fetched.results
-        var states = fetched.states
-        let latest = fetched.latest
-        pending = nextFetch.map { prepared.stage(number + 1, fetch: $0) }
-        // A slice's versions, states and alerts commit together: a crash leaves each watch as
-        // it was before the slice or as after it, and one sync serves the whole slice.
-        do { try store.beginBatch() } catch { report.storeErrors.append("cannot start writing: \(error)"); break }
-        var sliceEvents: [CheckEvent] = []
-        for (index, (watch, result)) in zip(sliceWatches, results).enumerated() {
-            // Aborted by a shutdown: nothing happened to this watch; it stays due.
-            if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
-            let watchLatest = latest[watch.name] ?? .success(nil)
-            let previousToReread = needsReread(extracted[index], latest: watchLatest)
-            let input = Decision.Input(watch: watch, result: result, extracted: extracted[index], latest: watchLatest,
-                                       reread: previousToReread.flatMap { self.reread($0, watch: watch) },
-                                       extractorVersion: extractor.version, now: now)
-            let decision = Decision.decide(input, state: states[watch.name] ?? WatchState())
-            let event = record(decision, watch: watch, latest: watchLatest).withoutControlCharacters()
-            var state = Decision.scheduled(decision.state, after: event, result: result, watch: watch, now: now)
-            if case .failed(_, let reason) = event, reason.hasPrefix("store: ") {
-                // Nothing was stored: the next check must fetch and compare the page in full.
-                state.etag = nil
-                state.lastModified = nil
-                state.storyFingerprint = nil
-            }
-            if case .sameStory = extracted[index] { report.recognisedUnparsed.insert(watch.name) }
-            if watch.follow != nil, let canonical = event.storedArticle?.canonicalURL, !canonical.isEmpty {
-                report.canonicals.append((watch.name, canonical))
-            }
-            // The first failure of a run of them raises an `error` alert, once.
-            if case .failed(_, let reason) = event, state.consecutiveFailures == 1 {
-                let hooks = watch.webhooks.filter { $0.wants(.error) }
-                if !hooks.isEmpty {
-                    let last: VersionRecord? = if case .success(let stored) = watchLatest { stored } else { nil }
-                    let alert = Alert.error(watch: watch.name, url: watch.url, reason: reason, last: last, at: now)
-                    if let outbox {
-                        do { try outbox.enqueue(alert, hooks: hooks, now: now) } catch {
-                            report.storeErrors.append("\(watch.name): cannot queue alert: \(error)")
-                        }
-                    } else {
-                        report.deliveries += await notifier.deliver(alert, to: hooks)
-                    }
-                }
-            }
-            states[watch.name] = state
-            // Alerts are built only for watches with a hook that wants this kind of event.
-            let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.wants(kind) } } ?? []
-            let alert = wanted.isEmpty ? nil : alert(for: event, now: now)
-            let hooks = alert == nil ? [] : wanted
-            // Every alert goes through the outbox when there is one: removals and restorations
-            // too, so a hook that is down gets them later and `alerts` shows them.
-            if let outbox {
-                do {
-                    if let version = event.storedVersion {
-                        try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version, now: now)
-                    } else if alert != nil {
-                        try outbox.enqueue(alert, hooks: hooks, now: now)
-                    }
-                } catch {
-                    report.storeErrors.append("\(watch.name): cannot queue alert: \(error)")
-                }
-            } else if let alert, !hooks.isEmpty {
-                report.deliveries += await notifier.deliver(alert, to: hooks)
-            }
-            sliceEvents.append(event.slimmed())
-        }
-        if let outbox {
-            do { try outbox.flushMarkers() } catch { report.storeErrors.append("cannot record queued alerts: \(error)") }
-        }
-        do {
-            try store.saveStates(Dictionary(sliceWatches.compactMap { watch in states[watch.name].map { (watch.name, $0) } }, uniquingKeysWith: { $1 }))
-            try store.commitBatch()
-        } catch {
-            store.rollbackBatch()
-            outbox?.refresh()
-            report.storeErrors.append("cannot save this slice's checks: \(error)")
-        }
-        for event in sliceEvents { report.add(event, parsed: !report.recognisedUnparsed.contains(event.watch.name), emit: emit) }
+            let (inputs, extracted, nextFetch) = await pending!.value
+            pending = nextFetch.map { pipeline.stage(number + 1, fetch: $0) }
+            await decideAndRecord(Array(watches[range]), inputs: inputs, extracted: extracted, now: now, into: &report, emit: emit)
         }
         if let outbox, deliversAlerts {
             let hooks = Array(Set(watches.flatMap(\.webhooks) + knownHooks))
@@ -149,35 +76,131 @@ public struct CheckRunner: Sendable {
         return report
     }
 
-    /// What a slice starts from: each watch's stored state and latest version, read when the
-    /// slice is fetched (not for the whole watchlist up front).
+    /// One watch decided: its event and the outcome to record.
+    struct Checked {
+        var watch: Watch
+        var result: Result<FetchResult, FetchError>
+        /// The decided state, before scheduling after the event.
+        var decided: WatchState
+        var event: CheckEvent
+        var outcome: WatchOutcome
+    }
+
+    /// The decide and record stages for one slice: every watch decided (pure) and planned,
+    /// the slice's outcomes committed in one transaction, then its events handed on. A crash
+    /// leaves each watch as it was before the slice or as after it; one sync serves the slice.
+    private func decideAndRecord(_ watches: [Watch], inputs: SliceInputs, extracted: [Extracted], now: Date,
+                                 into report: inout CheckReport, emit: ((CheckEvent, Bool) -> Bool)?) async {
+        var checked: [Checked] = []
+        for (index, (watch, result)) in zip(watches, inputs.results).enumerated() {
+            // Aborted by a shutdown: nothing happened to this watch; it stays due.
+            if case .failure(.cancelled) = result { report.cancelled.append(watch.name); continue }
+            if case .sameStory = extracted[index] { report.recognisedUnparsed.insert(watch.name) }
+            let latest = inputs.start.latest[watch.name] ?? .success(nil)
+            var reread: Article?
+            if let previous = needsReread(extracted[index], latest: latest) { reread = await self.reread(previous, watch: watch) }
+            let input = Decision.Input(watch: watch, result: result, extracted: extracted[index], latest: latest,
+                                       reread: reread, extractorVersion: extractor.version, now: now)
+            let decision = Decision.decide(input, state: inputs.start.states[watch.name] ?? WatchState())
+            let (event, version) = await plan(decision, watch: watch, latest: latest)
+            let outcome = await outcome(of: event, version: version, decided: decision.state, watch: watch, result: result, latest: latest, now: now)
+            checked.append(Checked(watch: watch, result: result, decided: decision.state, event: event, outcome: outcome))
+        }
+        let recorded = await repository.record(checked.map(\.outcome), now: now)
+        report.storeErrors += recorded.problems
+        if let sliceError = recorded.sliceError {
+            // Nothing of the slice was recorded: its stored versions are not news, only failures.
+            report.storeErrors.append(sliceError)
+            checked = checked.map { item in
+                guard item.outcome.version != nil else { return item }
+                var failed = item
+                failed.event = .failed(watch: item.watch, reason: "store: \(sliceError)")
+                return failed
+            }
+        } else if !recorded.notStored.isEmpty {
+            // A version that could not be stored fails its watch alone, recorded as that failure.
+            var failures: [Checked] = []
+            for (index, item) in checked.enumerated() {
+                guard let reason = recorded.notStored[item.watch.name] else { continue }
+                let event = CheckEvent.failed(watch: item.watch, reason: "store: \(reason)")
+                let latest = inputs.start.latest[item.watch.name] ?? .success(nil)
+                checked[index].event = event
+                checked[index].outcome = await outcome(of: event, version: nil, decided: item.decided, watch: item.watch,
+                                                       result: item.result, latest: latest, now: now)
+                failures.append(checked[index])
+            }
+            let again = await repository.record(failures.map(\.outcome), now: now)
+            report.storeErrors += again.problems + [again.sliceError].compactMap { $0 }
+        }
+        if outbox == nil && recorded.sliceError == nil {
+            for item in checked { for queued in item.outcome.alerts where queued.alert != nil && !queued.hooks.isEmpty {
+                report.deliveries += await notifier.deliver(queued.alert!, to: queued.hooks)
+            } }
+        }
+        for item in checked {
+            if item.watch.follow != nil, let canonical = item.event.storedArticle?.canonicalURL, !canonical.isEmpty {
+                report.canonicals.append((item.watch.name, canonical))
+            }
+            report.add(item.event.slimmed(), parsed: !report.recognisedUnparsed.contains(item.watch.name), emit: emit)
+        }
+    }
+
+    /// A decided watch's outcome: its state scheduled after the event, and the alerts it
+    /// raises (an `error` alert on the first of a run of failures; the event's own alert for
+    /// the hooks that want it; for a stored version, the outbox's note that it was announced).
+    private func outcome(of event: CheckEvent, version: PlannedVersion?, decided: WatchState, watch: Watch,
+                         result: Result<FetchResult, FetchError>, latest: Result<VersionRecord?, Error>, now: Date) async -> WatchOutcome {
+        var state = Decision.scheduled(decided, after: event, result: result, watch: watch, now: now)
+        if case .failed(_, let reason) = event, reason.hasPrefix("store: ") {
+            // Nothing was stored: the next check must fetch and compare the page in full.
+            state.etag = nil
+            state.lastModified = nil
+            state.storyFingerprint = nil
+        }
+        var alerts: [QueuedAlert] = []
+        if case .failed(_, let reason) = event, state.consecutiveFailures == 1 {
+            let hooks = watch.webhooks.filter { $0.wants(.error) }
+            if !hooks.isEmpty {
+                let last: VersionRecord? = if case .success(let stored) = latest { stored } else { nil }
+                alerts.append(QueuedAlert(alert: Alert.error(watch: watch.name, url: watch.url, reason: reason, last: last, at: now), hooks: hooks, version: nil))
+            }
+        }
+        // Alerts are built only for watches with a hook that wants this kind of event. Every
+        // alert goes through the outbox when there is one: removals and restorations too, so
+        // a hook that is down gets them later and `alerts` shows them.
+        let wanted = event.alertEvent.map { kind in watch.webhooks.filter { $0.wants(kind) } } ?? []
+        let alert = wanted.isEmpty ? nil : await alert(for: event, planned: version?.record, latest: latest, now: now)
+        let hooks = alert == nil ? [] : wanted
+        if let stored = event.storedVersion {
+            alerts.append(QueuedAlert(alert: alert, hooks: hooks, version: stored))
+        } else if alert != nil {
+            alerts.append(QueuedAlert(alert: alert, hooks: hooks, version: nil))
+        }
+        return WatchOutcome(watch: watch.name, version: version, state: state, alerts: alerts)
+    }
+
+    /// A slice as fetched: what it started from (each watch's stored state and latest
+    /// version, read when the slice is fetched, not for the whole watchlist up front) and
+    /// its pages.
     struct SliceInputs: Sendable {
-        var states: [String: WatchState]
-        var latest: [String: Result<VersionRecord?, Error>]
+        var start: SliceStart
         var results: [Result<FetchResult, FetchError>]
     }
 
-    /// Reads a slice's states and latest versions and fetches its pages (with validators
-    /// when a version exists to fall back on).
+    /// Reads a slice's starting point and fetches its pages (with validators when a version
+    /// exists to fall back on).
     func fetchSlice(_ watches: [Watch]) async -> SliceInputs {
-        let stored = (try? store.states(of: watches.map(\.name))) ?? [:]
-        var latest: [String: Result<VersionRecord?, Error>] = [:]
-        var states: [String: WatchState] = [:]
-        var requests: [FetchRequest] = []
-        for watch in watches {
-            let state = stored[watch.name] ?? WatchState()
-            states[watch.name] = state
-            let newest = Result { try store.latestVersion(of: watch.name) }
-            latest[watch.name] = newest
+        let start = await repository.start(watches.map(\.name))
+        let requests = watches.map { watch in
+            let state = start.states[watch.name] ?? WatchState()
             var limits = FetchLimits()
             limits.allowFileScheme = watch.isFileURL
             limits.blockPrivateNetworks = watch.blockPrivateNetworks
-            let hasVersion = ((try? newest.get()) ?? nil) != nil
-            requests.append(FetchRequest(url: watch.url, headers: watch.headers,
-                                         etag: hasVersion ? state.etag : nil,
-                                         lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy))
+            let hasVersion = ((try? start.latest[watch.name]?.get()) ?? nil) != nil
+            return FetchRequest(url: watch.url, headers: watch.headers, etag: hasVersion ? state.etag : nil,
+                                lastModified: hasVersion ? state.lastModified : nil, limits: limits, proxy: watch.proxy)
         }
-        return SliceInputs(states: states, latest: latest, results: await fetcher.fetch(requests))
+        return SliceInputs(start: start, results: await fetcher.fetch(requests))
     }
 
     /// Fetching and extraction of a run's slices, each slice's stage started while the one
@@ -199,7 +222,8 @@ public struct CheckRunner: Sendable {
             Task {
                 let inputs = await fetch.value
                 let next = index + 1 < slices.count ? self.fetch(index + 1) : nil
-                let extracted = await runner.extractAll(Array(watches[slices[index]]), inputs.results, states: inputs.states, latest: inputs.latest)
+                let extracted = await runner.extractAll(Array(watches[slices[index]]), inputs.results,
+                                                        states: inputs.start.states, latest: inputs.start.latest)
                 return (inputs, extracted, next)
             }
         }
@@ -207,28 +231,29 @@ public struct CheckRunner: Sendable {
 
     /// Versions stored by a run that died before queueing their alerts get them now. A new
     /// outbox starts from the versions already stored (no alerts for old history).
-    private func queueMissedAlerts(_ watches: [Watch], outbox: Outbox, now: Date) -> [String] {
+    private func queueMissedAlerts(_ watches: [Watch], outbox: Outbox, now: Date) async -> [String] {
         let alerted = outbox.alertedVersions()
         let fresh = outbox.isFresh
-        guard let newestNumbers = try? store.latestVersionNumbers() else { return ["cannot read the store's latest versions"] }
+        guard let newestNumbers = try? await repository.latestVersionNumbers() else { return ["cannot read the store's latest versions"] }
         var problems: [String] = []
         for watch in watches {
             // The whole history is read only for a watch whose latest version lacks its alerts.
             guard let newest = newestNumbers[watch.name] else { continue }
             if !fresh && newest <= (alerted[watch.name] ?? 0) { continue }
-            guard let versions = try? store.versions(of: watch.name), let last = versions.last else { continue }
+            guard let versions = try? await repository.versions(of: watch.name), let last = versions.last else { continue }
             let done = fresh ? last.number : (alerted[watch.name] ?? 0)
             for (index, version) in versions.enumerated() where version.number > done {
                 let event: CheckEvent
                 if index == 0 {
-                    guard let article = try? store.article(of: version) else { continue }
+                    guard let article = try? await repository.article(of: version) else { continue }
                     event = .new(watch: watch, version: version, article: article)
                 } else {
-                    guard let old = try? store.article(of: versions[index - 1]), let new = try? store.article(of: version) else { continue }
+                    guard let old = try? await repository.article(of: versions[index - 1]),
+                          let new = try? await repository.article(of: version) else { continue }
                     event = .changed(watch: watch, change: Change(watch: watch.name, url: watch.url, old: versions[index - 1], new: version,
                                                                   oldArticle: old, newArticle: new, options: watch.diffOptions))
                 }
-                let alert = alert(for: event, now: version.fetchedAt)
+                let alert = await alert(for: event, planned: nil, latest: .success(last), now: version.fetchedAt)
                 let hooks = alert.map { alert in watch.webhooks.filter { $0.wants(alert.event) } } ?? []
                 do { try outbox.enqueue(alert, hooks: hooks, watch: watch.name, version: version.number, now: now) } catch {
                     problems.append("\(watch.name): cannot queue alert: \(error)")
@@ -240,30 +265,33 @@ public struct CheckRunner: Sendable {
         return problems
     }
 
-    private func alert(for event: CheckEvent, now: Date) -> Alert? {
-        guard var alert = plainAlert(for: event, now: now) else { return nil }
+    /// The alert an event raises. `planned` is the version this check is about to record
+    /// (the story's first, for a new watch); `latest` the newest version before it.
+    private func alert(for event: CheckEvent, planned: VersionRecord?, latest: Result<VersionRecord?, Error>, now: Date) async -> Alert? {
+        let last = (try? latest.get()) ?? nil
+        guard var alert = plainAlert(for: event, last: last, now: now) else { return nil }
         alert.source = event.watch.follow?.source
         alert.published = event.watch.follow?.published
         // Mail threads a story's updates under its first alert.
         if alert.storyAlertID == nil, event.watch.webhooks.contains(where: { $0.email != nil }),
-           let first = (try? store.versions(of: event.watch.name))?.first {
+           let first = last == nil ? planned : (try? await repository.versions(of: event.watch.name))?.first {
             alert.storyAlertID = Alert.firstAlertID(watch: event.watch.name, first: first)
         }
         return alert
     }
 
-    private func plainAlert(for event: CheckEvent, now: Date) -> Alert? {
+    private func plainAlert(for event: CheckEvent, last: VersionRecord?, now: Date) -> Alert? {
         switch event {
         case .new(let watch, let version, let article): return Alert.new(watch: watch.name, url: watch.url, version: version, article: article, at: now)
         case .removed(let watch, let status):
-            guard let last = (try? store.latestVersion(of: watch.name)) ?? nil else { return nil }
+            guard let last else { return nil }
             return Alert.removed(watch: watch.name, url: watch.url, last: last, status: status, at: now)
         case .changed(let watch, let change):
             // Every version is stored; only real wording changes are worth waking someone for.
             guard change.summary.isSubstantive || watch.alertOn == .any else { return nil }
             return Alert.changed(change, at: now)
         case .restored(let watch, let change):
-            guard let last = change?.old ?? ((try? store.latestVersion(of: watch.name)) ?? nil) else { return nil }
+            guard let last = change?.old ?? last else { return nil }
             return Alert.restored(watch: watch.name, url: watch.url, last: last, change: change, at: now)
         default: return nil
         }
@@ -302,7 +330,7 @@ public struct CheckRunner: Sendable {
             }
             guard !article.blocks.isEmpty else { return .event(.failed(watch: watch, reason: "no article text found in the page (nothing stored)")) }
             let prepared = latest?.storyHash == StoreFormat.storyHash(article) ? nil
-                : store.prepareVersion(of: watch.name, article: article, html: response.body, finalURL: response.finalURL, after: latest)
+                : repository.prepareVersion(of: watch.name, article: article, html: response.body, finalURL: response.finalURL, after: latest)
             return .article(response, article, fingerprint, prepared)
         } catch {
             return .event(.failed(watch: watch, reason: "extraction failed: \(error)"))
@@ -350,8 +378,8 @@ public struct CheckRunner: Sendable {
     }
 
     /// The page of a stored version as this extractor reads it (with the watch's selectors).
-    func reread(_ version: VersionRecord, watch: Watch) -> Article? {
-        guard let html = try? store.html(of: version) else { return nil }
+    func reread(_ version: VersionRecord, watch: Watch) async -> Article? {
+        guard let html = try? await repository.html(of: version) else { return nil }
         let input = ExtractionInput(html: html, url: version.finalURL, charset: version.charset, select: watch.select, remove: watch.remove)
         return try? extractor.extract(input)
     }
@@ -364,24 +392,24 @@ public struct CheckRunner: Sendable {
         return previous
     }
 
-    /// The record stage: carries out a decision (stores the version it calls for) and says
-    /// what happened.
-    private func record(_ decision: Decision, watch: Watch, latest: Result<VersionRecord?, Error>) -> CheckEvent {
+    /// Plans what a decision calls for: the event it makes and the version it stores (not
+    /// yet recorded: numbered and named ahead, see `PlannedVersion`).
+    private func plan(_ decision: Decision, watch: Watch, latest: Result<VersionRecord?, Error>) async -> (CheckEvent, PlannedVersion?) {
         switch decision.action {
         case .report(let event):
-            return decision.restoring ? .restored(watch: watch, change: nil) : event
+            return (decision.restoring ? .restored(watch: watch, change: nil) : event.withoutControlCharacters(), nil)
         case .store(let snapshot, let prepared, let oldArticle, let onlyExtractorChanged):
             do {
                 let previous = try latest.get()
-                let version = try store.append(snapshot, to: watch.name, prepared: prepared)
-                guard let previous else { return .new(watch: watch, version: version, article: snapshot.article) }
-                if onlyExtractorChanged { return .rebaselined(watch: watch, version: version) }
-                let change = Change(watch: watch.name, url: watch.url, old: previous, new: version,
-                                    oldArticle: try oldArticle ?? store.article(of: previous), newArticle: snapshot.article,
-                                    options: watch.diffOptions)
-                return decision.restoring ? .restored(watch: watch, change: change) : .changed(watch: watch, change: change)
+                let version = try PlannedVersion(snapshot: snapshot, prepared: prepared, after: previous)
+                guard let previous else { return (.new(watch: watch, version: version.record, article: snapshot.article), version) }
+                if onlyExtractorChanged { return (.rebaselined(watch: watch, version: version.record), version) }
+                let old: Article = if let oldArticle { oldArticle } else { try await repository.article(of: previous) }
+                let change = Change(watch: watch.name, url: watch.url, old: previous, new: version.record,
+                                    oldArticle: old, newArticle: snapshot.article, options: watch.diffOptions)
+                return (decision.restoring ? .restored(watch: watch, change: change) : .changed(watch: watch, change: change), version)
             } catch {
-                return .failed(watch: watch, reason: "store: \(error)")
+                return (.failed(watch: watch, reason: ControlCharacters.strip("store: \(error)")), nil)
             }
         }
     }
