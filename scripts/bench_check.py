@@ -84,9 +84,9 @@ def main():
         sim.wait()
         shutil.rmtree(work, ignore_errors=True)
     print("pages: %d, latency: %g ms per request, edited between cycles: %d" % (args.pages, args.latency_ms, len(edited)))
-    print("%-34s %10s %10s %10s %10s %12s" % ("tool (second cycle)", "wall s", "CPU s", "peak MB", "changed", "1st wall s"))
+    print("%-34s %10s %10s %10s %10s %12s %12s" % ("tool (second cycle)", "wall s", "CPU s", "peak MB", "changed", "1st wall s", "1st peak MB"))
     for label, first, second, changed in results:
-        print("%-34s %10.2f %10.2f %10.0f %10d %12.2f" % (label, second["wall"], second["cpu"], second["rss_mb"], changed, first["wall"]))
+        print("%-34s %10.2f %10.2f %10.0f %10d %12.2f %12.0f" % (label, second["wall"], second["cpu"], second["rss_mb"], changed, first["wall"], first["rss_mb"]))
     if results[0][1]["status"] not in (0, 1):
         print("newswatch failed:", results[0][1]["stderr"][-2000:])
 
