@@ -4,6 +4,32 @@ import Testing
 
 @Suite("Snapshot store")
 struct StoreTests {
+    /// A story's first article is stored as a delta against its own page, from which its
+    /// text was extracted: a fraction of the article deflated on its own, and read back whole.
+    @Test func aFirstArticleIsADeltaAgainstItsOwnPage() throws {
+        let store = try SQLiteStore(root: Fixtures.temporaryDirectory())
+        // Varied prose (repeated sentences would deflate to nothing on their own).
+        let words = ["council", "bridge", "river", "repairs", "evening", "debate", "engineers", "traffic", "closure", "weeks",
+                     "residents", "ferry", "budget", "inspection", "cracks", "mayor", "vote", "detour", "schools", "market"]
+        var seed: UInt64 = 42
+        let paragraphs = (1...12).map { number in
+            "Paragraph \(number): " + (0..<40).map { _ -> String in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return words[Int(seed >> 33) % words.count]
+            }.joined(separator: " ") + "."
+        }
+        let html = "<html><head><title>Bridge</title></head><body><nav>Home News Sport</nav><article><h1>Council closes the bridge</h1>"
+            + paragraphs.map { "<p>\($0)</p>" }.joined() + "</article><footer>© Example News</footer></body></html>"
+        let record = try store.append(snapshot("Council closes the bridge", paragraphs, html: html), to: "bridge")
+        let header = try store.objects.header(record.article)
+        #expect(header.depth >= 1 && header.base == record.html, "based on the version's own page")
+        let json = try JSONCoding.encoder.encode(try store.article(of: record))
+        #expect(try store.article(of: record).blocks.map(\.text) == paragraphs)
+        let fullSize = try Zlib.compress(json, level: 6).count
+        let rawSize = try store.objects.storage.raw(record.article).count
+        #expect(rawSize * 3 < fullSize, "\(rawSize) bytes stored against \(fullSize) for the article deflated alone")
+    }
+
     /// The blob seam: content in, its SHA-256 name out; a delta against a base reads back
     /// whole; a name nothing was stored under is an error, not empty content.
     @Test func objectStoreNamesBlobsByTheirContent() throws {

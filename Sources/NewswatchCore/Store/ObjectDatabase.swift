@@ -64,12 +64,34 @@ final class ObjectDatabase: @unchecked Sendable {
         return encoded.id
     }
 
+    /// A delta base given with its content, for a base not stored yet (the HTML of the
+    /// version an article is encoded with).
+    struct Base {
+        var id: String
+        var content: Data
+        /// Its chain depth (0 for a full copy).
+        var depth: Int
+    }
+
     /// Encodes `content` as a delta against `base` when that is smaller, else as a full copy.
     func encode(_ content: Data, base: String?) throws -> Encoded {
+        guard let base, let header = try? header(base), let baseContent = try? self.base(base) else {
+            return try encode(content, against: nil)
+        }
+        return try encode(content, against: Base(id: base, content: baseContent, depth: header.depth))
+    }
+
+    /// The depth a blob `encode` produced will have in its chain.
+    static func depth(of encoded: Encoded, stored: ObjectDatabase) -> Int? {
+        guard let bytes = encoded.bytes else { return try? stored.header(encoded.id).depth }
+        return bytes.first == deltaTag && bytes.count > 1 ? Int(bytes[bytes.startIndex + 1]) : 0
+    }
+
+    func encode(_ content: Data, against base: Base?) throws -> Encoded {
         let id = Digest.sha256(content).hexString
-        if exists(id) { return Encoded(id: id, bytes: nil, base: base) }
-        if let base, base != id, let baseHeader = try? header(base), baseHeader.depth < maxChain,
-           let baseContent = try? self.base(base) {
+        if exists(id) { return Encoded(id: id, bytes: nil, base: base?.id) }
+        if let base, base.id != id, base.depth < maxChain {
+            let baseHeader = Header(depth: base.depth, base: nil), baseContent = base.content, base = base.id
             let delta = Delta.encode(base: baseContent, target: content)
             // One deflate per object, never two. The delta is deflated whenever it copies
             // anything worth having (a tenth of the page): deflating only what the base lacks
