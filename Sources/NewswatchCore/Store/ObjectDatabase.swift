@@ -75,24 +75,31 @@ final class ObjectDatabase: @unchecked Sendable {
 
     /// Encodes `content` as a delta against `base` when that is smaller, else as a full copy.
     func encode(_ content: Data, base: String?) throws -> Encoded {
-        guard let base, let header = try? header(base), let baseContent = try? self.base(base) else {
-            return try encode(content, against: nil)
+        let id = Digest.sha256(content).hexString
+        if exists(id) { return Encoded(id: id, bytes: nil, base: base) }
+        guard let base, base != id, let header = try? header(base), let baseContent = try? self.base(base) else {
+            return try encode(content, id: id, against: nil)
         }
-        return try encode(content, against: Base(id: base, content: baseContent, depth: header.depth))
+        return try encode(content, id: id, against: Base(id: base, content: baseContent, depth: header.depth))
     }
 
-    /// The depth a blob `encode` produced will have in its chain.
-    static func depth(of encoded: Encoded, stored: ObjectDatabase) -> Int? {
-        guard let bytes = encoded.bytes else { return try? stored.header(encoded.id).depth }
-        return bytes.first == deltaTag && bytes.count > 1 ? Int(bytes[bytes.startIndex + 1]) : 0
+    /// The depth a blob `encode` produced has in its chain (read from the store when it
+    /// was stored already).
+    func depth(of encoded: Encoded) -> Int? {
+        guard let bytes = encoded.bytes else { return try? header(encoded.id).depth }
+        return bytes.first == Self.deltaTag && bytes.count > 1 ? Int(bytes[bytes.startIndex + 1]) : 0
     }
 
+    /// `encode(_:base:)` against a base given with its content.
     func encode(_ content: Data, against base: Base?) throws -> Encoded {
         let id = Digest.sha256(content).hexString
         if exists(id) { return Encoded(id: id, bytes: nil, base: base?.id) }
+        return try encode(content, id: id, against: base)
+    }
+
+    private func encode(_ content: Data, id: String, against base: Base?) throws -> Encoded {
         if let base, base.id != id, base.depth < maxChain {
-            let baseHeader = Header(depth: base.depth, base: nil), baseContent = base.content, base = base.id
-            let delta = Delta.encode(base: baseContent, target: content)
+            let delta = Delta.encode(base: base.content, target: content)
             // One deflate per object, never two. The delta is deflated whenever it copies
             // anything worth having (a tenth of the page): deflating only what the base lacks
             // is faster than deflating the page (the template's long repeats are what make
@@ -100,10 +107,10 @@ final class ObjectDatabase: @unchecked Sendable {
             // both ways to keep the smaller cost a first check of 1,000 pages 7.9 s of CPU
             // against 6.0 s; deflating whole pages whenever the base saved less than half, 12 s.
             if delta.count * 10 <= content.count * 9 {
-                var deltified = Data([Self.deltaTag, UInt8(baseHeader.depth + 1)])
-                deltified.append(Self.rawID(base))
+                var deltified = Data([Self.deltaTag, UInt8(base.depth + 1)])
+                deltified.append(Self.rawID(base.id))
                 deltified.append(try Zlib.compress(delta, level: 6))
-                return Encoded(id: id, bytes: deltified, base: base)
+                return Encoded(id: id, bytes: deltified, base: base.id)
             }
         }
         var full = Data([Self.fullTag])

@@ -45,7 +45,7 @@ extension VersionWriter {
     /// deflated on the store benchmark's pages). Later ones against the previous article.
     func encodeArticle(_ json: Data, base: String?, html: Data, htmlBlob: ObjectDatabase.Encoded) throws -> ObjectDatabase.Encoded {
         if let base { return try objects.encode(json, base: base) }
-        guard let depth = ObjectDatabase.depth(of: htmlBlob, stored: objects) else { return try objects.encode(json, base: nil) }
+        guard let depth = objects.depth(of: htmlBlob) else { return try objects.encode(json, base: nil) }
         return try objects.encode(json, against: ObjectDatabase.Base(id: htmlBlob.id, content: html, depth: depth))
     }
 
