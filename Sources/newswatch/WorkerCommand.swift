@@ -104,7 +104,8 @@ struct WorkerCommand: AsyncParsableCommand {
                     if case .changed(let watch, let change) = event { log.notice("changed: \(change.summary)", metadata: ["watch": "\(watch.name)"]) }
                     if case .new(let watch, let version, _) = event { log.info("new", metadata: ["watch": "\(watch.name)", "version": "\(version.number)"]) }
                 }
-                let states = (try? store.states()) ?? [:]
+                // Only the claimed watches' states: a worker loops over small batches of a large fleet.
+                let states = (try? store.states(of: watches.map(\.name))) ?? [:]
                 let due = Dictionary(uniqueKeysWithValues: watches.map { ($0.name, states[$0.name]?.nextDue ?? Date().addingTimeInterval($0.every.seconds)) })
                 do { try store.release(worker: me, due: due) } catch { log.error("cannot release leases: \(error)") }
             }
