@@ -70,9 +70,10 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             }
             guard let list = watchlist else { break }
+            var next: Date
             do {
                 runner.knownHooks = list.watches.flatMap(\.webhooks)
-                let report = try await store.withWriterLock(wait: 30) { [runner] () async -> CheckReport in
+                let (report, wakeAt) = try await store.withWriterLock(wait: 30) { [runner] () async -> (CheckReport, Date) in
                     let follow = await FollowStep(store: store, fetcher: runner.fetcher).prepare(list, now: Date())
                     if follow.sourcesRead > 0 {
                         log.info("read followed sources", metadata: ["sources": "\(follow.sourcesRead)", "new": "\(follow.discovered.count)", "retired": "\(follow.retired.count)"])
@@ -86,7 +87,7 @@ struct WatchCommand: AsyncParsableCommand {
                         if let outbox = runner.outbox {
                             report.deliveries = await outbox.deliver(hooks: runner.knownHooks, notifier: runner.notifier)
                         }
-                        return report
+                        return (report, Self.nextDue(of: follow.watches, list: list, store: store))
                     }
                     log.debug("checking", metadata: ["due": "\(due.count)"])
                     for failure in follow.failures { Self.log(failure, to: log) }
@@ -99,19 +100,17 @@ struct WatchCommand: AsyncParsableCommand {
                     for (drop, keep) in FollowStep(store: store, fetcher: runner.fetcher).reconcile(&report, list: list, now: Date()) {
                         log.info("merged: the same story (rel=canonical)", metadata: ["watch": "\(drop)", "into": "\(keep)"])
                     }
-                    return report
+                    return (report, Self.nextDue(of: follow.watches, list: list, store: store))
                 }
                 for event in report.events { Self.log(event, to: log) }
                 for delivery in report.deliveries where !delivery.delivered { log.warning("alert not delivered yet: \(delivery.error ?? "")") }
                 for problem in report.storeErrors { log.error("\(problem)") }
+                next = wakeAt
             } catch {
                 log.error("check skipped: \(error)")
+                next = Date().addingTimeInterval(min(60, maxSleep))
             }
             // Sleep until the next due time (or a signal, or --max-sleep).
-            let states = (try? store.states()) ?? [:]
-            let storyDue = states.values.filter { $0.followed != nil && $0.followed?.retired == nil }.compactMap(\.nextDue).min()
-            let next = ((list.watches.map { states[$0.name]?.nextDue ?? Date() }) + [storyDue, FollowStep.nextSourceRead(list, dueTimes: states.compactMapValues(\.nextDue))].compactMap { $0 })
-                .min() ?? Date().addingTimeInterval(maxSleep)
             let wake = min(next, Date().addingTimeInterval(maxSleep))
             while Date() < wake && !signals.stopRequested && !signals.reloadPending {
                 try? await Task.sleep(nanoseconds: 200_000_000)
@@ -166,6 +165,16 @@ final class SignalFlags: @unchecked Sendable {
 }
 
 extension WatchCommand {
+    /// When the next check is owed: the earliest due time of the watches and followed stories
+    /// (one never checked is due now) and of the followed sources. Reads due times only, not
+    /// every watch's whole state.
+    static func nextDue(of watches: [Watch], list: Watchlist, store: any SnapshotStore) -> Date {
+        let dueTimes = (try? store.dueTimes()) ?? [:]
+        let now = Date()
+        let watch = watches.map { dueTimes[$0.name] ?? now }.min()
+        return [watch, FollowStep.nextSourceRead(list, dueTimes: dueTimes)].compactMap { $0 }.min() ?? .distantFuture
+    }
+
     /// One event as a log line: news at notice, routine at debug.
     static func log(_ event: CheckEvent, to log: Logger) {
         switch event {
