@@ -24,6 +24,35 @@ def timed(cmd, cwd=None, env=None):
     return {"wall": wall, "cpu": float(fields[1]) + float(fields[2]), "rss_mb": int(fields[3]) / 1024,
             "stdout": proc.stdout, "stderr": proc.stderr, "status": proc.returncode}
 
+def render_all(urls):
+    """The simulator renders a page on its first request: render them all before any tool is
+    timed, so the first tool's first cycle does not pay for it (and share the CPU with it)."""
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda u: urllib.request.urlopen(u).read(), urls))
+
+def write_watchlist(path, urls):
+    with open(path, "w") as f:
+        f.write("watches:\n" + "".join("  - { name: story-%d, url: \"%s\" }\n" % (i, u) for i, u in enumerate(urls)))
+
+def install_urlwatch(work):
+    """urlwatch 2.29 in a venv under `work`, with a config that reports changes tersely on
+    stdout: returns (urlwatch executable, config path)."""
+    venv = os.path.join(work, "venv")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([os.path.join(venv, "bin/pip"), "install", "-q", "urlwatch==2.29", "html2text", "cssselect", "lxml"], check=True)
+    config = os.path.join(work, "urlwatch.yaml")
+    with open(config, "w") as f:
+        f.write("display: {new: true, error: true, unchanged: false}\nreport:\n  text: {details: false, footer: false, minimal: true}\n"
+                "  stdout: {enabled: true, color: false}\n  email: {enabled: false}\n  html: {enabled: false}\n")
+    return os.path.join(venv, "bin/urlwatch"), config
+
+def write_urlwatch_jobs(work, urls, flt):
+    """urlwatch's jobs file for `urls` with filter `flt`; returns its path."""
+    jobs = os.path.join(work, "urls-%s.yaml" % flt.replace(":", "-"))
+    with open(jobs, "w") as f:
+        f.write("---\n".join("url: \"%s\"\nfilter: %s\n" % (u, flt) for u in urls))
+    return jobs
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1000)
@@ -38,15 +67,11 @@ def main():
     port = int(sim.stdout.readline())
     base = "http://127.0.0.1:%d" % port
     urls = ["%s/news/%d.html" % (base, i) for i in range(args.pages)]
-    # The simulator renders a page on its first request: render them all before any tool is
-    # timed, so the first tool's first cycle does not pay for it (and share the CPU with it).
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda u: urllib.request.urlopen(u).read(), urls))
+    render_all(urls)
     results = []
     try:
         # newswatch
-        with open(os.path.join(work, "w.yaml"), "w") as f:
-            f.write("watches:\n" + "".join("  - { name: story-%d, url: \"%s\" }\n" % (i, u) for i, u in enumerate(urls)))
+        write_watchlist(os.path.join(work, "w.yaml"), urls)
         # Twice: as shipped (a page whose story bytes match the stored version is recognised
         # without parsing) and with --extract-all (every page parsed and extracted).
         edited = []
@@ -61,19 +86,11 @@ def main():
             results.append((label, first, second, len(changed)))
         edited_2 = None
         if not args.skip_urlwatch:
-            venv = os.path.join(work, "venv")
-            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-            subprocess.run([os.path.join(venv, "bin/pip"), "install", "-q", "urlwatch==2.29", "html2text", "cssselect", "lxml"], check=True)
-            config = os.path.join(work, "urlwatch.yaml")
-            with open(config, "w") as f:
-                f.write("display: {new: true, error: true, unchanged: false}\nreport:\n  text: {details: false, footer: false, minimal: true}\n"
-                        "  stdout: {enabled: true, color: false}\n  email: {enabled: false}\n  html: {enabled: false}\n")
+            urlwatch, config = install_urlwatch(work)
             for label, flt in (("urlwatch 2.29, html2text", "html2text"), ("urlwatch 2.29, css:article", "css:article")):
-                jobs = os.path.join(work, "urls-%s.yaml" % flt.replace(":", "-"))
-                with open(jobs, "w") as f:
-                    f.write("---\n".join("url: \"%s\"\nfilter: %s\n" % (u, flt) for u in urls))
+                jobs = write_urlwatch_jobs(work, urls, flt)
                 cache = os.path.join(work, "cache-%s.db" % flt.replace(":", "-"))
-                cmd = [os.path.join(venv, "bin/urlwatch"), "--urls", jobs, "--config", config, "--cache", cache]
+                cmd = [urlwatch, "--urls", jobs, "--config", config, "--cache", cache]
                 uw_first = timed(cmd)
                 edited_2 = urllib.request.urlopen(base + "/edit?fraction=0.1").read().decode().split(",")
                 uw_second = timed(cmd)

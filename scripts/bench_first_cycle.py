@@ -11,10 +11,10 @@ each tool's median (wall and user+sys CPU from /usr/bin/time).
     swift build -c release --product newswatch
     python3 scripts/bench_first_cycle.py --pages 1000 --repeat 3
 """
-import argparse, concurrent.futures, os, shutil, statistics, subprocess, sys, tempfile, urllib.request
+import argparse, os, shutil, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_check import ROOT, timed  # noqa: E402
+from bench_check import ROOT, install_urlwatch, render_all, timed, write_urlwatch_jobs, write_watchlist  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser()
@@ -29,29 +29,17 @@ def main():
     urls = ["%s/news/%d.html" % (base, i) for i in range(args.pages)]
     runs = {}
     try:
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            list(pool.map(lambda u: urllib.request.urlopen(u).read(), urls))
-        venv = os.path.join(work, "venv")
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([os.path.join(venv, "bin/pip"), "install", "-q", "urlwatch==2.29", "html2text", "cssselect", "lxml"], check=True)
-        config = os.path.join(work, "urlwatch.yaml")
-        with open(config, "w") as f:
-            f.write("display: {new: true, error: true, unchanged: false}\nreport:\n  text: {details: false, footer: false, minimal: true}\n"
-                    "  stdout: {enabled: true, color: false}\n  email: {enabled: false}\n  html: {enabled: false}\n")
+        render_all(urls)
+        urlwatch, config = install_urlwatch(work)
         watchlist = os.path.join(work, "w.yaml")
-        with open(watchlist, "w") as f:
-            f.write("watches:\n" + "".join("  - { name: story-%d, url: \"%s\" }\n" % (i, u) for i, u in enumerate(urls)))
-        jobs = {}
-        for flt in ("html2text", "css:article"):
-            jobs[flt] = os.path.join(work, "urls-%s.yaml" % flt.replace(":", "-"))
-            with open(jobs[flt], "w") as f:
-                f.write("---\n".join("url: \"%s\"\nfilter: %s\n" % (u, flt) for u in urls))
+        write_watchlist(watchlist, urls)
+        jobs = {flt: write_urlwatch_jobs(work, urls, flt) for flt in ("html2text", "css:article")}
         for round_number in range(args.repeat):
             store = os.path.join(work, "store-%d" % round_number)
             tools = [("newswatch", [args.newswatch, "check", "--all", "--watchlists", watchlist, "--store", store])]
             for flt in ("html2text", "css:article"):
                 cache = os.path.join(work, "cache-%s-%d.db" % (flt.replace(":", "-"), round_number))
-                tools.append(("urlwatch " + flt, [os.path.join(venv, "bin/urlwatch"), "--urls", jobs[flt], "--config", config, "--cache", cache]))
+                tools.append(("urlwatch " + flt, [urlwatch, "--urls", jobs[flt], "--config", config, "--cache", cache]))
             for label, command in tools:
                 result = timed(command)
                 if result["status"] not in (0, 1):

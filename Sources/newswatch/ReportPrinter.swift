@@ -23,35 +23,35 @@ struct ReportPrinter {
 
     /// One event; `parsed` false when the story's bytes matched the stored version's.
     func print(_ event: CheckEvent, parsed: Bool) {
-            warnIfUncertain(event)
-            if json {
-                Terminal.write(jsonLine(event, parsed: parsed) + "\n")
-                return
-            }
-            switch event {
-            case .new(let watch, let version, let article):
-                let from = watch.follow.map { " [from \($0.source)]" } ?? ""
-                Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(ChangeSummary.paragraphs(article.blocks.count)), version \(version.number)) \(watch.url)\(from)\n")
-            case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
-                // Stored, but only spacing, a clock, a stamp or a counter moved: not news, so
-                // nothing on stdout (cron stays quiet); a person at a terminal gets one line.
-                if Terminal.stderrIsTerminal { Terminal.info("minor: \(watch.name): \(change.summary)") }
-            case .changed(let watch, let change):
-                Terminal.write(style.bold("changed: \(watch.name)") + ": \(Self.headline(change))\(change.summary) (version \(change.new.number)) \(watch.url)\n")
-                Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style))
-            case .failed(let watch, let reason):
-                Terminal.error("\(watch.name): \(reason)")
-            case .held(let watch, let reason):
-                Terminal.error("\(watch.name): held: \(reason)")
-            case .removed(let watch, let status):
-                Terminal.write(style.bold("removed: \(watch.name)") + ": the page now answers HTTP \(status) \(watch.url)\n")
-            case .restored(let watch, let change):
-                let what = change.map { "; \($0.summary)" } ?? " with the same story"
-                Terminal.write(style.bold("restored: \(watch.name)") + ": the page answers again\(what) \(watch.url)\n")
-                if let change { Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style)) }
-            case .unchanged, .notModified, .stillRemoved, .rebaselined:
-                break
-            }
+        warnIfUncertain(event)
+        if json {
+            Terminal.write(jsonLine(event, parsed: parsed) + "\n")
+            return
+        }
+        switch event {
+        case .new(let watch, let version, let article):
+            let from = watch.follow.map { " [from \($0.source)]" } ?? ""
+            Terminal.write(style.bold("new: \(watch.name)") + ": \(article.title ?? "(untitled)") (\(ChangeSummary.paragraphs(article.blocks.count)), version \(version.number)) \(watch.url)\(from)\n")
+        case .changed(let watch, let change) where !change.summary.isSubstantive && watch.alertOn != .any:
+            // Stored, but only spacing, a clock, a stamp or a counter moved: not news, so
+            // nothing on stdout (cron stays quiet); a person at a terminal gets one line.
+            if Terminal.stderrIsTerminal { Terminal.info("minor: \(watch.name): \(change.summary)") }
+        case .changed(let watch, let change):
+            Terminal.write(style.bold("changed: \(watch.name)") + ": \(Self.headline(change))\(change.summary) (version \(change.new.number)) \(watch.url)\n")
+            Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style))
+        case .failed(let watch, let reason):
+            Terminal.error("\(watch.name): \(reason)")
+        case .held(let watch, let reason):
+            Terminal.error("\(watch.name): held: \(reason)")
+        case .removed(let watch, let status):
+            Terminal.write(style.bold("removed: \(watch.name)") + ": the page now answers HTTP \(status) \(watch.url)\n")
+        case .restored(let watch, let change):
+            let what = change.map { "; \($0.summary)" } ?? " with the same story"
+            Terminal.write(style.bold("restored: \(watch.name)") + ": the page answers again\(what) \(watch.url)\n")
+            if let change { Terminal.write(style.enabled ? change.renderer.wordDiffStyled(style) : change.unified(style: style)) }
+        case .unchanged, .notModified, .stillRemoved, .rebaselined:
+            break
+        }
     }
 
     /// A story found with low confidence may not be the story: say so when a version is stored.

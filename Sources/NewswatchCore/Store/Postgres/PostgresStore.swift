@@ -179,33 +179,9 @@ public final class PostgresStore: SnapshotStore, VersionWriter, @unchecked Senda
 
     // MARK: Watch state
 
-    public func states() throws -> [String: WatchState] {
-        var states: [String: WatchState] = [:]
-        for row in try query("SELECT watch, state FROM newswatch_states") {
-            guard case .text(let watch) = row[0], case .blob(let data) = row[1],
-                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
-            states[watch] = state
-        }
-        return states
-    }
-
-    public func states(of watches: [String]) throws -> [String: WatchState] {
-        var states: [String: WatchState] = [:]
-        for watch in watches {
-            guard case .blob(let data)? = try query("SELECT state FROM newswatch_states WHERE watch = $1", [.text(watch)]).first?.first,
-                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
-            states[watch] = state
-        }
-        return states
-    }
-
-    public func latestVersionNumbers() throws -> [String: Int] {
-        var numbers: [String: Int] = [:]
-        for row in try query("SELECT watch, MAX(number) FROM newswatch_versions GROUP BY watch") {
-            if case .text(let watch) = row[0], case .integer(let number) = row[1] { numbers[watch] = Int(number) }
-        }
-        return numbers
-    }
+    public func states() throws -> [String: WatchState] { try readStates() }
+    public func states(of watches: [String]) throws -> [String: WatchState] { try readStates(of: watches) }
+    public func latestVersionNumbers() throws -> [String: Int] { try readLatestVersionNumbers() }
 
     public func saveStates(_ updates: [String: WatchState]) throws {
         guard !updates.isEmpty else { return }
@@ -464,4 +440,10 @@ extension PostgresStore {
         }
         return files
     }
+}
+
+extension PostgresStore: StateTables {
+    static let statesTable = "newswatch_states"
+    static let versionsTable = "newswatch_versions"
+    static let firstParameter = "$1"
 }

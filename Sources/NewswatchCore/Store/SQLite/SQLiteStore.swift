@@ -238,45 +238,19 @@ public final class SQLiteStore: SnapshotStore, VersionWriter, @unchecked Sendabl
 
     // MARK: Watch state
 
-    public func states() throws -> [String: WatchState] {
-        var states: [String: WatchState] = [:]
-        for row in try query("SELECT watch, state FROM states") {
-            // A damaged state only costs conditional requests and due times; never fail over it.
-            guard case .text(let watch) = row[0], case .blob(let data) = row[1],
-                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
-            states[watch] = state
-        }
-        return states
-    }
+    public func states() throws -> [String: WatchState] { try readStates() }
+    public func states(of watches: [String]) throws -> [String: WatchState] { try readStates(of: watches) }
+    public func latestVersionNumbers() throws -> [String: Int] { try readLatestVersionNumbers() }
 
+    /// Streamed row by row: holds due times, not every watch's state.
     public func dueTimes() throws -> [String: Date] {
         var due: [String: Date] = [:]
         try locked {
             try database.forEachRow("SELECT watch, state FROM states") { row in
-                guard case .text(let watch) = row[0], case .blob(let data) = row[1],
-                      let next = (try? StoreFormat.stateDecoder.decode(WatchState.self, from: data))?.nextDue else { return }
-                due[watch] = next
+                if let (watch, state) = Self.decodeState(row), let next = state.nextDue { due[watch] = next }
             }
         }
         return due
-    }
-
-    public func states(of watches: [String]) throws -> [String: WatchState] {
-        var states: [String: WatchState] = [:]
-        for watch in watches {
-            guard case .blob(let data)? = try query("SELECT state FROM states WHERE watch = ?1", [.text(watch)]).first?.first,
-                  let state = try? StoreFormat.stateDecoder.decode(WatchState.self, from: data) else { continue }
-            states[watch] = state
-        }
-        return states
-    }
-
-    public func latestVersionNumbers() throws -> [String: Int] {
-        var numbers: [String: Int] = [:]
-        for row in try query("SELECT watch, MAX(number) FROM versions GROUP BY watch") {
-            if case .text(let watch) = row[0], case .integer(let number) = row[1] { numbers[watch] = Int(number) }
-        }
-        return numbers
     }
 
     public func saveStates(_ updates: [String: WatchState]) throws {
@@ -358,4 +332,10 @@ public enum StoreEditError: Error, CustomStringConvertible {
         case .nameTaken(let name): return "the store already has a history for '\(name)'"
         }
     }
+}
+
+extension SQLiteStore: StateTables {
+    static let statesTable = "states"
+    static let versionsTable = "versions"
+    static let firstParameter = "?1"
 }
