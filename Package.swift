@@ -5,7 +5,10 @@ let package = Package(
     name: "newswatch",
     platforms: [.macOS(.v13)],
     products: [
+        // `newswatch` is a small launcher: it answers `diff --no-index` and `--version` itself
+        // and runs `newswatch-core` (installed beside it) for everything else.
         .executable(name: "newswatch", targets: ["newswatch"]),
+        .executable(name: "newswatch-core", targets: ["newswatch-core"]),
         .library(name: "NewswatchCore", targets: ["NewswatchCore"]),
     ],
     dependencies: [
@@ -23,10 +26,15 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // No Foundation and no C library: what the launcher needs (line diff, version), so it
+        // starts in a millisecond instead of the ten the full program's libraries take to load.
+        .target(name: "NewswatchBase", dependencies: ["CPrefetch"]),
+        // A compiler builtin Swift does not expose (no library behind it).
+        .target(name: "CPrefetch"),
         .target(
             name: "NewswatchCore",
             dependencies: [
-                "CCurl", "CLibXML2", "CZlib", "CCrypto", "CSQLite", "CPostgres",
+                "NewswatchBase", "CCurl", "CLibXML2", "CZlib", "CCrypto", "CSQLite", "CPostgres",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -45,6 +53,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "newswatch",
+            dependencies: ["NewswatchBase"],
+            // Linked fully statically: no dynamic loader at all, 0.5 ms to start instead of 1.3 ms
+            // with only the Swift runtime static. Not position-independent (glibc's static-pie
+            // start-up refuses the $ORIGIN run path SwiftPM always adds), so the launcher's own
+            // code sits at a fixed address; it reads only local files named on its command line
+            // and hands anything from the network to newswatch-core, which keeps full ASLR.
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]
+        ),
+        .executableTarget(
+            name: "newswatch-core",
             dependencies: [
                 "NewswatchCore", "NewswatchDemo", "NewswatchWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewswatchCoreTests",
-            dependencies: ["NewswatchCore", "NewswatchDemo", "NewswatchWeb"],
+            dependencies: ["NewswatchBase", "NewswatchCore", "NewswatchDemo", "NewswatchWeb"],
             exclude: ["Fixtures"]
         ),
     ]

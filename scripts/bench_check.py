@@ -6,7 +6,7 @@ edits 10% of the stories, and times the second cycle: wall time, CPU (user+sys) 
 from /usr/bin/time, plus how many pages each tool reported as changed against how many were
 edited. urlwatch is installed from PyPI into a temporary venv (html2text and css filters).
 
-    swift build -c release --product newswatch
+    swift build -c release --product newswatch-core && swift build -c release --product newswatch
     python3 scripts/bench_check.py --pages 1000 [--latency-ms 50] [--skip-urlwatch]
 """
 import argparse, concurrent.futures, os, shutil, subprocess, sys, tempfile, time, urllib.request

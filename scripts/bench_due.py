@@ -5,7 +5,7 @@ Writes a 10,000-watch watchlist and a store whose state says every watch was jus
 then times `check` three ways: the first run after the watchlist changed (parses it and
 reads every watch's state), and the next runs (unchanged watchlist: the schedule hint).
 
-    swift build -c release --product newswatch && python3 scripts/bench_due.py
+    swift build -c release --product newswatch-core && swift build -c release --product newswatch && python3 scripts/bench_due.py
 """
 import json, os, shutil, subprocess, sys, tempfile, time
 

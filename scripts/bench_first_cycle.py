@@ -8,7 +8,7 @@ then runs `--repeat` rounds; each round times, on a fresh store or cache each: n
 check, urlwatch 2.29 with html2text and with a `css: article` filter. Prints every run and
 each tool's median (wall and user+sys CPU from /usr/bin/time).
 
-    swift build -c release --product newswatch
+    swift build -c release --product newswatch-core && swift build -c release --product newswatch
     python3 scripts/bench_first_cycle.py --pages 1000 --repeat 3
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile

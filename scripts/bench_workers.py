@@ -6,7 +6,7 @@ simulator per loopback host (127.0.0.2, 127.0.0.3, ...) answering after --latenc
 each worker count a fresh schema and that many `worker --until-idle` processes over every
 page: wall time until all exit, pages checked per second, and each page's fetch count.
 
-    swift build -c release --product newswatch
+    swift build -c release --product newswatch-core && swift build -c release --product newswatch
     python3 scripts/bench_workers.py --pages 400 --hosts 8 --latency-ms 50
 """
 import argparse, os, random, shutil, subprocess, sys, tempfile, time

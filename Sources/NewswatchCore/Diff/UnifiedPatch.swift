@@ -20,7 +20,9 @@ public enum UnifiedPatch {
             lastHasNewline = end == old.count ? oldHasNewline : true
             cursor = end
         }
-        let lines = patch.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the newline byte: "\r\n" is one Character, so a String split on "\n" would
+        // keep the lines of a CRLF text together.
+        let lines = patch.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         var index = 0
         while index < lines.count {
             let line = lines[index]

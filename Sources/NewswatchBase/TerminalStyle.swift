@@ -11,10 +11,15 @@ public struct TerminalStyle: Sendable {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    public func header(_ text: String) -> String { wrap(text, "1") }
-    public func hunk(_ text: String) -> String { wrap(text, "36") }
-    public func deleted(_ text: String) -> String { wrap(text, "31") }
-    public func inserted(_ text: String) -> String { wrap(text, "32") }
+    /// The SGR codes, shared with renderers that write bytes.
+    enum Code {
+        static let header = "1", hunk = "36", deleted = "31", inserted = "32"
+    }
+
+    public func header(_ text: String) -> String { wrap(text, Code.header) }
+    public func hunk(_ text: String) -> String { wrap(text, Code.hunk) }
+    public func deleted(_ text: String) -> String { wrap(text, Code.deleted) }
+    public func inserted(_ text: String) -> String { wrap(text, Code.inserted) }
     public func dim(_ text: String) -> String { wrap(text, "2") }
     public func bold(_ text: String) -> String { wrap(text, "1") }
     public func warning(_ text: String) -> String { wrap(text, "33") }

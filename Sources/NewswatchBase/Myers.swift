@@ -2,8 +2,8 @@
 /// "middle snake"), over elements interned to integers. `maxCost` bounds the edit distance
 /// searched in any one subproblem: past it, that subproblem is reported as a plain replace,
 /// so two unrelated texts cost bounded time and memory instead of quadratic.
-enum Myers {
-    static func diff<T: Hashable>(_ a: [T], _ b: [T], maxCost: Int = 4_000) -> [Edit] {
+package enum Myers {
+    package static func diff<T: Hashable>(_ a: [T], _ b: [T], maxCost: Int = 4_000) -> [Edit] {
         var ids: [T: Int] = [:]
         ids.reserveCapacity(a.count + b.count)
         let x = a.map { element -> Int in
@@ -22,28 +22,37 @@ enum Myers {
     }
 
     /// The same over elements already interned to integers (equal ids, equal elements).
-    static func diff(ids x: [Int], _ y: [Int], maxCost: Int = 4_000) -> [Edit] {
-        var differ = Differ(a: x, b: y, maxCost: maxCost)
-        differ.run(0, x.count, 0, y.count)
-        return Edit.coalesce(differ.edits)
+    package static func diff(ids x: [Int], _ y: [Int], maxCost: Int = 4_000) -> [Edit] {
+        x.withUnsafeBufferPointer { a in
+            y.withUnsafeBufferPointer { b in
+                withUnsafePointer(to: 0) { none in
+                    // Diagonal buffers for the largest subproblem, left uninitialised: only the
+                    // window [offset - d - 1, offset + d + 1] is used, each entry written before
+                    // it is read, so most pages are never touched.
+                    let size = x.count + y.count + 5
+                    let forward = UnsafeMutablePointer<Int>.allocate(capacity: size)
+                    let backward = UnsafeMutablePointer<Int>.allocate(capacity: size)
+                    defer {
+                        forward.deallocate()
+                        backward.deallocate()
+                    }
+                    var differ = Differ(a: a.baseAddress ?? none, b: b.baseAddress ?? none, maxCost: maxCost, forward: forward, backward: backward)
+                    differ.run(0, x.count, 0, y.count)
+                    return Edit.coalesce(differ.edits)
+                }
+            }
+        }
     }
 
+    /// Pointers rather than arrays: the snake loops are most of the time, and bounds checks
+    /// and reference counting in them were a third of it.
     private struct Differ {
-        let a: [Int]
-        let b: [Int]
+        let a: UnsafePointer<Int>
+        let b: UnsafePointer<Int>
         let maxCost: Int
         var edits: [Edit] = []
-        var forward: [Int]
-        var backward: [Int]
-
-        init(a: [Int], b: [Int], maxCost: Int) {
-            self.a = a
-            self.b = b
-            self.maxCost = maxCost
-            let size = 2 * (a.count + b.count) + 3
-            forward = [Int](repeating: 0, count: size)
-            backward = [Int](repeating: 0, count: size)
-        }
+        let forward: UnsafeMutablePointer<Int>
+        let backward: UnsafeMutablePointer<Int>
 
         mutating func run(_ aLow: Int, _ aHigh: Int, _ bLow: Int, _ bHigh: Int) {
             var aLow = aLow, bLow = bLow, aHigh = aHigh, bHigh = bHigh
@@ -81,11 +90,7 @@ enum Myers {
             let maxD = (n + m + 1) / 2
             let offset = maxD + 1
             let limit = min(maxD, maxCost)
-            // Reuse the buffers; only the window [offset - d - 1, offset + d + 1] is read.
-            if forward.count < 2 * offset + 2 {
-                forward = [Int](repeating: 0, count: 2 * offset + 2)
-                backward = [Int](repeating: 0, count: 2 * offset + 2)
-            }
+            // The buffers are reused by every subproblem: 2 * offset + 2 <= n + m + 4.
             forward[offset + 1] = 0
             backward[offset + 1] = 0
             for d in 0...limit {

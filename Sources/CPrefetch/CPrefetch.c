@@ -1,0 +1,2 @@
+// The target's one function is inline in its header; SwiftPM needs a source file to build it.
+#include "CPrefetch.h"
