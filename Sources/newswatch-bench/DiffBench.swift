@@ -64,20 +64,23 @@ struct DiffBench: ParsableCommand {
             ours = TextDiff(old: a, new: b).unified(oldLabel: "old.txt", newLabel: "new.txt")
             ourTimes.append(Date().timeIntervalSince(start))
         }
-        func processTimes(_ executable: String, _ arguments: [String]) throws -> [Double] {
-            try (0..<repeats).map { _ in
-                let start = Date()
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments + [directory + "/old.txt", directory + "/new.txt"]
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                return Date().timeIntervalSince(start)
-            }
+        func processTime(_ executable: String, _ arguments: [String]) throws -> Double {
+            let start = Date()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments + [directory + "/old.txt", directory + "/new.txt"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return Date().timeIntervalSince(start)
         }
-        let gnuTimes = try processTimes("/usr/bin/diff", ["-u"])
-        let cliTimes = try cli.map { try processTimes($0, ["diff", "--no-index"]) }
+        // Interleaved, so a slow moment of the machine weighs on both programs alike.
+        var gnuTimes: [Double] = [], cliRuns: [Double] = []
+        for _ in 0..<repeats {
+            gnuTimes.append(try processTime("/usr/bin/diff", ["-u"]))
+            if let cli { cliRuns.append(try processTime(cli, ["diff", "--no-index"])) }
+        }
+        let cliTimes = cli == nil ? nil : cliRuns
         let patched = try UnifiedPatch.apply(ours, to: oldText)
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         print("texts: \(oldText.utf8.count) and \(newText.utf8.count) bytes, \(old.count) lines, \(edits) scattered line edits")
