@@ -21,8 +21,57 @@ package enum Myers {
         return diff(ids: x, y, maxCost: maxCost)
     }
 
-    /// The same over elements already interned to integers (equal ids, equal elements).
-    package static func diff(ids x: [Int], _ y: [Int], maxCost: Int = 4_000) -> [Edit] {
+    /// The same over elements already interned to integers (equal ids, equal elements; ids
+    /// are small non-negative numbers, as an interner hands them out).
+    ///
+    /// With `setAsideUnmatched`, elements that occur nowhere on the other side (which cannot be
+    /// part of any common subsequence) are set aside first, as GNU diff does, and the search
+    /// runs over the rest: the script stays minimal, and where most changed lines are new text
+    /// the search's cost, which grows with the square of the edits it has to find, mostly
+    /// disappears. Line diffs use it; word diffs do not, because among equally short scripts
+    /// the search over every word attaches spaces to the unchanged words, which reads better.
+    package static func diff(ids x: [Int], _ y: [Int], maxCost: Int = 4_000, setAsideUnmatched: Bool = false) -> [Edit] {
+        guard setAsideUnmatched else { return search(x, y, maxCost: maxCost) }
+        let largest = max(x.max() ?? -1, y.max() ?? -1)
+        guard largest >= 0 else { return [] }
+        var inX = [Bool](repeating: false, count: largest + 1), inY = [Bool](repeating: false, count: largest + 1)
+        for id in x { inX[id] = true }
+        for id in y { inY[id] = true }
+        let keptX = x.indices.filter { inY[x[$0]] }, keptY = y.indices.filter { inX[y[$0]] }
+        guard keptX.count < x.count || keptY.count < y.count else { return search(x, y, maxCost: maxCost) }
+        let reduced = search(keptX.map { x[$0] }, keptY.map { y[$0] }, maxCost: maxCost)
+        return expand(reduced, keptX: keptX, keptY: keptY, countX: x.count, countY: y.count)
+    }
+
+    /// The script over the whole sequences from one over their kept elements: kept elements
+    /// matched there are matched here, everything between two matches is deleted then inserted.
+    private static func expand(_ reduced: [Edit], keptX: [Int], keptY: [Int], countX: Int, countY: Int) -> [Edit] {
+        var edits: [Edit] = []
+        var x = 0, y = 0
+        func moveTo(_ toX: Int, _ toY: Int) {
+            if toX > x { edits.append(Edit(kind: .delete, old: x..<toX, new: y..<y)) }
+            if toY > y { edits.append(Edit(kind: .insert, old: toX..<toX, new: y..<toY)) }
+            x = toX
+            y = toY
+        }
+        for edit in reduced where edit.kind == .equal {
+            for offset in 0..<edit.old.count {
+                let matchX = keptX[edit.old.lowerBound + offset], matchY = keptY[edit.new.lowerBound + offset]
+                moveTo(matchX, matchY)
+                if let last = edits.last, last.kind == .equal, last.old.upperBound == matchX, last.new.upperBound == matchY {
+                    edits[edits.count - 1] = Edit(kind: .equal, old: last.old.lowerBound..<(matchX + 1), new: last.new.lowerBound..<(matchY + 1))
+                } else {
+                    edits.append(Edit(kind: .equal, old: matchX..<(matchX + 1), new: matchY..<(matchY + 1)))
+                }
+                x = matchX + 1
+                y = matchY + 1
+            }
+        }
+        moveTo(countX, countY)
+        return Edit.coalesce(edits)
+    }
+
+    private static func search(_ x: [Int], _ y: [Int], maxCost: Int) -> [Edit] {
         x.withUnsafeBufferPointer { a in
             y.withUnsafeBufferPointer { b in
                 withUnsafePointer(to: 0) { none in

@@ -41,7 +41,7 @@ public struct TextDiff: Sendable {
         // text on every hit, so a collision costs a fresh id, never a wrong diff). A last line
         // without a newline differs from the same text with one, as in diff(1).
         let (oldIDs, newIDs) = LineInterner.ids(old: oldTable, new: newTable)
-        let edits = Myers.diff(ids: oldIDs, newIDs)
+        let edits = Myers.diff(ids: oldIDs, newIDs, setAsideUnmatched: true)
         self.edits = edits
     }
 

@@ -83,9 +83,51 @@ struct DiffTests {
     }
 
     @Test func costBoundFallsBackToReplace() {
-        let a = (0..<300).map { "a\($0)" }, b = (0..<300).map { "b\($0)" }
+        // The same 300 lines in reverse order: every line has a match, none can be kept in
+        // order but one, and finding that takes more than 50 edits.
+        let a = (0..<300).map { "line \($0)" }, b = Array(a.reversed())
         let edits = Myers.diff(a, b, maxCost: 50)
         #expect(edits.map(\.kind) == [.delete, .insert])
+        #expect(Myers.diff(a, b).filter { $0.kind == .equal }.reduce(0) { $0 + $1.old.count } == 1)
+    }
+
+    /// Lines with no match on the other side are set aside before the search; the scripts
+    /// must stay minimal: as many lines kept as the longest common subsequence has (checked by
+    /// dynamic programming), on sequences mixing repeated and one-sided lines.
+    @Test func scriptsKeepALongestCommonSubsequence() {
+        var random = SeededGenerator(seed: 5)
+        for round in 0..<400 {
+            func sequence(_ side: String) -> [String] {
+                (0..<Int.random(in: 0...40, using: &random)).map { index in
+                    Int.random(in: 0..<3, using: &random) == 0 ? "\(side)-only \(round).\(index)" : "shared \(Int.random(in: 0..<6, using: &random))"
+                }
+            }
+            let a = sequence("old"), b = sequence("new")
+            var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in stride(from: a.count - 1, through: 0, by: -1) {
+                for j in stride(from: b.count - 1, through: 0, by: -1) {
+                    table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                }
+            }
+            var ids: [String: Int] = [:]
+            func id(_ line: String) -> Int {
+                if let known = ids[line] { return known }
+                ids[line] = ids.count
+                return ids.count - 1
+            }
+            let edits = Myers.diff(ids: a.map(id), b.map(id), setAsideUnmatched: true)
+            let kept = edits.filter { $0.kind == .equal }
+            #expect(kept.reduce(0) { $0 + $1.old.count } == table[0][0], "\(a) \(b)")
+            #expect(kept.allSatisfy { zip(a[$0.old], b[$0.new]).allSatisfy(==) })
+            // The runs tile both sides in order.
+            var x = 0, y = 0
+            for edit in edits {
+                #expect(edit.old.lowerBound == x && edit.new.lowerBound == y)
+                x = edit.old.upperBound
+                y = edit.new.upperBound
+            }
+            #expect(x == a.count && y == b.count)
+        }
     }
 
     @Test func timestampsMatchFoundationsRFC3339() {
