@@ -28,7 +28,13 @@ let package = Package(
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // No Foundation and no C library: what the launcher needs (line diff, version), so it
         // starts in a millisecond instead of the ten the full program's libraries take to load.
-        .target(name: "NewswatchBase", dependencies: ["CPrefetch"]),
+        .target(
+            name: "NewswatchBase",
+            dependencies: ["CPrefetch"],
+            // Optimised in debug builds too: `diff --no-index` from .build/debug would otherwise
+            // take 47 ms where the release build takes 4.5 (its loops are all of its time).
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // A compiler builtin Swift does not expose (no library behind it).
         .target(name: "CPrefetch"),
         .target(
@@ -54,6 +60,7 @@ let package = Package(
         .executableTarget(
             name: "newswatch",
             dependencies: ["NewswatchBase"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))],
             // Linked fully statically: no dynamic loader at all, 0.5 ms to start instead of 1.3 ms
             // with only the Swift runtime static. Not position-independent (glibc's static-pie
             // start-up refuses the $ORIGIN run path SwiftPM always adds), so the launcher's own
