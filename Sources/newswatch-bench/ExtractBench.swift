@@ -43,7 +43,10 @@ struct ExtractBench: ParsableCommand {
                 let article = (try? extractor.extract(ExtractionInput(html: document.html))) ?? Article()
                 let base = (predictions as NSString).appendingPathComponent(document.id)
                 try article.text.write(toFile: base + ".txt", atomically: true, encoding: .utf8)
-                let meta = ["title": article.title ?? "", "byline": article.byline ?? "", "excerpt": article.lead ?? ""]
+                // The scorers read title, byline and excerpt; method and confidence are for
+                // studying where the extractor is unsure.
+                let meta = ["title": article.title ?? "", "byline": article.byline ?? "", "excerpt": article.lead ?? "",
+                            "method": article.extraction?.method.rawValue ?? "", "confidence": String(article.extraction?.confidence ?? 0)]
                 try encoder.encode(meta).write(to: URL(fileURLWithPath: base + ".json"))
             }
         }
