@@ -36,7 +36,7 @@ enum QuickDiff {
     static func run(_ request: Request) -> Int32? {
         guard isatty(STDOUT_FILENO) == 0 else { return nil }
         guard let old = TextFile(request.oldPath), let new = TextFile(request.newPath) else { return nil }
-        let diff = TextDiff(old: old.lines, new: new.lines)
+        let diff = TextDiff(oldBytes: old.bytes, newBytes: new.bytes)
         guard diff.hasChanges else { return 0 }
         let output = diff.unifiedBytes(oldLabel: "\(request.oldPath)\t\(UTCTimestamp.rfc3339(secondsSince1970: old.modified))",
                                   newLabel: "\(request.newPath)\t\(UTCTimestamp.rfc3339(secondsSince1970: new.modified))")
@@ -67,7 +67,7 @@ enum QuickDiff {
 /// A regular file's bytes and modification time, when it is UTF-8 text the core would diff as
 /// text (not HTML, no byte-order mark); nil otherwise.
 struct TextFile {
-    let lines: TextDiff.Lines
+    let bytes: [UInt8]
     let modified: Double
 
     init?(_ path: String) {
@@ -90,7 +90,7 @@ struct TextFile {
         }
         guard complete else { return nil }
         guard !Self.looksLikeHTML(bytes), !bytes.starts(with: [0xEF, 0xBB, 0xBF]), UTF8Validation.isValid(bytes) else { return nil }
-        lines = TextDiff.Lines(bytes)
+        self.bytes = bytes
         modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
     }
 
