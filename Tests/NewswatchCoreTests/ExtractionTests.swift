@@ -27,6 +27,36 @@ struct ExtractionTests {
         }
     }
 
+    /// A standfirst set beside the headline, outside the story's container, opens the story;
+    /// a caption, a pull quote or the first paragraph repeated there does not.
+    @Test func standfirstBesideTheHeadlineOpensTheStory() throws {
+        func page(_ besideHeadline: String) -> String {
+            """
+            <html><head><title>Storm floods the coast</title></head><body>
+            <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+            <div class="page"><div class="hero"><h1>Storm floods the coast</h1><p class="byline">By Ana Writer</p>\(besideHeadline)</div>
+            <div class="layout"><div class="main"><div class="article-body">
+            <p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>
+            <p>More than 1,200 people were moved to shelters, according to the regional government, which said the water would take days to recede.</p>
+            <p>Rescue teams worked through the night, and schools stayed closed on Wednesday while engineers checked bridges along the coast road.</p>
+            </div></div>
+            <div class="sidebar"><ul><li><a href="/a">Another story</a></li><li><a href="/b">A third story</a></li></ul></div></div></div>
+            </body></html>
+            """
+        }
+        let standfirst = "Thousands were moved to shelters as the water rose faster than forecast."
+        let withStandfirst = try extract(page("<p class=\"dek\">\(standfirst)</p>"))
+        #expect(withStandfirst.blocks.first?.text == standfirst, "\(withStandfirst.blocks.map(\.text))")
+        #expect(withStandfirst.blocks.count == 4)
+        let caption = "Flooded streets in the harbour district on Tuesday, seen from a rescue helicopter."
+        let withCaption = try extract(page("<figure><img src=\"x.jpg\"><figcaption>\(caption)</figcaption></figure>"))
+        #expect(!withCaption.text.contains(caption) && withCaption.blocks.count == 3, "\(withCaption.blocks.map(\.text))")
+        let quote = "\u{201C}We have never seen water this high in the harbour,\u{201D} the mayor said on Tuesday."
+        #expect(!(try extract(page("<p>\(quote)</p>"))).text.contains(quote))
+        let repeated = try extract(page("<p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>"))
+        #expect(repeated.text.components(separatedBy: "The storm reached the coast").count == 2, "\(repeated.blocks.map(\.text))")
+    }
+
     @Test func changingSidebarsDoNotChangeTheStory() throws {
         let a = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_700_000), request: 1))
         let b = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_790_000), request: 4))

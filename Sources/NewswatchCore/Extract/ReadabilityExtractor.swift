@@ -207,6 +207,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 report.runnersUp = scorer.ranked.map(\.node).filter { $0 != best }.prefix(5).map(candidate)
                 if let top = scorer.top, top != best { report.notes.append("the story's container is \(scorer.describe(top)), around the best-scoring element") }
                 if scorer.roots.count > 1 { report.notes.append("siblings kept with it: " + scorer.roots.filter { $0 != scorer.top }.map(scorer.describe).joined(separator: ", ")) }
+                if scorer.standfirstTaken, let lead = blocks.first {
+                    report.notes.append("standfirst taken from beside the headline, outside the container: \(lead.text.prefix(60))…")
+                }
                 if let skipped = collected.skippedElements, !skipped.isEmpty {
                     report.notes.append("skipped as furniture before scoring (tag, class or id): " + skipped.joined(separator: ", "))
                 }
