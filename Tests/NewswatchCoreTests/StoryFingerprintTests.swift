@@ -36,6 +36,33 @@ struct StoryFingerprintTests {
         }
     }
 
+    /// A standfirst read from beside the headline is story: editing it is a change the
+    /// shortcut must see, while the page around it may change freely.
+    @Test func anEditedStandfirstBesideTheHeadlineIsAChange() throws {
+        func page(standfirst: String, clock: String) -> String {
+            """
+            <html><head><title>Storm floods the coast</title></head><body>
+            <div class="clock">\(clock)</div>
+            <div class="hero"><h1>Storm floods the coast</h1><p class="byline">By Ana Writer</p><p class="dek">\(standfirst)</p></div>
+            <div class="content-wrap"><div class="layout"><div class="main"><div class="article-body">
+            <p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>
+            <p>More than 1,200 people were moved to shelters, according to the regional government, which said the water would take days to recede.</p>
+            <p>Rescue teams worked through the night, and schools stayed closed on Wednesday while engineers checked bridges along the coast road.</p>
+            </div></div></div></div>
+            <div class="clock">\(clock)</div>
+            </body></html>
+            """
+        }
+        let first = "Thousands were moved to shelters as the water rose faster than forecast."
+        let (article, fingerprint) = try read(page(standfirst: first, clock: "10:00"))
+        #expect(article.blocks.first?.text == first)
+        let stored = try #require(fingerprint)
+        #expect(same(page(standfirst: first, clock: "10:05"), stored))
+        let edited = page(standfirst: "Thousands were moved to shelters as the water rose twice as fast as forecast.", clock: "10:05")
+        #expect(!same(edited, stored))
+        #expect(try read(edited).0.storyText != article.storyText)
+    }
+
     @Test func headlineInTheHeadAloneIsAChange() throws {
         let site = SyntheticNewsSite(pages: 3, seed: 5)
         let page = site.html(story: 1, fetch: 1)

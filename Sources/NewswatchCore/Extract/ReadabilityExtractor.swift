@@ -190,6 +190,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 } else {
                     container = (scorer.roots.first ?? top, scorer.roots.last ?? top)
                 }
+                // A standfirst from beside the headline is story too: the region starts there.
+                if scorer.standfirstTaken, let lead = blocks.first?.owner, let last = container?.1 { container = (lead, last) }
             }
             let characters = blocks.reduce(0) { $0 + $1.characters }
             let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
