@@ -181,6 +181,13 @@ struct ExtractionTests {
         """
         let article = try extract(html)
         #expect(article.blocks.map(\.text) == (1...5).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." })
+        // Blog and CMS templates' own furniture, in English, German and Spanish.
+        let templated = """
+        <html><body><article><h1>Headline</h1>\(story)<p>This entry was posted in News and tagged storm, coast.</p>
+        <p>Auch lesen: Another story you might click</p><p>Artikel bewerten</p>
+        <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
+        """
+        #expect(try extract(templated).blocks.map(\.text) == article.blocks.map(\.text))
     }
 
     /// Pages without selectors are read by streaming the parser's events; pages with

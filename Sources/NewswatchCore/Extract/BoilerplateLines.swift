@@ -20,6 +20,7 @@ enum BoilerplateLines {
         "leia também", "leia tambem", "leia mais:", "veja também", "veja tambem",
         "lire aussi", "à lire aussi", "À lire aussi", "a lire aussi", "voir aussi", "lisez aussi",
         "lesen sie auch", "lesen sie mehr", "mehr zum thema", "schon gelesen?", "auch interessant", "das könnte sie auch interessieren",
+        "auch lesen:", "artikel bewerten", "möchten sie den artikel teilen", "this entry was posted", "le puede interesar",
         "leggi anche", "leggi:", "potrebbe interessarti", "lees ook", "lees meer", "ook interessant",
         "czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także", "okuyun:", "ayrıca okuyun",
         "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
@@ -57,6 +58,7 @@ enum BoilerplateLines {
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
         // Other languages.
         "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "ähnliche artikel", "kommentare", "meistgelesen",
+        "aktuellste beiträge", "neueste beiträge", "ähnliche beiträge", "weitere beiträge", "das könnte dich auch interessieren",
         "artículos relacionados", "noticias relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
         "articles similaires", "sur le même sujet", "à lire aussi", "commentaires", "les plus lus",
         "articoli correlati", "potrebbe interessarti", "commenti", "più letti",
