@@ -184,7 +184,7 @@ struct ExtractionTests {
         // Blog and CMS templates' own furniture, in English, German and Spanish.
         let templated = """
         <html><body><article><h1>Headline</h1>\(story)<p>This entry was posted in News and tagged storm, coast.</p>
-        <p>Auch lesen: Another story you might click</p><p>Artikel bewerten</p>
+        <p>Auch lesen: Another story you might click</p><p>Artikel bewerten</p><p>Flooded harbour at dawn. © Jane Roe / Agency</p>
         <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
         """
         #expect(try extract(templated).blocks.map(\.text) == article.blocks.map(\.text))

@@ -32,7 +32,7 @@ enum BoilerplateLines {
         "image credit", "photograph:", "afp/", "/ afp", "/ ap ", "/ reuters", "epa/",
         "shutterstock", "all rights reserved", "contributed to this report", "is a reporter for", "is a staff writer",
         "follow him on twitter", "follow her on twitter", "follow us on twitter", "follow him @", "follow her @",
-        "may be reached at", "can be reached at",
+        "may be reached at", "can be reached at", "©",
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
