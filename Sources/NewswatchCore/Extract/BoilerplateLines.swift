@@ -14,7 +14,7 @@ enum BoilerplateLines {
         "follow us", "share this", "share on", "image ", "photo:", "photos:", "(image", "(photo", "image credit", "credit:",
         "advertisement", "sponsored", "don't miss", "don’t miss", "more from", "trending", "most read",
         "reporting by", "additional reporting", "editing by", "writing by", "compiled by", "copyright", "©",
-        "have a tip?", "get the latest", "file photo", "first published", "source:",
+        "have a tip?", "get the latest", "file photo", "first published", "source:", "more articles from", "more articles by",
         // The same teasers and prompts in the other languages newsrooms publish in most.
         "lea también", "lea tambien", "lea más:", "lea mas:", "lea:", "lee también", "lee tambien", "te puede interesar",
         "leia também", "leia tambem", "leia mais:", "veja também", "veja tambem",
@@ -33,11 +33,14 @@ enum BoilerplateLines {
         "shutterstock", "all rights reserved", "contributed to this report", "is a reporter for", "is a staff writer",
         "follow him on twitter", "follow her on twitter", "follow us on twitter", "follow him @", "follow her @",
         "may be reached at", "can be reached at", "©",
+        // Agency caption style: "In this Nov. 5, 2019, file photo, ...", "In this photo provided by ...".
+        "file photo", "in this photo", "photo provided by",
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
         "advertisement", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
+        "[email protected]", "[javascript protected email address]",
     ]
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
