@@ -1,6 +1,9 @@
 /// Whether bytes are well-formed UTF-8 (no overlong forms, surrogates or code points past
 /// U+10FFFF), as `String(data:encoding: .utf8)` requires, without building a String: the
 /// launcher checks a file before diffing it as text. ASCII is skipped eight bytes at a time.
+/// Stricter than `CharsetDecoder.utf8Validity`, which decides how to decode a page (a
+/// sequence cut off by a size cap is fine there, and the decoder replaces what is wrong):
+/// this one must agree with Foundation's verdict, byte for byte.
 public enum UTF8Validation {
     public static func isValid(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in

@@ -187,8 +187,7 @@ struct DiffCommand: AsyncParsableCommand {
     private func compareFiles(_ oldPath: String, _ newPath: String, options: DiffOptions) throws -> Sides {
         func load(_ path: String) throws -> (Article, String) {
             guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read file") }
-            let head = String(decoding: data.prefix(1024), as: UTF8.self).lowercased()
-            if path.hasSuffix(".html") || path.hasSuffix(".htm") || head.contains("<html") || head.contains("<!doctype html") {
+            if HTMLSniffing.isHTML(path: path, bytes: data) {
                 let article = try ReadabilityExtractor().extract(ExtractionInput(html: data))
                 return (article, article.storyText)
             }

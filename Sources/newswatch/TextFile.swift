@@ -12,7 +12,7 @@ struct TextFile {
     let modified: Double
 
     init?(_ path: String) {
-        guard !path.hasSuffix(".html"), !path.hasSuffix(".htm") else { return nil }
+        guard !HTMLSniffing.hasHTMLName(path) else { return nil }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -30,19 +30,8 @@ struct TextFile {
             }
         }
         guard complete else { return nil }
-        guard !Self.looksLikeHTML(bytes), !bytes.starts(with: [0xEF, 0xBB, 0xBF]), UTF8Validation.isValid(bytes) else { return nil }
+        guard !HTMLSniffing.isHTML(path: path, bytes: bytes), !bytes.starts(with: [0xEF, 0xBB, 0xBF]), UTF8Validation.isValid(bytes) else { return nil }
         self.bytes = bytes
         modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
-    }
-
-    /// The core's test: "<html" or "<!doctype html" in the first 1,024 bytes, any case.
-    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
-        let head = bytes.prefix(1024).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        func contains(_ needle: String) -> Bool {
-            let pattern = Array(needle.utf8)
-            guard head.count >= pattern.count else { return false }
-            return (0...(head.count - pattern.count)).contains { start in head[start..<(start + pattern.count)].elementsEqual(pattern) }
-        }
-        return contains("<html") || contains("<!doctype html")
     }
 }
