@@ -52,6 +52,24 @@ struct ExtractionConfidenceTests {
         }
     }
 
+    /// The same when the rest of the page holds enough text to pass for a short story (a
+    /// promotional blurb): the skipped element held more paragraph text than that whole first
+    /// reading, so it is read again keeping that element. A reader-comment thread with even
+    /// more prose is never taken for the story.
+    @Test func aStoryInsideAFurnitureElementBesideAShortBlurbIsFound() throws {
+        let blurb = "<div class=\"intro\"><p>Our weekly letter brings you the research behind every episode, with notes, links, and practical protocols you can use today, free of charge.</p>"
+            + "<p>Join more than a million readers who get it every Tuesday morning, and read the archive of past letters, summaries, and transcripts online.</p></div>"
+        let comments = "<div id=\"comments\" class=\"comments-area\">" + (1...12).map { "<p>Comment \($0): I read this with interest, and I disagree with the ministry about the rules, the timing, and the costs.</p>" }.joined() + "</div>"
+        for wrapper in ["header class=\"section_blog-post-content\"", "section class=\"section-hero cc-newsletter\""] {
+            let name = String(wrapper.split(separator: " ")[0])
+            let story = (Self.paragraphs + Self.paragraphs.map { $0.replacingOccurrences(of: "Paragraph", with: "Section") }).map { "<p>\($0)</p>" }.joined()
+            let html = "<html><body>" + blurb + "<\(wrapper)><h1>Ministry sets new rules</h1>" + story + "</\(name)>" + comments + "</body></html>"
+            let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+            #expect(article.text.contains(Self.paragraphs[0]) && article.text.contains("Section 6 of the report"), "\(wrapper): \(article.text)")
+            #expect(!article.text.contains("Comment 3:"), "\(wrapper): \(article.text)")
+        }
+    }
+
     /// The second method finds the longest run of prose among other blocks.
     @Test func theDensestRunOfProseParagraphs() {
         func block(_ text: String, links: Int = 0, kind: Article.BlockKind = .paragraph) -> TextBlock {

@@ -24,6 +24,12 @@ enum ClassWords {
         " media", " meta", " outbrain", " promo", " related", " scroll", " share", " shoutbox", " sidebar", " skyscraper",
         " sponsor", " shopping", " tags", " tool", " widget", " byline", " caption",
     ])
+    /// Furniture that can hold plenty of prose and still never be the story: reader
+    /// comments, consent and cookie notices, dialogs.
+    static let neverStory = KeywordSet([
+        " comment", " disqus", " replies", " reply", " remark", " feedback", " community", " shoutbox", " cookie", " consent",
+        " gdpr", " modal", " dialog", " popup", " footer", " legal", " privacy", " terms", " forum",
+    ])
     static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
 
 }

@@ -223,7 +223,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
             return found
         }
-        let first = score(collected, method: .container)
+        var first = score(collected, method: .container)
+        if first.characters >= minimumStoryCharacters, let uncovered = uncoverSkippedStory(collected, first: first, score: score, retry: retry) {
+            first = uncovered
+        }
         // (Retrying longer first readings too, at 500-2,000 characters, helped wceb-news's tuning
         // folds by up to 0.007 F1 but cost trafilatura-eval's held-out fold 0.4 points: not kept.)
         guard first.characters < minimumStoryCharacters else { return first }
@@ -254,6 +257,23 @@ public struct ReadabilityExtractor: ArticleExtractor {
             found.report = report
         }
         return found
+    }
+
+    /// A story wrapped in `<header>`, or in a wrapper whose class reads like furniture
+    /// ("section-hero cc-newsletter"), is skipped whole and the first reading keeps whatever
+    /// scraps sit elsewhere. When a skipped element held more paragraph text than that whole
+    /// reading, read again keeping those elements, and take the new reading if it found half
+    /// as much again: more text found inside an element the first reading never looked at.
+    /// (Never for comment threads, consent boxes, dialogs or `<footer>`: see `StoryCollector`.)
+    private static func uncoverSkippedStory(_ collected: StoryCollector, first: FoundStory, score: (StoryCollector, ExtractionQuality.Method) -> FoundStory,
+                                            retry: (StoryCollector.SkipPolicy) -> StoryCollector) -> FoundStory? {
+        let hiding = collected.skippedProse.filter { $0.characters > first.characters }
+        guard !hiding.isEmpty else { return nil }
+        var uncovered = score(retry(.furnitureExcept(Set(hiding.map(\.start)))), .container)
+        guard Double(uncovered.characters) > 1.5 * Double(first.characters) else { return nil }
+        uncovered.report?.notes.append("read again keeping skipped element(s) that held more paragraph text than the first reading found: "
+                                       + hiding.map { "\($0.name) (\($0.characters) characters in <p>)" }.joined(separator: ", "))
+        return uncovered
     }
 
     /// 0 to 1: enough text (a story of 1,000 characters or more counts fully), a clear winner

@@ -7,7 +7,12 @@ import Foundation
 struct StoryCollector {
     /// How much is skipped: page furniture by tag and by class/id words, by tag only (the
     /// retry when the first reading found too little), or only non-text (under `select:`).
-    enum SkipPolicy { case furniture, tagsOnly, nonText }
+    enum SkipPolicy: Equatable {
+        case furniture, tagsOnly, nonText
+        /// Furniture skipped as usual except the elements starting at these page offsets:
+        /// ones that held far more prose than the story the first reading found.
+        case furnitureExcept(Set<Int32>)
+    }
 
     /// Deeper elements are ignored: no story is nested 400 deep, and it bounds every climb.
     static let maximumDepth = 400
@@ -41,6 +46,23 @@ struct StoryCollector {
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
 
+    /// A skipped element that held prose: text inside `<p>`, counted without reading it.
+    struct SkippedProse {
+        var start: Int32
+        var characters: Int
+        var name: String
+        static let minimumCharacters = 1_000
+    }
+    /// Skipped elements with at least `SkippedProse.minimumCharacters` of paragraph text: a
+    /// story wrapped in `<header>` or in a wrapper named like furniture shows up here.
+    private(set) var skippedProse: [SkippedProse] = []
+    /// Whether the subtree being skipped may hold the story, so its `<p>` text is counted.
+    private var countingSkippedProse = false
+    private var ignoredName = ""
+    /// `ignoredDepth` at which the outermost open `<p>` inside the skipped subtree started.
+    private var ignoredParagraphLevel = 0
+    private var ignoredProseBytes = 0
+
     init(policy: SkipPolicy) {
         self.policy = policy
         frames.reserveCapacity(64)
@@ -49,6 +71,7 @@ struct StoryCollector {
     mutating func start(_ tag: Tag, _ attributes: CommonAttributes, at offset: Int) {
         if ignoredDepth > 0 {
             ignoredDepth += 1
+            if countingSkippedProse, ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
             return
         }
         let node = tree.add(tag, parent: frames.last?.node ?? PageTree.none, attributes: attributes, at: offset)
@@ -63,8 +86,15 @@ struct StoryCollector {
         case .furniture: skipped = isFurniture(tag, attributes, byClass: true)
         case .tagsOnly: skipped = isFurniture(tag, attributes, byClass: false)
         case .nonText: skipped = tag.isNeverText
+        case .furnitureExcept(let kept): skipped = !kept.contains(Int32(clamping: offset)) && isFurniture(tag, attributes, byClass: true)
         }
         if skipped {
+            if offset >= 0, Self.mayHoldStory(tag, attributes) {
+                countingSkippedProse = true
+                ignoredParagraphLevel = 0
+                ignoredProseBytes = 0
+                ignoredName = selectorName(tag: tag.name, id: attributes.id, className: attributes.className)
+            }
             if skippedElements != nil, !tag.isNeverText, skippedElements!.count < 40 {
                 skippedElements!.append(selectorName(tag: tag.name, id: attributes.id, className: attributes.className))
             }
@@ -96,8 +126,17 @@ struct StoryCollector {
 
     mutating func end(at offset: Int) {
         if ignoredDepth > 0 {
+            if ignoredDepth == ignoredParagraphLevel { ignoredParagraphLevel = 0 }
             ignoredDepth -= 1
-            if ignoredDepth == 0 { tree.setEnd(of: ignoredNode, at: offset) }
+            if ignoredDepth == 0 {
+                tree.setEnd(of: ignoredNode, at: offset)
+                if countingSkippedProse {
+                    if ignoredProseBytes >= SkippedProse.minimumCharacters {
+                        skippedProse.append(SkippedProse(start: tree[ignoredNode].start, characters: ignoredProseBytes, name: ignoredName))
+                    }
+                    countingSkippedProse = false
+                }
+            }
             return
         }
         guard let frame = frames.popLast() else { return }
@@ -115,7 +154,10 @@ struct StoryCollector {
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard ignoredDepth == 0 else { return }
+        guard ignoredDepth == 0 else {
+            if ignoredParagraphLevel > 0 { ignoredProseBytes += bytes.count }
+            return
+        }
         if frames.isEmpty {
             // Text outside any element: only a selector can pick such a node (`//p/text()`).
             guard policy == .nonText else { return }
@@ -144,6 +186,14 @@ struct StoryCollector {
                                     linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas))
         }
         linkCharacters = 0
+    }
+
+    /// Whether a skipped element could be the story's wrapper, so its prose is worth counting:
+    /// not a `<footer>`, not hidden, not a comment thread, consent box or dialog by its names.
+    static func mayHoldStory(_ tag: Tag, _ attributes: CommonAttributes) -> Bool {
+        guard !tag.isNeverText, tag.name != "footer", !isHidden(attributes) else { return false }
+        let words = (attributes.className ?? "") + " " + (attributes.id ?? "")
+        return !ClassWords.neverStory.matches(KeywordSet.signature(words))
     }
 
     static func isHidden(_ attributes: CommonAttributes) -> Bool {
