@@ -57,6 +57,20 @@ struct ExtractionTests {
         #expect(repeated.text.components(separatedBy: "The storm reached the coast").count == 2, "\(repeated.blocks.map(\.text))")
     }
 
+    /// A report split over many deeply nested sections, ending in a long list of citations
+    /// (commas everywhere): list items count half, so the sections, not the list, are the story.
+    @Test func aListOfCitationsDoesNotOutscoreASectionedReport() throws {
+        let section = (1...8).map { n in
+            "<div class=\"blk\"><div><div><div><h2>Finding \(n)</h2><div class=\"rt\">"
+                + (1...4).map { k in "<p>In finding \(n), part \(k), the reviewers compared the groups, the doses, and the outcomes over twelve weeks, and they reported that the effect, while small, held across sites, ages, and the follow-up visits that came later in the study period.</p>" }.joined()
+                + "</div></div></div></div></div>"
+        }.joined()
+        let citations = (1...14).map { n in "<li>Author A, Author B, Author C, et al. Study number \(n) of the practice, its effects, and its safety. Journal of Trials, 2020; 12(\(n)): 100-110.</li>" }.joined()
+        let html = "<html><body><main><div class=\"page\">" + section + "<div class=\"blk\"><h2>References</h2><ul>" + citations + "</ul></div></div></main></body></html>"
+        let article = try extract(html)
+        #expect(article.text.contains("In finding 1, part 1") && article.text.contains("In finding 8, part 4"), "\(article.text.prefix(300))")
+    }
+
     @Test func changingSidebarsDoNotChangeTheStory() throws {
         let a = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_700_000), request: 1))
         let b = try extract(DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_790_000), request: 4))

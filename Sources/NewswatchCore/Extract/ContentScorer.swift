@@ -172,7 +172,8 @@ struct ContentScorer {
     private mutating func scoreParagraphs() {
         for block in blocks where block.characters >= 25 && block.kind != .heading {
             let commas = block.commas
-            let contentScore = 1 + Double(commas) + min(Double(block.characters / 100), 3)
+            var contentScore = 1 + Double(commas) + min(Double(block.characters / 100), 3)
+            if block.kind == .listItem { contentScore *= Self.listFactor }
             var node = paragraphLike(block.owner) ? tree.parent(of: block.owner) : block.owner
             var level = 0
             while let current = node, level < 5 {
@@ -189,6 +190,11 @@ struct ContentScorer {
         }
     }
 
+    /// A list item scores half a paragraph (Readability scores none): a reference list of
+    /// long citations, full of commas, outscored a story split over a dozen deeply nested
+    /// sections. Chosen by the site folds: wceb-news tuning folds 0.927 -> 0.931, its held-out
+    /// fold unchanged (0.935); at 0 trafilatura-eval's held-out fold lost 0.4 points.
+    static let listFactor = 0.5
     private func paragraphLike(_ node: PageTree.NodeID) -> Bool {
         let element = tree[node]
         if element.tag.isParagraphTag { return true }
