@@ -28,7 +28,7 @@ enum ClassWords {
     /// comments, consent and cookie notices, dialogs.
     static let neverStory = KeywordSet([
         " comment", " disqus", " replies", " reply", " remark", " feedback", " community", " shoutbox", " cookie", " consent",
-        " gdpr", " modal", " dialog", " popup", " footer", " legal", " privacy", " terms", " forum",
+        " gdpr", " modal", " dialog", " popup", " legal", " privacy", " terms", " forum",
     ])
     static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
 
