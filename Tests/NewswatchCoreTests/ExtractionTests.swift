@@ -57,6 +57,23 @@ struct ExtractionTests {
         #expect(repeated.text.components(separatedBy: "The storm reached the coast").count == 2, "\(repeated.blocks.map(\.text))")
     }
 
+    /// A picture's caption inside the story is not story text: a swapped photo is not an
+    /// edit. The paragraphs around the figure stay.
+    @Test func figureCaptionsInsideTheStoryAreLeftOut() throws {
+        let caption = "Workers remove a hammer and sickle from a neon sign that reads Glory to Communism, in 1991, as the party lost power."
+        let html = """
+            <html><body><div class="article-body">
+            <p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>
+            <figure><img src="a.jpg"><figcaption><span>\(caption)</span> <span>Photo agency</span></figcaption></figure>
+            <p>More than 1,200 people were moved to shelters, according to the regional government, which said the water would take days to recede.</p>
+            <p>Rescue teams worked through the night, and schools stayed closed on Wednesday while engineers checked bridges along the coast road.</p>
+            </div></body></html>
+            """
+        let article = try extract(html)
+        #expect(!article.text.contains("Workers remove a hammer"), "\(article.blocks.map(\.text))")
+        #expect(article.blocks.count == 3, "\(article.blocks.map(\.text))")
+    }
+
     /// A report split over many deeply nested sections, ending in a long list of citations
     /// (commas everywhere): list items count half, so the sections, not the list, are the story.
     @Test func aListOfCitationsDoesNotOutscoreASectionedReport() throws {

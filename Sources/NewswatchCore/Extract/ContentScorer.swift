@@ -99,7 +99,28 @@ struct ContentScorer {
     }
 
     /// Why a block is not part of the story, or nil when it is.
+    /// The `<figcaption>` a block sits in, up to four levels above it and below the story's
+    /// container. Captions describe a picture, and sites swap pictures: keeping them made
+    /// a new photo a changed story. Zyte's and trafilatura's truths leave them out,
+    /// Readability keeps them. Chosen by the site folds: scrapinghub held-out 0.959 -> 0.965
+    /// (P 0.946 -> 0.957), trafilatura-eval tuning folds 91.0% -> 91.6%, held-out 94.1% ->
+    /// 94.4%, wceb-news 0.931 -> 0.933; mozilla (Readability's own output) 0.981 -> 0.976,
+    /// held-out 0.965 -> 0.964. Also dropping elements whose class says "caption" or
+    /// "credit" gained little more and cost mozilla more: not kept.
+    private func figureCaption(of node: PageTree.NodeID, topAndAncestors: Set<PageTree.NodeID>) -> PageTree.NodeID? {
+        var current: PageTree.NodeID? = node, depth = 0
+        while let element = current, depth < 4, !topAndAncestors.contains(element) {
+            if tree[element].tag.name == "figcaption" { return element }
+            current = tree.parent(of: element)
+            depth += 1
+        }
+        return nil
+    }
+
     private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> String? {
+        if let caption = figureCaption(of: block.owner, topAndAncestors: topAndAncestors) {
+            return "a caption (\(describe(caption)))"
+        }
         var node: PageTree.NodeID? = block.owner
         while let current = node {
             if roots.contains(current) { return nil }
