@@ -35,6 +35,10 @@ enum BoilerplateLines {
         "may be reached at", "can be reached at", "©",
         // Agency caption style: "In this Nov. 5, 2019, file photo, ...", "In this photo provided by ...".
         "file photo", "in this photo", "photo provided by",
+        // Affiliate disclosures: the modal wording a site uses about itself, not a story's
+        // sentences about affiliate marketing ("streamers earn a commission via affiliate links").
+        "may contain affiliate links", "includes affiliate links", "contains affiliate links", "may use affiliate links",
+        "may earn a commission", "may earn commission", "may receive a commission", "as an amazon associate", "affiliate commission",
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
