@@ -57,6 +57,17 @@ struct ExtractionTests {
         #expect(repeated.text.components(separatedBy: "The storm reached the coast").count == 2, "\(repeated.blocks.map(\.text))")
     }
 
+    /// Headings whose ids are anchors made from their words ("h-why-use-social-shopping")
+    /// are story headings, whatever furniture word the anchor happens to contain.
+    @Test func headingAnchorsAreNotFurnitureNames() throws {
+        let paragraph = "<p>Brands sell through the apps their customers already use, and the checkout happens without leaving the feed, which raises conversion.</p>"
+        let html = "<html><body><article><h1>Social shopping</h1>" + paragraph
+            + "<h2 id=\"h-why-use-social-shopping\">Why use social shopping?</h2>" + paragraph + paragraph
+            + "<h2 id=\"h-comments-from-sellers\">What sellers told us</h2>" + paragraph + "</article></body></html>"
+        let headings = try extract(html).blocks.filter { $0.kind == .heading }.map(\.text)
+        #expect(headings == ["Why use social shopping?", "What sellers told us"], "\(headings)")
+    }
+
     /// A picture's caption inside the story is not story text: a swapped photo is not an
     /// edit. The paragraphs around the figure stay.
     @Test func figureCaptionsInsideTheStoryAreLeftOut() throws {

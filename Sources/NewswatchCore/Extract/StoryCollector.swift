@@ -219,7 +219,10 @@ struct StoryCollector {
         if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
         guard byClass, attributes.className != nil || attributes.id != nil else { return false }
         if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" || tag.isLink { return false }
-        let words = (attributes.className ?? "") + " " + (attributes.id ?? "")
+        // A heading's id is an anchor made from its own words ("h-why-use-social-shopping"),
+        // not a name for what the element is: only its class counts.
+        let id = tag.kind == .heading ? nil : attributes.id
+        let words = (attributes.className ?? "") + " " + (id ?? "")
         if let known = furnitureByClass[words] { return known }
         let signature = KeywordSet.signature(words)
         let furniture = ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature)
