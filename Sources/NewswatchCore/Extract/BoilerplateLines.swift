@@ -25,6 +25,7 @@ enum BoilerplateLines {
         "czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także", "okuyun:", "ayrıca okuyun",
         "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
         "foto:", "fotos:", "bild:", "bildquelle:", "quelle:", "crédito:", "créditos:", "fuente:", "zdjęcie:", "źródło:",
+        "imagen:", "photograph by", "photo by", "photos by", "foto von", "fotos von", "bild via",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -35,6 +36,8 @@ enum BoilerplateLines {
         "may be reached at", "can be reached at", "©",
         // Agency caption style: "In this Nov. 5, 2019, file photo, ...", "In this photo provided by ...".
         "file photo", "in this photo", "photo provided by",
+        // The credit in brackets closing a caption, in the languages of the prefixes above.
+        "(foto:", "(fotos:", "(bild:", "(quelle:", "(crédito:", "(créditos:", "(fuente:", "(imagen:",
         // Affiliate disclosures: the modal wording a site uses about itself, not a story's
         // sentences about affiliate marketing ("streamers earn a commission via affiliate links").
         "may contain affiliate links", "includes affiliate links", "contains affiliate links", "may use affiliate links",
