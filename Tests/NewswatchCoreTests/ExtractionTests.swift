@@ -69,7 +69,7 @@ struct ExtractionTests {
     }
 
     /// A picture's caption inside the story is not story text: a swapped photo is not an
-    /// edit. The paragraphs around the figure stay.
+    /// edit. The paragraphs around the figure stay, and so does a quotation's attribution.
     @Test func figureCaptionsInsideTheStoryAreLeftOut() throws {
         let caption = "Workers remove a hammer and sickle from a neon sign that reads Glory to Communism, in 1991, as the party lost power."
         let html = """
@@ -83,6 +83,9 @@ struct ExtractionTests {
         let article = try extract(html)
         #expect(!article.text.contains("Workers remove a hammer"), "\(article.blocks.map(\.text))")
         #expect(article.blocks.count == 3, "\(article.blocks.map(\.text))")
+        // A quotation's attribution and a table's title are content, not picture captions.
+        let quoted = html.replacingOccurrences(of: "<img src=\"a.jpg\">", with: "<blockquote><p>We have never seen water this high in the harbour, not in fifty years.</p></blockquote>")
+        #expect(try extract(quoted).text.contains("Workers remove a hammer"))
     }
 
     /// A report split over many deeply nested sections, ending in a long list of citations

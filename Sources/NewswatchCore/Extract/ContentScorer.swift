@@ -110,11 +110,25 @@ struct ContentScorer {
     private func figureCaption(of node: PageTree.NodeID, topAndAncestors: Set<PageTree.NodeID>) -> PageTree.NodeID? {
         var current: PageTree.NodeID? = node, depth = 0
         while let element = current, depth < 4, !topAndAncestors.contains(element) {
-            if tree[element].tag.name == "figcaption" { return element }
+            if tree[element].tag.name == "figcaption" { return captionsAPicture(element) ? element : nil }
             current = tree.parent(of: element)
             depth += 1
         }
         return nil
+    }
+
+    /// Whether a `<figcaption>` captions a picture, not a quotation or a table (a pull
+    /// quote's attribution and a table's title are content). Pictures are not looked for:
+    /// lazy-loading pages often have no `<img>` until script runs.
+    private func captionsAPicture(_ caption: PageTree.NodeID) -> Bool {
+        guard let figure = tree.parent(of: caption) else { return true }
+        var pending = [figure], visited = 0
+        while let node = pending.popLast(), visited < 200 {
+            visited += 1
+            if ["blockquote", "table", "pre", "code"].contains(tree[node].tag.name) { return false }
+            if node != caption { tree.forEachChild(of: node) { pending.append($0) } }
+        }
+        return true
     }
 
     private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> String? {
