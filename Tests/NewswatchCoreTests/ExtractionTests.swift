@@ -236,6 +236,9 @@ struct ExtractionTests {
         <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
         """
         #expect(try extract(templated).blocks.map(\.text) == article.blocks.map(\.text))
+        // A "Leave a comment" button mid-post is a link, not the heading that ends the story.
+        let button = try extract("<html><body><article><h1>Headline</h1>\(story)<p><a href=\"/p/x/comments\">Leave a comment</a></p>\(story.replacingOccurrences(of: "Paragraph", with: "Section"))</article></body></html>")
+        #expect(button.text.contains("Section 5 of the story"), "\(button.blocks.map(\.text))")
         // A story about affiliate marketing keeps its sentences; only a site's own disclosure goes.
         let aboutAffiliates = "Streamers earn a commission when viewers buy games, gear, or software via affiliate links."
         let reported = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutAffiliates)</p></article></body></html>")

@@ -88,10 +88,12 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
         }
         // The headline and byline are fields of their own; datelines and teasers are furniture.
+        // A heading such as "Comments" ends the story; a link reading "Leave a comment" does
+        // not (newsletter platforms put that button mid-post).
         let title = article.title, byline = article.byline
         let keepAll = input.select != nil
         var storyBlocks = blocks[...]
-        if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { BoilerplateLines.endsStory($0.text) }) {
+        if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { $0.linkDensity < 0.5 && BoilerplateLines.endsStory($0.text) }) {
             storyBlocks = blocks[..<end]
             if explaining {
                 for block in blocks[end...] { report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\"")) }
