@@ -11,7 +11,7 @@ enum BoilerplateLines {
         "related:", "related post", "related article", "related stories", "related coverage", "read more:", "read more ",
         "see more:", "more:", "also read", "also see", "read also", "you may also like", "you might also like",
         "recommended:", "recommended for you", "watch:", "watch now", "listen:", "sign up", "subscribe", "click here",
-        "follow us", "share this", "share on", "image ", "photo:", "photos:", "(image", "(photo", "image credit", "credit:",
+        "follow us", "share this", "share on", "image ", "image:", "images:", "photo:", "photos:", "(image", "(photo", "image credit", "credit:",
         "advertisement", "sponsored", "don't miss", "don’t miss", "more from", "trending", "most read",
         "reporting by", "additional reporting", "editing by", "writing by", "compiled by", "copyright", "©",
         "have a tip?", "get the latest", "file photo", "first published", "source:", "more articles from", "more articles by",
