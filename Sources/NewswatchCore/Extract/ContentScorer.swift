@@ -98,7 +98,6 @@ struct ContentScorer {
         return false
     }
 
-    /// Why a block is not part of the story, or nil when it is.
     /// The `<figcaption>` a block sits in, up to four levels above it and below the story's
     /// container. Captions describe a picture, and sites swap pictures: keeping them made
     /// a new photo a changed story. Zyte's and trafilatura's truths leave them out,
@@ -131,6 +130,7 @@ struct ContentScorer {
         return true
     }
 
+    /// Why a block is not part of the story, or nil when it is.
     private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> String? {
         if let caption = figureCaption(of: block.owner, topAndAncestors: topAndAncestors) {
             return "a caption (\(describe(caption)))"
