@@ -26,6 +26,11 @@ enum BoilerplateLines {
         "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
         "foto:", "fotos:", "bild:", "bildquelle:", "quelle:", "crédito:", "créditos:", "fuente:", "zdjęcie:", "źródło:",
         "imagen:", "photograph by", "photo by", "photos by", "foto von", "fotos von", "bild via",
+        // Rating and comment prompts under a story.
+        "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
+        "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
+        "war dieser beitrag", "hier können sie den artikel bewerten", "noch keine bewertungen", "(noch keine bewertungen)",
+        "kommentieren sie", "compartir nota",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -68,7 +73,7 @@ enum BoilerplateLines {
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
         // Other languages.
         "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "ähnliche artikel", "kommentare", "meistgelesen",
-        "aktuellste beiträge", "neueste beiträge", "ähnliche beiträge", "weitere beiträge", "das könnte dich auch interessieren",
+        "aktuellste beiträge", "neueste beiträge", "empfohlen für dich", "aktuelle news", "ähnliche beiträge", "weitere beiträge", "das könnte dich auch interessieren",
         "artículos relacionados", "noticias relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
         "articles similaires", "sur le même sujet", "à lire aussi", "commentaires", "les plus lus",
         "articoli correlati", "potrebbe interessarti", "commenti", "più letti",
