@@ -31,6 +31,7 @@ enum BoilerplateLines {
         "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
         "war dieser beitrag", "hier können sie den artikel bewerten", "noch keine bewertungen", "(noch keine bewertungen)",
         "kommentieren sie", "compartir nota",
+        "lesen sie hier", "mire:", "mira:", "jump to recipe", "print recipe", "*werbung", "werbung:", "video verfügbar bis",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -111,13 +112,21 @@ enum BoilerplateLines {
         let lower = String(decoding: lowerBytes, as: UTF8.self)
         if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return "the byline" }
         guard text.count <= 300 else { return nil }
-        if let index = prefixBytes.firstIndex(where: { lowerBytes.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
+        let opening = lowerOpening(text, asciiLowered: lowerBytes)
+        if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
            let name = text.dropFirst(3).first, name.isUppercase { return "a byline" }
         return nil
+    }
+
+    /// The line's first 48 characters lower-cased for the prefix test, with non-ASCII letters
+    /// too ("VEA TAMBIÉN:"); only when the opening has any, as full lower-casing is costly.
+    static func lowerOpening(_ text: String, asciiLowered: [UInt8]) -> [UInt8] {
+        guard asciiLowered.prefix(64).contains(where: { $0 >= 0x80 }) else { return asciiLowered }
+        return Array(text.prefix(48).lowercased().utf8)
     }
 
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
