@@ -129,6 +129,16 @@ enum BoilerplateLines {
         return Array(text.prefix(48).lowercased().utf8)
     }
 
+    /// "Jane Roe is a freelance writer and researcher. ...": a name, then a role in journalism.
+    /// Only asked of the story's last lines: the same sentence mid-story is news about a
+    /// reporter, at the end it is the author box.
+    static func isAuthorBio(_ text: String) -> Bool {
+        guard text.utf8.count <= 600, let first = text.first, first.isUppercase else { return false }
+        return authorBio.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+    private static let authorBio = try! NSRegularExpression(pattern:
+        #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#)
+
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
     static func asciiLowercased(_ text: String) -> [UInt8] {
         text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }

@@ -104,6 +104,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 if explaining { report?.dropped.append(.init(text: block.text, reason: reason)) }
                 return nil
             }
+            if !keepAll, index >= storyBlocks.count - 3, BoilerplateLines.isAuthorBio(block.text) {
+                if explaining { report?.dropped.append(.init(text: block.text, reason: "the author's biography, closing the story")) }
+                return nil
+            }
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
