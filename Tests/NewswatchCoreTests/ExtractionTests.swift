@@ -233,7 +233,7 @@ struct ExtractionTests {
         <p>In this Nov. 5, 2019, file photo, rescue workers carry sandbags along the harbour wall.</p><p>More articles from Jane Roe</p><p>[email protected]</p>
         <p>Der Hafen am Morgen nach dem Sturm (Foto: picture alliance/dpa)</p><p>Photograph by Ed Marshall, Harbour Trust</p><p>Image: Harbour Trust</p>
         <p>War der Artikel nützlich?</p><p>Was this article helpful?</p><p>COMPARTIR NOTA</p>
-        <p>VEA TAMBIÉN: Otra noticia que podría interesarle</p><p>Lesen Sie hier: Eine andere Geschichte</p>
+        <p>VEA TAMBIÉN: Otra noticia que podría interesarle</p><p>Like this:</p><p>Like Loading...</p><p>Gefällt mir:</p><p>Lesen Sie hier: Eine andere Geschichte</p>
         <p>Editorial Note: this site may contain affiliate links. If you buy through them, we may earn a commission.</p>
         <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
         """

@@ -54,6 +54,9 @@ enum BoilerplateLines {
         "advertisement", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
         "[email protected]", "[javascript protected email address]",
+        // Blog platforms' like and share widgets, and ad labels inside stories.
+        "like this:", "like loading...", "like loading…", "gefällt mir:", "gefällt mir wird geladen …", "share this:", "teilen mit:",
+        "article continues below", "story continues below", "continue reading below",
     ]
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
