@@ -88,6 +88,18 @@ struct ExtractionTests {
         #expect(try extract(quoted).text.contains("Workers remove a hammer"))
     }
 
+    /// A short story in a page-builder widget (its class sounds like furniture) beside a
+    /// "Latest News" grid of excerpts (their classes sound like content): the grid follows a
+    /// heading that says it is other stories, so the story is taken instead.
+    @Test func aLatestNewsGridIsNotTheStory() throws {
+        let story = (1...6).map { "<p>Paragraph \($0) of the story: if someone is hurt at the gym, the waiver they signed may limit, but not end, their claim.</p>" }.joined()
+        let excerpt = { (n: Int) in "<article class=\"post\"><h3><a href=\"/p\(n)\">Other story \(n)</a></h3><div class=\"post-excerpt\"><p>Excerpt \(n) of another story, with commas, names, places, dates, and enough words to look like prose in a list of posts.</p></div></article>" }
+        let html = "<html><body><div class=\"widget-container\">" + story + "</div><div><h2>Latest News</h2><div class=\"posts-container\">"
+            + (1...4).map(excerpt).joined() + "</div></div></body></html>"
+        let article = try extract(html)
+        #expect(article.text.contains("Paragraph 6 of the story") && !article.text.contains("Excerpt 2"), "\(article.blocks.map(\.text))")
+    }
+
     /// A report split over many deeply nested sections, ending in a long list of citations
     /// (commas everywhere): list items count half, so the sections, not the list, are the story.
     @Test func aListOfCitationsDoesNotOutscoreASectionedReport() throws {

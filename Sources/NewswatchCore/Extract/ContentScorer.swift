@@ -40,7 +40,11 @@ struct ContentScorer {
         guard !blocks.isEmpty else { return [] }
         accumulateText()
         scoreParagraphs()
-        guard let top = topCandidate() else { return blocks.filter { $0.linkDensity <= 0.5 } }
+        guard var top = topCandidate() else { return blocks.filter { $0.linkDensity <= 0.5 } }
+        if isUnderTeaserHeading(top), let story = bestOutside(teasers: top) {
+            if explaining { teaserListPassedOver = describe(top) }
+            top = story
+        }
         self.top = top
         self.roots = contentRoots(around: top)
         let roots = Set(self.roots)
@@ -240,6 +244,34 @@ struct ContentScorer {
         let s = stats[Int(node)]
         guard s.scored else { return 0 }
         return s.score * (1 - s.linkDensity)
+    }
+
+    /// The teaser list the winner turned out to be, when another element was taken instead
+    /// (for `extract --explain`).
+    private(set) var teaserListPassedOver: String?
+
+    /// Whether an element comes right after a heading that says what follows is not the story
+    /// ("Latest News", "Related posts"): excerpt grids score like prose, and on a short story
+    /// they can win.
+    private func isUnderTeaserHeading(_ node: PageTree.NodeID) -> Bool {
+        guard let first = blocks.firstIndex(where: { $0.owner == node || tree.isDescendant($0.owner, of: node) }), first > 0 else { return false }
+        let previous = blocks[first - 1]
+        return previous.characters <= 40 && BoilerplateLines.endsStory(previous.text)
+    }
+
+    /// The best candidate once the teaser list, everything in it and every element around it
+    /// are out of the running (an element around it would bring the list back).
+    private mutating func bestOutside(teasers: PageTree.NodeID) -> PageTree.NodeID? {
+        let saved = (stats, ranked)
+        for i in stats.indices {
+            let node = PageTree.NodeID(i)
+            if node == teasers || tree.isDescendant(node, of: teasers) || tree.isDescendant(teasers, of: node) { stats[i].scored = false }
+        }
+        guard let next = topCandidate(), !isUnderTeaserHeading(next) else {
+            (stats, ranked) = saved
+            return nil
+        }
+        return next
     }
 
     private mutating func topCandidate() -> PageTree.NodeID? {

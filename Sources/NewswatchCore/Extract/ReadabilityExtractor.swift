@@ -215,6 +215,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 report.runnersUp = scorer.ranked.map(\.node).filter { $0 != best }.prefix(5).map(candidate)
                 if let top = scorer.top, top != best { report.notes.append("the story's container is \(scorer.describe(top)), around the best-scoring element") }
                 if scorer.roots.count > 1 { report.notes.append("siblings kept with it: " + scorer.roots.filter { $0 != scorer.top }.map(scorer.describe).joined(separator: ", ")) }
+                if let teasers = scorer.teaserListPassedOver {
+                    report.notes.append("passed over \(teasers): it follows a heading such as \"Latest News\", so it is a list of other stories")
+                }
                 if scorer.standfirstTaken, let lead = blocks.first {
                     report.notes.append("standfirst taken from beside the headline, outside the container: \(lead.text.prefix(60))…")
                 }
