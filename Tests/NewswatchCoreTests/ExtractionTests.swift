@@ -263,6 +263,21 @@ struct ExtractionTests {
         #expect(reported.text.contains(aboutAffiliates))
     }
 
+    @Test func headingPermalinksAreNotHeadingText() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let html = """
+        <html><body><article><h1>Headline</h1>\(story)
+        <h2 id="s2">Preferring real estate<a class="subhead-anchor" href="#s2">#section2</a></h2>\(story)
+        <h2 id="s3">Sphinx style<a class="headerlink" href="#s3" title="Link to this heading">¶</a></h2>\(story)
+        <h2 id="s4"><a class="anchor" href="#s4">A heading that is all link</a></h2>\(story)
+        <h2 id="s5">Section links<a href="#s5">#5</a></h2>\(story)</article></body></html>
+        """
+        let headings = try extract(html).blocks.filter { $0.kind == .heading }.map(\.text)
+        // Only a permalink after the heading's words goes: an anchor that is the heading's only
+        // text stays, and so does a same-page link not named as a permalink.
+        #expect(headings == ["Preferring real estate", "Sphinx style", "A heading that is all link", "Section links#5"])
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

@@ -30,6 +30,9 @@ enum ClassWords {
         " comment", " disqus", " replies", " reply", " remark", " feedback", " community", " shoutbox", " cookie", " consent",
         " gdpr", " modal", " dialog", " popup", " legal", " privacy", " terms", " forum",
     ])
+    /// Class words of the permalink beside a heading (Sphinx, MkDocs, Docusaurus, GitHub,
+    /// Hugo and WordPress themes).
+    static let headingPermalink = KeywordSet([" anchor", " headerlink", " header link", " hash link", " permalink", " heading link", " heading anchor"])
     static let skippedRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog", "banner", "contentinfo", "search"]
 
 }

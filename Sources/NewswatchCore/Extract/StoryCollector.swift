@@ -205,6 +205,15 @@ struct StoryCollector {
         return false
     }
 
+    /// A heading's permalink ("¶", "#", "#section2"): a same-page link named as an anchor,
+    /// after the heading's words, so it is never the heading's only text. A story's diff
+    /// should not carry it.
+    private func isHeadingPermalink(_ attributes: CommonAttributes) -> Bool {
+        guard kindStack.last == .heading, !collapser.isEmpty, let href = attributes.href, href.hasPrefix("#"),
+              let className = attributes.className else { return false }
+        return ClassWords.headingPermalink.matches(KeywordSet.signature(className))
+    }
+
     /// Class/id strings already judged on this page: most repeat (every list item of a menu).
     private var furnitureByClass: [String: Bool] = [:]
 
@@ -218,7 +227,8 @@ struct StoryCollector {
         if byClass, Self.isHidden(attributes) { return true }
         if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
         guard byClass, attributes.className != nil || attributes.id != nil else { return false }
-        if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" || tag.isLink { return false }
+        if tag.isLink { return isHeadingPermalink(attributes) }
+        if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" { return false }
         // A heading's id is an anchor made from its own words ("h-why-use-social-shopping"),
         // not a name for what the element is: only its class counts.
         let id = tag.kind == .heading ? nil : attributes.id
