@@ -278,6 +278,15 @@ struct ExtractionTests {
         #expect(headings == ["Preferring real estate", "Sphinx style", "A heading that is all link", "Section links#5"])
     }
 
+    @Test func rubyReadingsAreNotText() throws {
+        let sentence = "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が<ruby>子<rt>こ</rt></ruby>どもを<ruby>教育<rt>きょういく</rt></ruby>するために、体罰を禁止することになりました。</p>"
+        let article = try extract("<html><body><article><h1>見出し</h1>\(String(repeating: sentence, count: 4))</article></body></html>")
+        #expect(article.blocks.first?.text == "子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、体罰を禁止することになりました。")
+        // The same under a selector, which reads libxml2's tree instead of the stream.
+        let selected = try extract("<html><body><div class=\"story\">\(sentence)</div></body></html>", select: "div.story")
+        #expect(selected.blocks.map(\.text) == article.blocks.prefix(1).map(\.text))
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

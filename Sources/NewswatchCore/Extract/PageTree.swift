@@ -22,6 +22,8 @@ struct Tag {
     let isBreak: Bool
     let isImage: Bool
     let isCell: Bool
+    /// A ruby annotation (`<rt>`, `<rp>`): the reading printed above a word, not the text.
+    let isRubyAnnotation: Bool
     /// Cells and list items hold dates and numbers as data, not as datelines.
     let holdsData: Bool
     /// Which metadata-bearing element this may be (`.linkedData` for any `<script>`).
@@ -51,6 +53,7 @@ struct Tag {
         isBreak = name == "br" || name == "hr"
         isImage = name == "img"
         isCell = name == "td" || name == "th"
+        isRubyAnnotation = name == "rt" || name == "rp"
         holdsData = ["td", "th", "li", "dd", "dt"].contains(name)
         switch name {
         case "html": metadataKind = .html

@@ -81,6 +81,12 @@ struct StoryCollector {
             ignoredDepth = 1
             return
         }
+        // Furigana and their fallback brackets would split every annotated word in two
+        // ("子こども"); left out without a space, the sentence reads as printed.
+        if tag.isRubyAnnotation {
+            ignoredDepth = 1
+            return
+        }
         let skipped: Bool
         switch policy {
         case .furniture: skipped = isFurniture(tag, attributes, byClass: true)
