@@ -287,6 +287,23 @@ struct ExtractionTests {
         #expect(selected.blocks.map(\.text) == article.blocks.prefix(1).map(\.text))
     }
 
+    @Test func aTeaserBoxNearTheTopDoesNotEndTheStory() throws {
+        let intro = "<p>The interview ran on Monday evening, and the philosopher was asked about work.</p><p>Richard Roe in conversation with Karin Doe</p>"
+        let box = "<h3>Mehr zum Thema</h3><ul>" + (1...4).map { "<li><a href=\"/teaser/\($0)\">Teaser \($0) about basic income</a></li>" }.joined() + "</ul>"
+        let interview = (1...12).map { "<p>Answer \($0): it is only a question of time, he said, until half of the people no longer work nine to five, and that will change how we live.</p>" }.joined()
+        let related = "<h3>Related</h3>" + (1...3).map { "<p><a href=\"/other/\($0)\">Other story \($0)</a></p>" }.joined()
+        let article = try extract("<html><body><article><h1>Headline</h1>\(intro)\(box)\(interview)\(related)</article></body></html>")
+        let lines = article.blocks.map(\.text)
+        #expect(lines.contains { $0.hasPrefix("Answer 12:") }, "the interview after the box is kept: \(lines)")
+        #expect(!lines.contains { $0.contains("Teaser") || $0.contains("Mehr zum Thema") || $0.contains("Other story") }, "\(lines)")
+        // At the end of a story the same heading still ends it, and a discussion always does.
+        let endBox = try extract("<html><body><article><h1>Headline</h1>\(interview)\(box)\(interview.replacingOccurrences(of: "Answer", with: "Excerpt"))</article></body></html>")
+        #expect(!endBox.text.contains("Excerpt"))
+        let comments = "<h3>Comments</h3>" + interview.replacingOccurrences(of: "Answer", with: "Reader")
+        let discussed = try extract("<html><body><article><h1>Headline</h1>\(intro)\(interview.prefix(400))\(comments)</article></body></html>")
+        #expect(!discussed.text.contains("Reader"))
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

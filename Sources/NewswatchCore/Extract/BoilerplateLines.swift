@@ -87,6 +87,19 @@ enum BoilerplateLines {
         "похожие статьи", "читайте также", "комментарии", "ilgili haberler", "yorumlar",
     ]
 
+    /// The end-of-story headings that open a reader discussion rather than a list of teasers.
+    static let commentsHeadings: Set<String> = [
+        "comments", "leave a reply", "leave a comment", "join the conversation", "kommentare", "comentarios",
+        "commentaires", "commenti", "comentários", "reacties", "komentarze", "комментарии", "yorumlar",
+    ]
+
+    static func isCommentsHeading(_ text: String) -> Bool {
+        var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
+        if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
+        while lower.hasSuffix(".") { lower.removeLast() }
+        return commentsHeadings.contains(lower)
+    }
+
     private static let storyEndPunctuation = CharacterSet(charactersIn: " .:…!")
 
     static func endsStory(_ text: String) -> Bool {

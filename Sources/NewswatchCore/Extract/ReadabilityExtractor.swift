@@ -92,12 +92,20 @@ public struct ReadabilityExtractor: ArticleExtractor {
         // not (newsletter platforms put that button mid-post).
         let title = article.title, byline = article.byline
         let keepAll = input.select != nil
-        var storyBlocks = blocks[...]
-        if !keepAll, let end = blocks.dropFirst(2).firstIndex(where: { $0.linkDensity < 0.5 && BoilerplateLines.endsStory($0.text) }) {
-            storyBlocks = blocks[..<end]
+        var storyBlocks = blocks
+        if !keepAll {
+            let (end, boxes) = StoryEnd.cut(blocks)
             if explaining {
-                for block in blocks[end...] { report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\"")) }
+                for box in boxes {
+                    for block in blocks[box] { report?.dropped.append(.init(text: block.text, reason: "in a box of teasers set into the story under \"\(blocks[box.lowerBound].text)\"")) }
+                }
+                if let end {
+                    for block in blocks[end...] { report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\"")) }
+                }
             }
+            var kept = Array(blocks[..<(end ?? blocks.count)])
+            for box in boxes.reversed() { kept.removeSubrange(box) }
+            storyBlocks = kept
         }
         article.blocks = storyBlocks.enumerated().compactMap { index, block in
             if !keepAll, let reason = BoilerplateLines.boilerplateReason(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) {
