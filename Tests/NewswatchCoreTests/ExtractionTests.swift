@@ -296,9 +296,15 @@ struct ExtractionTests {
         let lines = article.blocks.map(\.text)
         #expect(lines.contains { $0.hasPrefix("Answer 12:") }, "the interview after the box is kept: \(lines)")
         #expect(!lines.contains { $0.contains("Teaser") || $0.contains("Mehr zum Thema") || $0.contains("Other story") }, "\(lines)")
-        // At the end of a story the same heading still ends it, and a discussion always does.
-        let endBox = try extract("<html><body><article><h1>Headline</h1>\(interview)\(box)\(interview.replacingOccurrences(of: "Answer", with: "Excerpt"))</article></body></html>")
-        #expect(!endBox.text.contains("Excerpt"))
+        // A longer opening: the story still runs on after the box, paragraph after paragraph.
+        let longIntro = (1...12).map { "<p>Opening \($0): the interview ran on Monday evening, and the philosopher was asked about work and money.</p>" }.joined()
+        let boxed = try extract("<html><body><article><h1>Headline</h1>\(longIntro)\(box)\(interview)</article></body></html>").blocks.map(\.text)
+        #expect(boxed.contains { $0.hasPrefix("Answer 12:") } && !boxed.contains { $0.contains("Teaser") }, "\(boxed)")
+        // Teasers closing a story alternate titles and excerpts: the heading ends the story.
+        let cards = "<h3>Related</h3>" + (1...20).map { "<h4><a href=\"/c/\($0)\">Card \($0)</a></h4><p>Excerpt \($0): a teaser paragraph long enough to count as prose, with commas, clauses, a number like 42 and a point.</p><p>Good Morning America</p>" }.joined()
+        let teased = try extract("<html><body><article><h1>Headline</h1>\(longIntro)\(cards)</article></body></html>")
+        #expect(!teased.text.contains("Excerpt"), "\(teased.blocks.map(\.text))")
+        // A discussion always ends the story, however much prose it holds.
         let comments = "<h3>Comments</h3>" + interview.replacingOccurrences(of: "Answer", with: "Reader")
         let discussed = try extract("<html><body><article><h1>Headline</h1>\(intro)\(interview.prefix(400))\(comments)</article></body></html>")
         #expect(!discussed.text.contains("Reader"))
