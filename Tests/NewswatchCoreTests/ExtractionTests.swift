@@ -310,6 +310,20 @@ struct ExtractionTests {
         #expect(!discussed.text.contains("Reader"))
     }
 
+    @Test func textKeptOffScreenByUtilityClassesIsNotStory() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let html = """
+        <html><body><article><h1>Headline</h1><p class="byline">By <a href="/jane">Jane Roe<span class="sr-only"> (opens in a new tab)</span></a></p>\(story)
+        <p class="hidden">A teaser for the app, hidden at every width, with commas, and enough words to look like prose.</p>
+        <p class="hidden md:block">Shown from medium screens up: a sentence of the story, with commas, clauses and a point.</p>
+        <p class="d-none d-lg-block">Shown on large screens: another sentence of the story, with commas and a point.</p>
+        <p><span class="screen-reader-text">Posted on</span> November 30, 2026</p></article></body></html>
+        """
+        let text = try extract(html).text
+        #expect(!text.contains("opens in a new tab") && !text.contains("teaser for the app") && !text.contains("Posted on"), "\(text)")
+        #expect(text.contains("Shown from medium screens up") && text.contains("Shown on large screens"), "\(text)")
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

@@ -220,6 +220,24 @@ struct StoryCollector {
         return ClassWords.headingPermalink.matches(KeywordSet.signature(className))
     }
 
+    /// Utility classes that keep an element off the screen: screen-reader-only text ("opens in
+    /// a new tab", "Posted on") and elements hidden at every width. A class that shows the
+    /// element again at some width ("hidden md:block", "d-none d-lg-flex") leaves it visible.
+    static func isHiddenByClass(_ className: String?) -> Bool {
+        guard let className, className.containsBytes("hidden") || className.containsBytes("only") || className.containsBytes("none") else { return false }
+        var hidden = false
+        for token in className.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            let lower = token.lowercased()
+            if Self.offScreenClasses.contains(lower) { return true }
+            if lower == "hidden" || lower == "d-none" || lower == "is-hidden" || lower == "u-hidden" { hidden = true }
+            else if lower.contains(":") || lower.hasPrefix("d-sm-") || lower.hasPrefix("d-md-") || lower.hasPrefix("d-lg-") || lower.hasPrefix("d-xl-") { return false }
+        }
+        return hidden
+    }
+    static let offScreenClasses: Set<String> = [
+        "sr-only", "screen-reader-text", "screen-reader-only", "visually-hidden", "visuallyhidden", "screenreader-only", "element-invisible", "hide-text",
+    ]
+
     /// Class/id strings already judged on this page: most repeat (every list item of a menu).
     private var furnitureByClass: [String: Bool] = [:]
 
@@ -241,7 +259,8 @@ struct StoryCollector {
         let words = (attributes.className ?? "") + " " + (id ?? "")
         if let known = furnitureByClass[words] { return known }
         let signature = KeywordSet.signature(words)
-        let furniture = ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature)
+        let furniture = (ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature))
+            || Self.isHiddenByClass(attributes.className)
         furnitureByClass[words] = furniture
         return furniture
     }
