@@ -324,6 +324,16 @@ struct ExtractionTests {
         #expect(text.contains("Shown from medium screens up") && text.contains("Shown on large screens"), "\(text)")
     }
 
+    @Test func listsOfLinkedItemsInTheStoryStayAndListsOfLinksGo() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        // Release notes: each item a linked bug and a few words on it (about 70% link text).
+        let fixed = "<ul>" + (1...5).map { "<li><a href=\"/bug/\($0)\">Bug 16770\($0) – the fullscreen window moved</a> when the source changed</li>" }.joined() + "</ul>"
+        let related = "<ul>" + (1...5).map { "<li><a href=\"/story/\($0)\">Another story number \($0) you might read</a></li>" }.joined() + "</ul>"
+        let text = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Fixed this week:</p>\(fixed)\(story)\(related)\(story)</article></body></html>").text
+        #expect(text.contains("Bug 167705 – the fullscreen window moved when the source changed"), "\(text)")
+        #expect(!text.contains("Another story number"), "\(text)")
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.
