@@ -51,6 +51,9 @@ struct ExtractionTests {
         let caption = "Flooded streets in the harbour district on Tuesday, seen from a rescue helicopter."
         let withCaption = try extract(page("<figure><img src=\"x.jpg\"><figcaption>\(caption)</figcaption></figure>"))
         #expect(!withCaption.text.contains(caption) && withCaption.blocks.count == 3, "\(withCaption.blocks.map(\.text))")
+        // A caption as many German and French templates mark it: a "legend" under the picture.
+        let withLegend = try extract(page("<div class=\"image\"><a href=\"x.jpg\"><img src=\"x.jpg\"></a></div><div class=\"legend\"><div class=\"content\">\(caption)</div></div>"))
+        #expect(!withLegend.text.contains(caption) && withLegend.blocks.count == 3, "\(withLegend.blocks.map(\.text))")
         let quote = "\u{201C}We have never seen water this high in the harbour,\u{201D} the mayor said on Tuesday."
         #expect(!(try extract(page("<p>\(quote)</p>"))).text.contains(quote))
         let repeated = try extract(page("<p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>"))

@@ -11,7 +11,7 @@ enum ClassWords {
         " shoutbox", " sidebar", " skyscraper", " social", " sponsor", " subscribe", " supplemental", " most read",
         " mostread", " most popular", " popular", " trending", " recommend", " outbrain", " taboola", " navbar",
         " topnav", " subnav", " toolbar", " latest news", " top news", " signup", " sign up", " paywall", " modal",
-        " legends", " yom remote", " ai2html", " gallery", " slideshow", " carousel", " lightbox", " tags ", " tag list",
+        " legend", " yom remote", " ai2html", " gallery", " slideshow", " carousel", " lightbox", " tags ", " tag list",
         " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
         " author info", " bio ", " more stories", " print only",
     ])
