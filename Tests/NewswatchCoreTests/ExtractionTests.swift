@@ -337,6 +337,19 @@ struct ExtractionTests {
         #expect(!text.contains("Another story number"), "\(text)")
     }
 
+    @Test func preformattedTextKeepsItsLines() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let code = "<pre><code>user = {\n    prefix: \"Mrs.\",\n\n    firstName: \"Laura\"\n};\r\nname = <span class=\"fn\">formatName</span>( user );\n</code></pre>"
+        let html = "<html><body><article><h1>Headline</h1>\(story)\(code)\(story)</article></body></html>"
+        for article in [try extract(html), try extract(html, select: "article")] {
+            let lines = article.blocks.filter { $0.kind == .preformatted }.map(\.text)
+            #expect(lines == ["user = {", "prefix: \"Mrs.\",", "firstName: \"Laura\"", "};", "name = formatName( user );"], "\(lines)")
+        }
+        // Outside <pre>, line breaks in the source are only white space.
+        let wrapped = try extract("<html><body><article><h1>Headline</h1>\(story)<p>A sentence\nwrapped in the source,\n  as editors do, and long enough to be prose.</p></article></body></html>")
+        #expect(wrapped.text.contains("A sentence wrapped in the source, as editors do"))
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

@@ -10,7 +10,7 @@ import Foundation
 public struct ReadabilityExtractor: ArticleExtractor {
     /// Bumped when extraction changes what it reads from the same page; stories stored by an
     /// older version are re-read before they are compared (see `CheckRunner`).
-    public let version = "readability/2"
+    public let version = "readability/3"
 
     public init() {}
 
@@ -119,6 +119,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
+        article.blocks = article.blocks.flatMap(Self.preformattedLines)
         if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
         article.extraction = quality
         report?.quality = quality
@@ -126,6 +127,16 @@ public struct ReadabilityExtractor: ArticleExtractor {
         // control characters in it.
         article = article.withoutControlCharacters()
         return .article(article, article.blocks.isEmpty ? nil : fingerprint)
+    }
+
+    /// A preformatted block (code, a plain-text document) as one block per line, so that the
+    /// story's lines are its lines and a diff shows the one that changed.
+    static func preformattedLines(_ block: Article.Block) -> [Article.Block] {
+        guard block.kind == .preformatted, block.text.contains("\n") else { return [block] }
+        return block.text.split(separator: "\n").compactMap { line in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : Article.Block(.preformatted, text)
+        }
     }
 
     /// The story's bytes: the page up to the end of `<head>`, the story's container

@@ -170,7 +170,7 @@ struct StoryCollector {
             if owner == PageTree.none { owner = tree.add(Tag("#text"), parent: PageTree.none, attributes: CommonAttributes(), at: -1) }
         }
         let before = collapser.bytes.count
-        collapser.append(bytes)
+        if kindStack.last == .preformatted { collapser.appendKeepingLineBreaks(bytes) } else { collapser.append(bytes) }
         if linkDepth > 0 { linkCharacters += collapser.bytes.count - before }
     }
 

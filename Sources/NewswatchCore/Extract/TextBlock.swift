@@ -33,6 +33,25 @@ struct WhitespaceCollapser {
         }
     }
 
+    /// Appends preformatted text: its line breaks are kept (one `\n` for any run of blank
+    /// lines), other white space collapsed as usual, so each line of a code listing or a
+    /// plain-text document stays a line of the story and a diff can point at it.
+    mutating func appendKeepingLineBreaks(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer {
+            switch byte {
+            case 0x0A:
+                pendingSpace = false
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+            case 0x20, 0x09, 0x0D, 0x0C:
+                pendingSpace = true
+            default:
+                if pendingSpace, let last = bytes.last, last != 0x0A { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+    }
+
     /// Appends collapsible text (e.g. an `alt` or a newline placeholder) as-is.
     mutating func appendSpace() { pendingSpace = true }
 
@@ -58,6 +77,7 @@ struct WhitespaceCollapser {
             bytes.removeAll(keepingCapacity: true)
             pendingSpace = false
         }
+        while bytes.last == 0x0A { bytes.removeLast() }
         // Collapsed text has no leading or trailing space; ASCII needs nothing more.
         if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         return TextNormalizer.normalize(collapsed: String(decoding: bytes, as: UTF8.self))
