@@ -87,11 +87,24 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 (blocks, quality, report) = (story.blocks, story.quality, story.report)
             }
         }
-        // The headline and byline are fields of their own; datelines and teasers are furniture.
-        // A heading such as "Comments" ends the story; a link reading "Leave a comment" does
-        // not (newsletter platforms put that button mid-post).
-        let title = article.title, byline = article.byline
-        let keepAll = input.select != nil
+        article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, keepAll: input.select != nil, report: &report)
+        if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
+        article.extraction = quality
+        report?.quality = quality
+        // The extractor's boundary: nothing a page says reaches a store or a terminal with
+        // control characters in it.
+        article = article.withoutControlCharacters()
+        return .article(article, article.blocks.isEmpty ? nil : fingerprint)
+    }
+
+    /// The story's lines from the container's blocks: the headline and byline are fields of
+    /// their own; datelines, teasers and what follows an end-of-story heading are furniture.
+    /// A heading such as "Comments" ends the story; a link reading "Leave a comment" does not
+    /// (newsletter platforms put that button mid-post). Under `select:` (`keepAll`) every
+    /// block is the user's choice and stays, but for a repeated headline.
+    private static func storyLines(_ blocks: [TextBlock], title: String?, byline: String?, keepAll: Bool,
+                                   report: inout ExtractionReport?) -> [Article.Block] {
+        let explaining = report != nil
         var storyBlocks = blocks
         if !keepAll {
             let (end, boxes) = StoryEnd.cut(blocks)
@@ -107,7 +120,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             for box in boxes.reversed() { kept.removeSubrange(box) }
             storyBlocks = kept
         }
-        article.blocks = storyBlocks.enumerated().compactMap { index, block in
+        let lines: [Article.Block] = storyBlocks.enumerated().compactMap { index, block in
             if !keepAll, let reason = BoilerplateLines.boilerplateReason(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) {
                 if explaining { report?.dropped.append(.init(text: block.text, reason: reason)) }
                 return nil
@@ -119,14 +132,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             if keepAll && block.text == title { return nil }
             return Article.Block(block.kind, block.text)
         }
-        article.blocks = article.blocks.flatMap(Self.preformattedLines)
-        if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
-        article.extraction = quality
-        report?.quality = quality
-        // The extractor's boundary: nothing a page says reaches a store or a terminal with
-        // control characters in it.
-        article = article.withoutControlCharacters()
-        return .article(article, article.blocks.isEmpty ? nil : fingerprint)
+        return lines.flatMap(preformattedLines)
     }
 
     /// A preformatted block (code, a plain-text document) as one block per line, so that the
