@@ -350,6 +350,23 @@ struct ExtractionTests {
         #expect(wrapped.text.contains("A sentence wrapped in the source, as editors do"))
     }
 
+    @Test func teaserArticlesBesideTheStorysArticleAreOtherStories() throws {
+        let story = (1...6).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let more = (1...3).map { "<p>More \($0): the story goes on below its first part, with words, commas, and detail enough to score.</p>" }.joined()
+        let teasers = (1...3).map { "<article class=\"home-post\"><h4><a href=\"/t/\($0)\">Teaser \($0)</a></h4><div class=\"entry-content\">Teaser \($0) excerpt: another story's opening, with commas, words, and a point.</div></article>" }.joined()
+        // The story's text continues outside its <article>, so the container is wider than it.
+        let html = "<html><body><div id=\"content\"><main><article class=\"post type-post\"><h1>Headline</h1><div class=\"entry-content\">\(story)</div></article><div class=\"more\">\(more)</div></main>\(teasers)</div></body></html>"
+        let text = try extract(html).text
+        #expect(text.contains("Paragraph 6") && !text.contains("Teaser"), "\(text)")
+        // A live blog: entries of the story's own class are the story.
+        let entries = (1...6).map { "<article class=\"entry\"><p>Entry \($0), 10:\($0)0: the minister spoke again, and the crowd, which had waited for hours, cheered.</p><p>Reporters, who had followed her all day, asked about the budget, the roads and the schools.</p></article>" }.joined()
+        let liveBlog = try extract("<html><body><div id=\"live\">\(entries)</div></body></html>")
+        let live = liveBlog.text
+        #expect((1...6).allSatisfy { live.contains("Entry \($0),") }, "\(live)")
+        // Read as one container, not rescued by the paragraph fallback.
+        #expect(liveBlog.extraction?.method == .container)
+    }
+
     /// Pages without selectors are read by streaming the parser's events; pages with
     /// selectors go through libxml2's tree and are replayed. Both must give the same article,
     /// so the tree (what libxml2 builds) checks the streaming reader, page by page.

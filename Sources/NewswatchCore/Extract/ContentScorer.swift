@@ -31,6 +31,10 @@ struct ContentScorer {
     /// The best candidates by final score, best first (the winner before any climbing).
     private(set) var ranked: [(node: PageTree.NodeID, score: Double)] = []
 
+    /// The <article> holding the best-scoring element, below the story's container: when the
+    /// container is wider, other <article>s in it are other stories.
+    private var storyArticle: PageTree.NodeID?
+
     /// The best-scoring element, once `articleBlocks()` found one.
     private(set) var top: PageTree.NodeID?
     /// It and the siblings kept with it, in document order.
@@ -46,6 +50,15 @@ struct ContentScorer {
             top = story
         }
         self.top = top
+        storyArticle = ranked.first.flatMap { first in
+            let best = first.node
+            var walker: PageTree.NodeID? = best
+            while let current = walker, current != top {
+                if tree[current].tag.isArticle { return current }
+                walker = tree.parent(of: current)
+            }
+            return nil
+        }
         self.roots = contentRoots(around: top)
         let roots = Set(self.roots)
         var topAndAncestors = Set<PageTree.NodeID>()
@@ -148,6 +161,13 @@ struct ContentScorer {
             // An <article> nested in the story is another story: a teaser, a comment, an embed.
             if tree[current].tag.isArticle && !topAndAncestors.contains(current) && tree.hasArticleAncestor(current) {
                 return "in another <article> inside the story (\(describe(current)))"
+            }
+            // Beside the story's own <article>, in a wider container, an <article> of another
+            // class is another story (a teaser card); one of the same class is more of it (the
+            // entries of a live blog).
+            if tree[current].tag.isArticle, let storyArticle, current != storyArticle,
+               !topAndAncestors.contains(current), tree[current].className != tree[storyArticle].className {
+                return "in another <article> beside the story's (\(describe(current)))"
             }
             node = tree.parent(of: current)
         }
