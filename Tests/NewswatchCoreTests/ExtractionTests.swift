@@ -290,6 +290,20 @@ struct ExtractionTests {
         #expect(selected.blocks.map(\.text) == article.blocks.prefix(1).map(\.text))
     }
 
+    @Test func teaserHeadingsEndTheStoryByTheirShape() throws {
+        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let after = "<p>Some other story, with a teaser line that looks like prose, and commas.</p>"
+        for heading in ["More Great WIRED Stories", "Other posts", "RELATED NEWS", "More related posts:", "Recent articles from our blog"] {
+            let text = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3>\(after)</article></body></html>").text
+            #expect(!text.contains("Some other story"), "\(heading): \(text)")
+        }
+        // A reading list, and a heading of the story that happens to start the same way.
+        for heading in ["Further reading", "More stories emerge from the flood zone every day"] {
+            let text = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3>\(after)</article></body></html>").text
+            #expect(text.contains("Some other story"), "\(heading): \(text)")
+        }
+    }
+
     @Test func aTeaserBoxNearTheTopDoesNotEndTheStory() throws {
         let intro = "<p>The interview ran on Monday evening, and the philosopher was asked about work.</p><p>Richard Roe in conversation with Karin Doe</p>"
         let box = "<h3>Mehr zum Thema</h3><ul>" + (1...4).map { "<li><a href=\"/teaser/\($0)\">Teaser \($0) about basic income</a></li>" }.joined() + "</ul>"

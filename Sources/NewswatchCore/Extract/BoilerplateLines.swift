@@ -107,8 +107,17 @@ enum BoilerplateLines {
         var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
         if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
         while lower.hasSuffix(".") { lower.removeLast() }
-        return endOfStory.contains(lower)
+        if endOfStory.contains(lower) { return true }
+        guard teaserHeadingStarts.contains(where: { lower.hasPrefix($0) }) else { return false }
+        return teaserHeading.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
+
+    /// English teaser headings by their shape: "More Great WIRED Stories", "Other posts",
+    /// "Related news", "Recent articles from the blog". Not "Further reading": a reading list
+    /// is part of many articles.
+    private static let teaserHeadingStarts = ["related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top"]
+    private static let teaserHeading = try! NSRegularExpression(pattern:
+        #"^(?:related|recommended|recent|more|latest|popular|similar|other|top)\b[\w\s'’,&-]{0,30}\b(?:articles?|posts?|stories|news|reads|guides)\b[\w\s'’]{0,20}$"#)
 
     /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
     static let prefixBytes = prefixes.map { Array($0.utf8) }
