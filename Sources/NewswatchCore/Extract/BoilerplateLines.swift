@@ -115,9 +115,15 @@ enum BoilerplateLines {
     /// English teaser headings by their shape: "More Great WIRED Stories", "Other posts",
     /// "Related news", "Recent articles from the blog". Not "Further reading": a reading list
     /// is part of many articles.
-    private static let teaserHeadingStarts = ["related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top"]
+    private static let teaserHeadingStarts = [
+        "related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top",
+        "weitere", "ähnliche", "verwandte", "aktuelle", "neueste", "beliebte", "meistgelesene",
+        "más", "otras", "otros", "últimas", "autres", "derniers", "dernières", "altri", "altre", "ultime", "outras", "outros",
+    ]
     private static let teaserHeading = try! NSRegularExpression(pattern:
-        #"^(?:related|recommended|recent|more|latest|popular|similar|other|top)\b[\w\s'’,&-]{0,30}\b(?:articles?|posts?|stories|news|reads|guides)\b[\w\s'’]{0,20}$"#)
+        #"^(?:related|recommended|recent|more|latest|popular|similar|other|top)\b[\w\s'’,&-]{0,30}\b(?:articles?|posts?|stories|news|reads|guides)\b[\w\s'’]{0,20}$"#
+        + #"|^(?:weitere|ähnliche|verwandte|aktuelle|neueste|beliebte|meistgelesene)\b[\w\s'’,&-]{0,30}\b(?:artikel|beiträge|nachrichten|news|meldungen|stories)\b[\w\s'’]{0,20}$"#
+        + #"|^(?:más|otras|otros|últimas|autres|derniers|dernières|altri|altre|ultime|outras|outros)\b[\w\s'’,&-]{0,30}\b(?:noticias|artículos|notas|articles|actualités|articoli|notizie|notícias|artigos|matérias)\b[\w\s'’]{0,20}$"#)
 
     /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
     static let prefixBytes = prefixes.map { Array($0.utf8) }
