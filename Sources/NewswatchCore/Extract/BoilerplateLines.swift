@@ -103,11 +103,16 @@ enum BoilerplateLines {
     private static let storyEndPunctuation = CharacterSet(charactersIn: " .:…!")
 
     static func endsStory(_ text: String) -> Bool {
-        guard text.utf8.count <= 160, text.count <= 40 else { return false }
+        // Headings are short; "you might also like" phrasings run a little longer ("Diese
+        // Artikel könnten dich auch interessieren:").
+        guard text.utf8.count <= 240, text.count <= 60 else { return false }
         var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
-        if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
+        let short = text.count <= 40
+        if short, let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
         while lower.hasSuffix(".") { lower.removeLast() }
-        if endOfStory.contains(lower) { return true }
+        if short, endOfStory.contains(lower) { return true }
+        if alsoInterestingMarks.contains(where: { lower.contains($0) }),
+           alsoInteresting.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil { return true }
         guard teaserHeadingStarts.contains(where: { lower.hasPrefix($0) }) else { return false }
         return teaserHeading.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
@@ -115,6 +120,12 @@ enum BoilerplateLines {
     /// English teaser headings by their shape: "More Great WIRED Stories", "Other posts",
     /// "Related news", "Recent articles from the blog". Not "Further reading": a reading list
     /// is part of many articles.
+    /// "You might also like", "Diese Artikel könnten dich auch interessieren", "También te
+    /// puede interesar", "Vous aimerez aussi": a heading that hands the reader other stories.
+    private static let alsoInterestingMarks = ["interess", "like", "enjoy", "aimerez", "pourriez", "pourrez", "interesar", "lees ook"]
+    private static let alsoInteresting = try! NSRegularExpression(pattern:
+        #"könnten? (?:sie|dich|euch) (?:auch |ebenfalls )?interessieren|(?:también )?(?:te|les) (?:puede|podría|pueden|podrían) interesar|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|vous (?:aimerez|pourriez|pourrez) (?:aussi|également)|potrebbero? interessarti|(?:pode|podem) (?:te |lhe )?interessar|lees ook"#)
+
     private static let teaserHeadingStarts = [
         "related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top",
         "weitere", "ähnliche", "verwandte", "aktuelle", "neueste", "beliebte", "meistgelesene",
