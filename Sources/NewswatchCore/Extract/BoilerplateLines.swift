@@ -26,6 +26,9 @@ enum BoilerplateLines {
         "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
         "foto:", "fotos:", "bild:", "bildquelle:", "quelle:", "crédito:", "créditos:", "fuente:", "zdjęcie:", "źródło:",
         "imagen:", "photograph by", "photo by", "photos by", "foto von", "fotos von", "bild via",
+        // Credit and permalink labels under a story.
+        "photo credit", "crédits photos", "crédit photo", "credits photos", "bildnachweis", "fotonachweis", "bildrechte",
+        "permalink", "permalien", "enlace permanente",
         // Rating and comment prompts under a story.
         "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
         "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
