@@ -29,6 +29,9 @@ enum BoilerplateLines {
         // Credit and permalink labels under a story.
         "photo credit", "crédits photos", "crédit photo", "credits photos", "bildnachweis", "fotonachweis", "bildrechte",
         "permalink", "permalien", "enlace permanente",
+        // A post's taxonomy: tags and categories (with the colon where the words could open a sentence).
+        "tags:", "tagged:", "schlagworte:", "schlagwörter:", "stichworte:", "themen:", "kategorie:", "kategorien:",
+        "category:", "categories:", "abgelegt unter", "veröffentlicht in:", "etiquetas:", "mots-clés",
         // Rating and comment prompts under a story.
         "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
         "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
