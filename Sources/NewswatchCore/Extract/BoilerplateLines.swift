@@ -63,6 +63,10 @@ enum BoilerplateLines {
         // Blog platforms' like and share widgets, and ad labels inside stories.
         "like this:", "like loading...", "like loading…", "gefällt mir:", "gefällt mir wird geladen …", "share this:", "teilen mit:",
         "article continues below", "story continues below", "continue reading below",
+        // Links back to the listing, and "read on" buttons.
+        "zurück", "zurück zur übersicht", "zurück zur startseite", "zurück zur listenansicht", "back to overview", "back to list",
+        "back to blog", "back to news", "read more", "weiterlesen", "mehr lesen", "continue reading", "leer más", "lire la suite",
+        "bild anzeigen", "bild schließen", "bild anzeigen bild schließen",
     ]
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
