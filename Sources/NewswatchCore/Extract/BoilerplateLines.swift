@@ -32,6 +32,9 @@ enum BoilerplateLines {
         // A post's taxonomy: tags and categories (with the colon where the words could open a sentence).
         "tags:", "tagged:", "schlagworte:", "schlagwörter:", "stichworte:", "themen:", "kategorie:", "kategorien:",
         "category:", "categories:", "abgelegt unter", "veröffentlicht in:", "etiquetas:", "mots-clés",
+        // Share and follow prompts beyond English.
+        "folgen sie uns", "folge uns", "síguenos", "suivez-nous", "seguici", "newsletter abonnieren",
+        "diesen artikel teilen", "beitrag teilen", "artikel teilen", "teilen:", "compartir:", "partager:",
         // Rating and comment prompts under a story.
         "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
         "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
@@ -66,7 +69,7 @@ enum BoilerplateLines {
         // Links back to the listing, and "read on" buttons.
         "zurück", "zurück zur übersicht", "zurück zur startseite", "zurück zur listenansicht", "back to overview", "back to list",
         "back to blog", "back to news", "read more", "weiterlesen", "mehr lesen", "continue reading", "leer más", "lire la suite",
-        "bild anzeigen", "bild schließen", "bild anzeigen bild schließen",
+        "bild anzeigen", "bild schließen", "bild anzeigen bild schließen", "teilen", "drucken", "compartir", "imprimir", "partager", "imprimer",
     ]
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
