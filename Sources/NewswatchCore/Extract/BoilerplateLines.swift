@@ -124,9 +124,11 @@ enum BoilerplateLines {
         if short, let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
         while lower.hasSuffix(".") { lower.removeLast() }
         if short, endOfStory.contains(lower) { return true }
-        if alsoInterestingMarks.contains(where: { lower.contains($0) }),
+        // Byte tests first: most short lines are neither, and the expressions are slow.
+        let bytes = Array(lower.utf8)
+        if alsoInterestingMarkBytes.contains(where: { contains(bytes, $0) }),
            alsoInteresting.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil { return true }
-        guard teaserHeadingStarts.contains(where: { lower.hasPrefix($0) }) else { return false }
+        guard teaserHeadingStartBytes.contains(where: { bytes.starts(with: $0) }) else { return false }
         return teaserHeading.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
 
@@ -136,6 +138,7 @@ enum BoilerplateLines {
     /// "You might also like", "Diese Artikel könnten dich auch interessieren", "También te
     /// puede interesar", "Vous aimerez aussi": a heading that hands the reader other stories.
     private static let alsoInterestingMarks = ["interess", "like", "enjoy", "aimerez", "pourriez", "pourrez", "interesar", "lees ook"]
+    private static let alsoInterestingMarkBytes = alsoInterestingMarks.map { Array($0.utf8) }
     private static let alsoInteresting = try! NSRegularExpression(pattern:
         #"könnten? (?:sie|dich|euch) (?:auch |ebenfalls )?interessieren|(?:también )?(?:te|les) (?:puede|podría|pueden|podrían) interesar|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|vous (?:aimerez|pourriez|pourrez) (?:aussi|également)|potrebbero? interessarti|(?:pode|podem) (?:te |lhe )?interessar|lees ook"#)
 
@@ -144,6 +147,7 @@ enum BoilerplateLines {
         "weitere", "ähnliche", "verwandte", "aktuelle", "neueste", "beliebte", "meistgelesene",
         "más", "otras", "otros", "últimas", "autres", "derniers", "dernières", "altri", "altre", "ultime", "outras", "outros",
     ]
+    private static let teaserHeadingStartBytes = teaserHeadingStarts.map { Array($0.utf8) }
     private static let teaserHeading = try! NSRegularExpression(pattern:
         #"^(?:related|recommended|recent|more|latest|popular|similar|other|top)\b[\w\s'’,&-]{0,30}\b(?:articles?|posts?|stories|news|reads|guides)\b[\w\s'’]{0,20}$"#
         + #"|^(?:weitere|ähnliche|verwandte|aktuelle|neueste|beliebte|meistgelesene)\b[\w\s'’,&-]{0,30}\b(?:artikel|beiträge|nachrichten|news|meldungen|stories)\b[\w\s'’]{0,20}$"#
