@@ -344,6 +344,9 @@ struct ExtractionTests {
         let text = try extract(html).text
         #expect(!text.contains("opens in a new tab") && !text.contains("teaser for the app") && !text.contains("Posted on"), "\(text)")
         #expect(text.contains("Shown from medium screens up") && text.contains("Shown on large screens"), "\(text)")
+        // A hidden link is hidden too: a heading's "#" anchor shown only on hover by script.
+        let anchored = try extract("<html><body><article><h1>Headline</h1>\(story)<h2 id=\"d\">Direct purchase options <a class=\"hidden\" href=\"#d\">#</a></h2>\(story)</article></body></html>")
+        #expect(anchored.blocks.filter { $0.kind == .heading }.map(\.text) == ["Direct purchase options"])
     }
 
     @Test func listsOfLinkedItemsInTheStoryStayAndListsOfLinksGo() throws {

@@ -251,7 +251,7 @@ struct StoryCollector {
         if byClass, Self.isHidden(attributes) { return true }
         if let role = attributes.role, ClassWords.skippedRoles.contains(role.lowercased()) { return true }
         guard byClass, attributes.className != nil || attributes.id != nil else { return false }
-        if tag.isLink { return isHeadingPermalink(attributes) }
+        if tag.isLink { return isHeadingPermalink(attributes) || Self.isHiddenByClass(attributes.className) }
         if tag.name == "html" || tag.isBody || tag.isArticle || tag.name == "main" { return false }
         // A heading's id is an anchor made from its own words ("h-why-use-social-shopping"),
         // not a name for what the element is: only its class counts.
