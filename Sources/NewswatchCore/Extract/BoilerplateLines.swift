@@ -107,23 +107,31 @@ enum BoilerplateLines {
     ]
 
     static func isCommentsHeading(_ text: String) -> Bool {
-        var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
-        if let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
-        while lower.hasSuffix(".") { lower.removeLast() }
-        return commentsHeadings.contains(lower)
+        let key = headingKey(text)
+        return isCommentCount(key) || commentsHeadings.contains(key)
     }
 
     private static let storyEndPunctuation = CharacterSet(charactersIn: " .:…!")
+
+    /// A heading as the lists above spell it: lower-cased, without closing punctuation.
+    private static func headingKey(_ text: String) -> String {
+        var key = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
+        while key.hasSuffix(".") { key.removeLast() }
+        return key
+    }
+
+    /// "12 Comments", "3 responses".
+    private static func isCommentCount(_ key: String) -> Bool {
+        guard let first = key.first, first.isNumber else { return false }
+        return key.hasSuffix("comments") || key.hasSuffix("responses")
+    }
 
     static func endsStory(_ text: String) -> Bool {
         // Headings are short; "you might also like" phrasings run a little longer ("Diese
         // Artikel könnten dich auch interessieren:").
         guard text.utf8.count <= 240, text.count <= 60 else { return false }
-        var lower = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
-        let short = text.count <= 40
-        if short, let first = lower.first, first.isNumber, lower.hasSuffix("comments") || lower.hasSuffix("responses") { return true }
-        while lower.hasSuffix(".") { lower.removeLast() }
-        if short, endOfStory.contains(lower) { return true }
+        let lower = headingKey(text)
+        if text.count <= 40, isCommentCount(lower) || endOfStory.contains(lower) { return true }
         // Byte tests first: most short lines are neither, and the expressions are slow.
         let bytes = Array(lower.utf8)
         if alsoInterestingMarkBytes.contains(where: { contains(bytes, $0) }),
@@ -132,9 +140,6 @@ enum BoilerplateLines {
         return teaserHeading.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
 
-    /// English teaser headings by their shape: "More Great WIRED Stories", "Other posts",
-    /// "Related news", "Recent articles from the blog". Not "Further reading": a reading list
-    /// is part of many articles.
     /// "You might also like", "Diese Artikel könnten dich auch interessieren", "También te
     /// puede interesar", "Vous aimerez aussi": a heading that hands the reader other stories.
     private static let alsoInterestingMarks = ["interess", "like", "enjoy", "aimerez", "pourriez", "pourrez", "interesar", "lees ook"]
@@ -142,6 +147,9 @@ enum BoilerplateLines {
     private static let alsoInteresting = try! NSRegularExpression(pattern:
         #"könnten? (?:sie|dich|euch) (?:auch |ebenfalls )?interessieren|(?:también )?(?:te|les) (?:puede|podría|pueden|podrían) interesar|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|vous (?:aimerez|pourriez|pourrez) (?:aussi|également)|potrebbero? interessarti|(?:pode|podem) (?:te |lhe )?interessar|lees ook"#)
 
+    /// Teaser headings by their shape, in English ("More Great WIRED Stories", "Other posts",
+    /// "Related news") and five other languages ("Weitere Korsett Artikel", "Más noticias de
+    /// Colombia"). Not "Further reading": a reading list is part of many articles.
     private static let teaserHeadingStarts = [
         "related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top",
         "weitere", "ähnliche", "verwandte", "aktuelle", "neueste", "beliebte", "meistgelesene",

@@ -21,14 +21,12 @@ enum StoryEnd {
         var index = 0
         while index < blocks.count {
             let block = blocks[index]
-            if index >= 2, block.linkDensity < 0.5, BoilerplateLines.endsStory(block.text) {
+            if index >= 2, isEndHeading(block) {
                 if BoilerplateLines.isCommentsHeading(block.text) { return (index, boxes) }
-                let after = prose(in: blocks[(index + 1)...])
-                let resumes = blocks[(index + 1)...].firstIndex { prose(of: $0) > 0 } ?? blocks.count
-                let share = proseShare(blocks[resumes...])
-                if after < minimumProseAfter || share < storyShare { return (index, boxes) }
-                boxes.append(index..<resumes)
-                index = resumes
+                let following = reading(blocks, after: index)
+                if following.prose < minimumProseAfter || following.proseShare < storyShare { return (index, boxes) }
+                boxes.append(index..<following.resumes)
+                index = following.resumes
                 continue
             }
             index += 1
@@ -36,25 +34,28 @@ enum StoryEnd {
         return (nil, boxes)
     }
 
-    /// Characters of prose from here up to the next end-of-story heading.
-    private static func prose(in blocks: ArraySlice<TextBlock>) -> Int {
-        var total = 0
-        for block in blocks {
-            if block.linkDensity < 0.5, BoilerplateLines.endsStory(block.text) { break }
-            total += prose(of: block)
+    /// What follows a heading, up to the next end-of-story heading, in one pass: characters of
+    /// prose, where the prose resumes, and the share of lines from there on that are prose.
+    private static func reading(_ blocks: [TextBlock], after heading: Int) -> (prose: Int, resumes: Int, proseShare: Double) {
+        var prose = 0, resumes: Int?, lines = 0, proseLines = 0
+        for index in (heading + 1)..<blocks.count {
+            let block = blocks[index]
+            if isEndHeading(block) { break }
+            let characters = Self.prose(of: block)
+            prose += characters
+            if characters > 0, resumes == nil { resumes = index }
+            if resumes != nil {
+                lines += 1
+                if characters > 0 { proseLines += 1 }
+            }
         }
-        return total
+        // Prose that resumes only past the next heading is no box's: nothing resumes here.
+        guard let resumes else { return (prose, blocks.count, 0) }
+        return (prose, resumes, Double(proseLines) / Double(lines))
     }
 
-    /// The share of blocks that are prose, up to the next end-of-story heading.
-    private static func proseShare(_ blocks: ArraySlice<TextBlock>) -> Double {
-        var all = 0, prose = 0
-        for block in blocks {
-            if block.linkDensity < 0.5, BoilerplateLines.endsStory(block.text) { break }
-            all += 1
-            if Self.prose(of: block) > 0 { prose += 1 }
-        }
-        return all == 0 ? 0 : Double(prose) / Double(all)
+    private static func isEndHeading(_ block: TextBlock) -> Bool {
+        block.linkDensity < 0.5 && BoilerplateLines.endsStory(block.text)
     }
 
     /// A paragraph of running text, not a teaser link or a label.
