@@ -123,10 +123,23 @@ enum Fixtures {
 
     static func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
+    /// Every test's scratch directory lives under one per-run directory, removed when the test
+    /// process exits, so a run leaves nothing behind in /tmp (CI machines run the suite many times).
     static func temporaryDirectory() -> String {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("newswatch-test-\(UUID().uuidString)")
+        let path = (scratchRoot as NSString).appendingPathComponent(UUID().uuidString)
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    private static let scratchRoot: String = {
+        let root = (NSTemporaryDirectory() as NSString).appendingPathComponent("newswatch-test-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { Fixtures.removeScratchRoot() }
+        return root
+    }()
+
+    private static func removeScratchRoot() {
+        try? FileManager.default.removeItem(atPath: scratchRoot)
     }
 
     /// The directory of the built products (where the `newswatch` executable is).
