@@ -267,6 +267,13 @@ struct ExtractionTests {
         let aboutAffiliates = "Streamers earn a commission when viewers buy games, gear, or software via affiliate links."
         let reported = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutAffiliates)</p></article></body></html>")
         #expect(reported.text.contains(aboutAffiliates))
+        // Reading-time labels and ad labels between paragraphs go.
+        let labels = "<p>11 min read</p><p>| Reading Time: 7 minutes</p><p>Lesezeit: 2 Minuten</p><p>5 Minuten Lesezeit</p><p>Estimated reading time:</p><p>Anzeige</p><p>Publicidad</p>"
+        let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
+        #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
+        // A sentence about reading time is story text; only the label goes.
+        let aboutReading = "Reading time: 20 minutes a day, the study found, was enough to lift scores."
+        #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutReading)</p></article></body></html>").text.contains(aboutReading))
     }
 
     @Test func headingPermalinksAreNotHeadingText() throws {

@@ -70,6 +70,9 @@ enum BoilerplateLines {
         "zurück", "zurück zur übersicht", "zurück zur startseite", "zurück zur listenansicht", "back to overview", "back to list",
         "back to blog", "back to news", "read more", "weiterlesen", "mehr lesen", "continue reading", "leer más", "lire la suite",
         "bild anzeigen", "bild schließen", "bild anzeigen bild schließen", "teilen", "drucken", "compartir", "imprimir", "partager", "imprimer",
+        // Ad labels beyond English ("Anzeige" above a native ad in a German story).
+        "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade", "reklama", "reklame", "advertentie",
+        "реклама", "sponsored content", "paid content", "paid post", "promoted content",
     ]
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -183,6 +186,7 @@ enum BoilerplateLines {
         if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
+        if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
            let name = text.dropFirst(3).first, name.isUppercase { return "a byline" }
@@ -205,6 +209,17 @@ enum BoilerplateLines {
     }
     private static let authorBio = try! NSRegularExpression(pattern:
         #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#)
+
+    /// "11 min read", "Reading Time: 7 minutes", "Lesezeit: 2 Minuten": a label that changes
+    /// whenever the story grows, so keeping it would report an edit nobody made.
+    static func isReadingTime(_ lower: String, bytes: [UInt8]) -> Bool {
+        guard readingTimeMarks.contains(where: { contains(bytes, $0) }) else { return false }
+        return readingTime.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+    }
+    private static let readingTimeMarks = ["read", "lese", "lectura", "lecture", "lettura"].map { Array($0.utf8) }
+    private static let readingTime = try! NSRegularExpression(pattern:
+        #"^[^\p{L}\d]*(?:\d+\s*(?:min|mins|minute|minutes|minuten)\.?\s*(?:read|lesezeit|de lectura|de lecture|di lettura)(?:\s*time)?"#
+        + #"|(?:estimated\s+)?(?:reading time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura)\s*:?\s*(?:(?:ca\.\s*)?\d+\s*(?:min|mins|minute|minutes|minuten)\.?)?)[^\p{L}\d]*$"#)
 
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
     static func asciiLowercased(_ text: String) -> [UInt8] {
