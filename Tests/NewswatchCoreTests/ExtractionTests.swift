@@ -276,6 +276,33 @@ struct ExtractionTests {
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutReading)</p></article></body></html>").text.contains(aboutReading))
     }
 
+    @Test func linkedDataBodyWhenThePageShowsFarLess() throws {
+        let sentences = (1...6).map { "Paragraph \($0): the council voted on Tuesday to close the harbour, a decision fishermen & traders had opposed for months." }
+        func page(body: String, shown: String) -> String {
+            let ld = #"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Harbour closes","articleBody":"\#(body)"}"#
+            return "<html><head><title>Harbour closes</title><script type=\"application/ld+json\">\(ld)</script></head><body><h1>Harbour closes</h1>\(shown)<script>render()</script></body></html>"
+        }
+        // Rendered by script: the page body is an empty mount point; the stated body is the story.
+        let rendered = try extract(page(body: sentences.joined(separator: "\\n"), shown: "<div id=\"root\"></div>"))
+        #expect(rendered.blocks.map(\.text) == sentences)
+        #expect(rendered.extraction?.method == .linkedData)
+        // Markup and entities inside the stated body are read as markup.
+        let marked = try extract(page(body: sentences.map { "<p>\($0.replacingOccurrences(of: "&", with: "&amp;"))</p>" }.joined(), shown: "<div id=\"root\"></div>"))
+        #expect(marked.blocks.map(\.text) == sentences)
+        // A page that shows its story keeps the page's reading (headings, order, its own text),
+        // even when the stated body differs.
+        let shown = "<article>" + sentences.map { "<p>\($0)</p>" }.joined() + "</article>"
+        let full = try extract(page(body: sentences.prefix(2).joined(separator: "\\n") + " Extra sentence only in the metadata.", shown: shown))
+        #expect(full.blocks.map(\.text) == sentences)
+        #expect(full.extraction?.method == .container)
+        // A page cut to a teaser: its one paragraph is a sixth of the stated story.
+        let cut = try extract(page(body: sentences.joined(separator: "\\n"), shown: "<article><p>\(sentences[0])</p></article>"))
+        #expect(cut.blocks.map(\.text) == sentences)
+        // A short stated body is no reason to distrust the page.
+        let teaser = try extract(page(body: "Short summary of the story.", shown: "<div id=\"root\"></div>"))
+        #expect(teaser.extraction?.method != .linkedData)
+    }
+
     @Test func headingPermalinksAreNotHeadingText() throws {
         let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let html = """

@@ -7,7 +7,7 @@ extension Article {
         struct Output: Encodable {
             var title, byline, published, modified, canonicalURL, language, lead, siteName: String?
             var headlines: Article.Headlines?
-            /// How the story was found (container, container-by-tags, paragraphs, selector, none).
+            /// How the story was found (container, container-by-tags, paragraphs, linked-data, selector, none).
             var method: String?
             /// 0 to 1; below 0.5 the extraction is uncertain.
             var confidence: Double?

@@ -11,6 +11,9 @@ public struct ExtractionQuality: Codable, Sendable, Hashable {
         case containerByTags = "container-by-tags"
         /// No container held enough text: the densest run of prose paragraphs on the page.
         case paragraphs
+        /// The page's structured data (JSON-LD `articleBody`): the page itself showed far less
+        /// (a story rendered by script, or cut to a teaser).
+        case linkedData = "linked-data"
         /// The watch's `select:`.
         case selector
         /// Nothing on the page reads as a story.

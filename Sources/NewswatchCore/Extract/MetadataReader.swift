@@ -14,6 +14,8 @@ struct MetadataReader {
     struct Provenance {
         var titleFromHeading = false
         var bylineFromPage = false
+        /// The JSON-LD article's `articleBody`, when the page states one.
+        var linkedDataBody: String?
     }
 
     @discardableResult
@@ -64,6 +66,7 @@ struct MetadataReader {
         let ld = linked ?? [:]
         let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
         var provenance = Provenance()
+        provenance.linkedDataBody = ld["articleBody"] as? String
         let openGraph = meta["og:title"] ?? meta["twitter:title"]
         let strippedTitle = Self.stripSiteName(titleTag)
         let structured = [ldTitle, openGraph, meta["dc.title"], strippedTitle].compactMap { $0 }

@@ -40,6 +40,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         let blocks: [TextBlock]
         var fingerprint: StoryFingerprint?
         var quality = ExtractionQuality(method: .selector, confidence: 1)
+        var linkedDataBody: String?
         if input.select == nil && input.remove.isEmpty {
             // Prepared once: checked against the last fingerprint, and parsed only if that fails.
             let page = PreparedPage(input.html, encoding: input.charset)
@@ -59,6 +60,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 return start >= 0 && end >= start ? start..<end : nil
             }
             let provenance = MetadataReader().read(metadata, into: &article, story: storyBytes)
+            linkedDataBody = provenance.linkedDataBody
             blocks = story.blocks
             fingerprint = story.container.flatMap {
                 Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, provenance: provenance, version: version)
@@ -88,6 +90,12 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
         }
         article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, keepAll: input.select != nil, report: &report)
+        if let linkedDataBody, let stated = LinkedDataBody.blocks(linkedDataBody, shown: article.blocks) {
+            article.blocks = Self.storyLines(stated, title: article.title, byline: article.byline, keepAll: false, report: &report)
+            quality = ExtractionQuality(method: .linkedData, confidence: LinkedDataBody.confidence)
+            report?.notes.append("the page's structured data (JSON-LD articleBody) states a story several times longer than the page shows; took that")
+            fingerprint = nil
+        }
         if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
         article.extraction = quality
         report?.quality = quality
