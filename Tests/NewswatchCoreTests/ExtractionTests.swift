@@ -267,8 +267,10 @@ struct ExtractionTests {
         let aboutAffiliates = "Streamers earn a commission when viewers buy games, gear, or software via affiliate links."
         let reported = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutAffiliates)</p></article></body></html>")
         #expect(reported.text.contains(aboutAffiliates))
-        // Reading-time labels and ad labels between paragraphs go.
+        // Reading-time labels, ad labels, rating widgets and paywall prompts between paragraphs go.
         let labels = "<p>11 min read</p><p>| Reading Time: 7 minutes</p><p>Lesezeit: 2 Minuten</p><p>5 Minuten Lesezeit</p><p>Estimated reading time:</p><p>Anzeige</p><p>Publicidad</p>"
+            + "<p>How useful was this post?</p><p>Click on a star to rate it!</p><p>Average rating 5 / 5. Vote count: 1</p>"
+            + "<p>Already have an account? Log in</p><p>This article is exclusive to Example+ subscribers</p><p>View author page</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
         // A sentence about reading time is story text; only the label goes.

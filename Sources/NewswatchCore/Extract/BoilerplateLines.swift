@@ -41,6 +41,12 @@ enum BoilerplateLines {
         "war dieser beitrag", "hier können sie den artikel bewerten", "noch keine bewertungen", "(noch keine bewertungen)",
         "kommentieren sie", "compartir nota",
         "lesen sie hier", "mire:", "mira:", "jump to recipe", "print recipe", "*werbung", "werbung:", "video verfügbar bis",
+        // WordPress rating widgets' fixed strings.
+        "how useful was this post", "how useful was this article", "click on a star to rate", "we are sorry that this post was not useful",
+        "let us improve this post", "tell us how we can improve this post",
+        // Paywall and account prompts over a cut story; author-page links.
+        "already have an account?", "this article is exclusive to", "unlock this article", "become a paid subscriber",
+        "subscribe to continue reading", "to continue reading, please", "view author page", "view all posts by",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -57,6 +63,8 @@ enum BoilerplateLines {
         // sentences about affiliate marketing ("streamers earn a commission via affiliate links").
         "may contain affiliate links", "includes affiliate links", "contains affiliate links", "may use affiliate links",
         "may earn a commission", "may earn commission", "may receive a commission", "as an amazon associate", "affiliate commission",
+        // A rating widget's tally ("Average rating 5 / 5. Vote count: 1").
+        "vote count:",
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
