@@ -260,6 +260,12 @@ struct ExtractionTests {
         let news = "Evan Roe is a freelance writer, and he was detained on Tuesday while covering the flood, his lawyer said."
         let withBio = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(news)</p>\(story.replacingOccurrences(of: "Paragraph", with: "Section"))<p>Jane Roe is a freelance writer and researcher. She has written for many outlets.</p></article></body></html>")
         #expect(withBio.text.contains(news) && !withBio.text.contains("researcher"), "\(withBio.blocks.map(\.text))")
+        // Long bios (a paragraph of career) and "has written for" bios close stories too.
+        let career = String(repeating: " With a background in health reporting, she has covered gardens, homes and the people in them.", count: 6)
+        let longBio = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Arricca Elin SanSone is a writer, editor, and content creator.\(career)</p></article></body></html>")
+        #expect(!longBio.text.contains("SanSone"), "\(longBio.blocks.map(\.text))")
+        let wroteFor = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Lauren has written for the Events blog since 2018. She covers tools and planning.</p></article></body></html>")
+        #expect(!wroteFor.text.contains("Lauren") && wroteFor.text.contains("Paragraph 5"), "\(wroteFor.blocks.map(\.text))")
         // A "Leave a comment" button mid-post is a link, not the heading that ends the story.
         let button = try extract("<html><body><article><h1>Headline</h1>\(story)<p><a href=\"/p/x/comments\">Leave a comment</a></p>\(story.replacingOccurrences(of: "Paragraph", with: "Section"))</article></body></html>")
         #expect(button.text.contains("Section 5 of the story"), "\(button.blocks.map(\.text))")

@@ -212,11 +212,12 @@ enum BoilerplateLines {
     /// Only asked of the story's last lines: the same sentence mid-story is news about a
     /// reporter, at the end it is the author box.
     static func isAuthorBio(_ text: String) -> Bool {
-        guard text.utf8.count <= 600, let first = text.first, first.isUppercase else { return false }
+        guard text.utf8.count <= 1_000, let first = text.first, first.isUppercase else { return false }
         return authorBio.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
     private static let authorBio = try! NSRegularExpression(pattern:
-        #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#)
+        #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#
+        + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:has written|has been writing|writes|has reported) (?:for|about)\b"#)
 
     /// "11 min read", "Reading Time: 7 minutes", "Lesezeit: 2 Minuten": a label that changes
     /// whenever the story grows, so keeping it would report an edit nobody made.
