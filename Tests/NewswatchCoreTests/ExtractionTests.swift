@@ -277,8 +277,15 @@ struct ExtractionTests {
         let labels = "<p>11 min read</p><p>| Reading Time: 7 minutes</p><p>Lesezeit: 2 Minuten</p><p>5 Minuten Lesezeit</p><p>Estimated reading time:</p><p>Anzeige</p><p>Publicidad</p>"
             + "<p>How useful was this post?</p><p>Click on a star to rate it!</p><p>Average rating 5 / 5. Vote count: 1</p>"
             + "<p>Already have an account? Log in</p><p>This article is exclusive to Example+ subscribers</p><p>View author page</p>"
+            + "<p>Advert</p><p>Reach the reporters on Twitter at http://twitter.com/example</p><p>Follow AP's full coverage of Brexit at https://apnews.com/Brexit</p>"
+            + "<p>More AP NBA: https://apnews.com/NBA</p><p>Follow me on Twitter or LinkedIn. Check out my website.</p><p>Tell us what YOU think...</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
+        // A site's most-read list and "you may like" in Portuguese and Italian end the story.
+        for heading in ["Popular on IndieWire", "Trending at The Hill", "Você pode gostar...", "Potrebbe piacerti anche"] {
+            let ended = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>")
+            #expect(ended.blocks.map(\.text) == article.blocks.map(\.text), "\(heading): \(ended.blocks.map(\.text))")
+        }
         // A sentence about reading time is story text; only the label goes.
         let aboutReading = "Reading time: 20 minutes a day, the study found, was enough to lift scores."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutReading)</p></article></body></html>").text.contains(aboutReading))

@@ -47,6 +47,9 @@ enum BoilerplateLines {
         // Paywall and account prompts over a cut story; author-page links.
         "already have an account?", "this article is exclusive to", "unlock this article", "become a paid subscriber",
         "subscribe to continue reading", "to continue reading, please", "view author page", "view all posts by",
+        // Wire and contributor taglines closing syndicated stories.
+        "reach the reporter", "follow ap's", "follow ap’s", "more ap ", "follow me on twitter", "follow me on linkedin",
+        "tell us what you think", "você pode gostar", "você também pode gostar",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -68,7 +71,7 @@ enum BoilerplateLines {
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
-        "advertisement", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
+        "advertisement", "advert", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
         "[email protected]", "[javascript protected email address]",
         // Blog platforms' like and share widgets, and ad labels inside stories.
@@ -153,16 +156,16 @@ enum BoilerplateLines {
 
     /// "You might also like", "Diese Artikel könnten dich auch interessieren", "También te
     /// puede interesar", "Vous aimerez aussi": a heading that hands the reader other stories.
-    private static let alsoInterestingMarks = ["interess", "like", "enjoy", "aimerez", "pourriez", "pourrez", "interesar", "lees ook"]
+    private static let alsoInterestingMarks = ["interess", "like", "enjoy", "aimerez", "pourriez", "pourrez", "interesar", "lees ook", "gostar", "piacer"]
     private static let alsoInterestingMarkBytes = alsoInterestingMarks.map { Array($0.utf8) }
     private static let alsoInteresting = try! NSRegularExpression(pattern:
-        #"könnten? (?:sie|dich|euch) (?:auch |ebenfalls )?interessieren|(?:también )?(?:te|les) (?:puede|podría|pueden|podrían) interesar|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|vous (?:aimerez|pourriez|pourrez) (?:aussi|également)|potrebbero? interessarti|(?:pode|podem) (?:te |lhe )?interessar|lees ook"#)
+        #"könnten? (?:sie|dich|euch) (?:auch |ebenfalls )?interessieren|(?:también )?(?:te|les) (?:puede|podría|pueden|podrían) interesar|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested)|vous (?:aimerez|pourriez|pourrez) (?:aussi|également)|potrebbero? interessarti|(?:pode|podem) (?:te |lhe )?interessar|lees ook|(?:você|voce) (?:também |tambem )?(?:pode|vai) gostar|potrebbe (?:anche )?piacerti"#)
 
     /// Teaser headings by their shape, in English ("More Great WIRED Stories", "Other posts",
     /// "Related news") and five other languages ("Weitere Korsett Artikel", "Más noticias de
     /// Colombia"). Not "Further reading": a reading list is part of many articles.
     private static let teaserHeadingStarts = [
-        "related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top",
+        "related", "recommended", "recent", "more", "latest", "popular", "similar", "other", "top", "trending",
         "weitere", "ähnliche", "verwandte", "aktuelle", "neueste", "beliebte", "meistgelesene",
         "más", "otras", "otros", "últimas", "autres", "derniers", "dernières", "altri", "altre", "ultime", "outras", "outros",
     ]
@@ -170,7 +173,9 @@ enum BoilerplateLines {
     private static let teaserHeading = try! NSRegularExpression(pattern:
         #"^(?:related|recommended|recent|more|latest|popular|similar|other|top)\b[\w\s'’,&-]{0,30}\b(?:articles?|posts?|stories|news|reads|guides)\b[\w\s'’]{0,20}$"#
         + #"|^(?:weitere|ähnliche|verwandte|aktuelle|neueste|beliebte|meistgelesene)\b[\w\s'’,&-]{0,30}\b(?:artikel|beiträge|nachrichten|news|meldungen|stories)\b[\w\s'’]{0,20}$"#
-        + #"|^(?:más|otras|otros|últimas|autres|derniers|dernières|altri|altre|ultime|outras|outros)\b[\w\s'’,&-]{0,30}\b(?:noticias|artículos|notas|articles|actualités|articoli|notizie|notícias|artigos|matérias)\b[\w\s'’]{0,20}$"#)
+        + #"|^(?:más|otras|otros|últimas|autres|derniers|dernières|altri|altre|ultime|outras|outros)\b[\w\s'’,&-]{0,30}\b(?:noticias|artículos|notas|articles|actualités|articoli|notizie|notícias|artigos|matérias)\b[\w\s'’]{0,20}$"#
+        // "Popular on IndieWire", "Trending at The Hill": the site's own most-read list.
+        + #"|^(?:popular|trending) (?:on|at) [\w\s'’.&-]{1,30}$"#)
 
     /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
     static let prefixBytes = prefixes.map { Array($0.utf8) }
