@@ -49,7 +49,7 @@ enum BoilerplateLines {
         "subscribe to continue reading", "to continue reading, please", "view author page", "view all posts by",
         // Wire and contributor taglines closing syndicated stories.
         "reach the reporter", "follow ap's", "follow ap’s", "more ap ", "follow me on twitter", "follow me on linkedin",
-        "tell us what you think", "você pode gostar", "você também pode gostar",
+        "tell us what you think", "você pode gostar", "você também pode gostar", "media playback is unsupported",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -71,6 +71,9 @@ enum BoilerplateLines {
     ]
     static let wholeLines: Set<String> = [
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
+        // "No comments" counters in the languages above, and picture buttons.
+        "no comments", "keine kommentare", "nessun commento", "sin comentarios", "aucun commentaire", "sem comentários",
+        "geen reacties", "brak komentarzy", "enlarge image", "enlarge this image",
         "advertisement", "advert", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
         "[email protected]", "[javascript protected email address]",
@@ -92,6 +95,18 @@ enum BoilerplateLines {
         "sat", "sun", "am", "pm", "a", "m", "p", "updated", "update", "published", "posted", "last", "modified", "on", "at",
         "est", "edt", "cst", "cdt", "pst", "pdt", "gmt", "utc", "bst", "cet", "cest", "ist", "et", "pt", "ct", "th", "st", "nd",
         "rd", "of", "ago", "hours", "hour", "minutes", "minute", "days", "day", "and", "h", "min",
+        // The same in the other languages newsrooms publish in most ("segunda-feira, 22 de
+        // janeiro de 2018 às 0:13", "Montag, 3. Mai 2021, 14:05 Uhr").
+        "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro",
+        "segunda", "terça", "quarta", "quinta", "sexta", "feira", "sábado", "domingo", "de", "às", "em", "publicado", "atualizado",
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+        "lunes", "martes", "miércoles", "jueves", "viernes", "del", "las", "actualizado",
+        "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "uhr", "um", "aktualisiert", "veröffentlicht",
+        "janvier", "février", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le", "à", "publié",
+        "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+        "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "alle", "ore", "aggiornato", "pubblicato",
     ]
 
     /// Headings after which a page has left the story: what follows is teasers, comments
@@ -230,10 +245,10 @@ enum BoilerplateLines {
         guard readingTimeMarks.contains(where: { contains(bytes, $0) }) else { return false }
         return readingTime.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
-    private static let readingTimeMarks = ["read", "lese", "lectura", "lecture", "lettura"].map { Array($0.utf8) }
+    private static let readingTimeMarks = ["read", "lese", "lectura", "lecture", "lettura", "leitura"].map { Array($0.utf8) }
     private static let readingTime = try! NSRegularExpression(pattern:
         #"^[^\p{L}\d]*(?:\d+\s*(?:min|mins|minute|minutes|minuten)\.?\s*(?:read|lesezeit|de lectura|de lecture|di lettura)(?:\s*time)?"#
-        + #"|(?:estimated\s+)?(?:reading time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura)\s*:?\s*(?:(?:ca\.\s*)?\d+\s*(?:min|mins|minute|minutes|minuten)\.?)?)[^\p{L}\d]*$"#)
+        + #"|(?:estimated\s+)?(?:reading time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*:?\s*(?:(?:ca\.\s*)?\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|minuti)\.?)?)[^\p{L}\d]*$"#)
 
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
     static func asciiLowercased(_ text: String) -> [UInt8] {
