@@ -281,6 +281,7 @@ struct ExtractionTests {
             + "<p>More AP NBA: https://apnews.com/NBA</p><p>Follow me on Twitter or LinkedIn. Check out my website.</p><p>Tell us what YOU think...</p>"
             + "<p>segunda-feira, 22 de janeiro de 2018 às 0:13</p><p>Dienstag, 1. Februar 2022</p><p>03. November 2021 um 15:18 Uhr</p><p>mardi 5 juin 2018</p>"
             + "<p>4 de mayo de 2022 - 00:38</p><p>Keine Kommentare</p><p>Nessun commento</p><p>Tempo de leitura: 1 minuto</p><p>Media playback is unsupported on your device</p>"
+            + "<p>By</p><p>Edited by</p><p>Reviewed by</p><p>Table of Contents</p><p>Inhaltsverzeichnis</p><p>Listen to this article in summarized format</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
         // A site's most-read list and "you may like" in Portuguese and Italian end the story.

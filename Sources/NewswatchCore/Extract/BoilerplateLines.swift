@@ -50,6 +50,7 @@ enum BoilerplateLines {
         // Wire and contributor taglines closing syndicated stories.
         "reach the reporter", "follow ap's", "follow ap’s", "more ap ", "follow me on twitter", "follow me on linkedin",
         "tell us what you think", "você pode gostar", "você também pode gostar", "media playback is unsupported",
+        "listen to this article", "print/save as pdf",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -74,6 +75,9 @@ enum BoilerplateLines {
         // "No comments" counters in the languages above, and picture buttons.
         "no comments", "keine kommentare", "nessun commento", "sin comentarios", "aucun commentaire", "sem comentários",
         "geen reacties", "brak komentarzy", "enlarge image", "enlarge this image",
+        // Labels left when a byline's names are links, and a table of contents' heading.
+        "by", "written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by",
+        "table of contents", "contents", "on this page", "in this article", "inhaltsverzeichnis", "sommaire", "índice",
         "advertisement", "advert", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
         "[email protected]", "[javascript protected email address]",
