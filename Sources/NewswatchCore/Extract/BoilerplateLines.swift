@@ -219,6 +219,7 @@ enum BoilerplateLines {
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
+        if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
            let name = text.dropFirst(3).first, name.isUppercase { return "a byline" }
@@ -242,6 +243,16 @@ enum BoilerplateLines {
     private static let authorBio = try! NSRegularExpression(pattern:
         #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#
         + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:has written|has been writing|writes|has reported) (?:for|about)\b"#)
+
+    /// "Cafe im Bohnenviertel. Foto: Stuttgart Marketing": a sentence, then a picture credit
+    /// closing the line. Only after a sentence's end: "ein klares Bild: Deutsche fühlen sich
+    /// ..." is prose.
+    static func endsWithCredit(_ text: String, bytes: [UInt8]) -> Bool {
+        guard creditMarkBytes.contains(where: { contains(bytes, $0) }) else { return false }
+        return creditAtEnd.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+    private static let creditMarkBytes = ["foto: ", "fotos: ", "bild: ", "photo: ", "image: ", "quelle: "].map { Array($0.utf8) }
+    private static let creditAtEnd = try! NSRegularExpression(pattern: #"[.!?)"”] (?:Foto|Fotos|Bild|Photo|Image|Quelle): .{1,60}$"#)
 
     /// "11 min read", "Reading Time: 7 minutes", "Lesezeit: 2 Minuten": a label that changes
     /// whenever the story grows, so keeping it would report an edit nobody made.
