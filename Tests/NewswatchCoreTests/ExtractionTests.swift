@@ -325,6 +325,14 @@ struct ExtractionTests {
         #expect(teaser.extraction?.method != .linkedData)
     }
 
+    @Test func embeddedPostCardsAreNotStory() throws {
+        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"
+        let article = try extract("<html><body><article class=\"entry-content\"><h1>Headline</h1>\(story)\(card)\(story)</article></body></html>")
+        #expect(!article.text.contains("Another post"), "\(article.blocks.map(\.text))")
+        #expect(article.blocks.count == 10)
+    }
+
     @Test func headingPermalinksAreNotHeadingText() throws {
         let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let html = """

@@ -15,6 +15,9 @@ enum ClassWords {
         " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
         " author info", " bio ", " more stories", " print only",
     ])
+    /// Furniture even when its class also says "content": WordPress's card for an embedded
+    /// post ("wp-embedded-content"), another post's title and excerpt set into this one.
+    static let embeddedPost = KeywordSet([" wp embedded"])
     static let maybeContent = KeywordSet([" and ", " article", " body", " column", " content", " main", " shadow", " story", " post", " entry", " text"])
     static let positive = KeywordSet([
         " article", " body", " content", " entry", " hentry", " h entry", " main", " page", " post", " text", " blog", " story",

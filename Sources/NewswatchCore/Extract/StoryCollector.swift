@@ -260,7 +260,7 @@ struct StoryCollector {
         if let known = furnitureByClass[words] { return known }
         let signature = KeywordSet.signature(words)
         let furniture = (ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature))
-            || Self.isHiddenByClass(attributes.className)
+            || ClassWords.embeddedPost.matches(signature) || Self.isHiddenByClass(attributes.className)
         furnitureByClass[words] = furniture
         return furniture
     }
