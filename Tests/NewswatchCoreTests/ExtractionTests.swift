@@ -325,6 +325,16 @@ struct ExtractionTests {
         #expect(teaser.extraction?.method != .linkedData)
     }
 
+    @Test func aLetterWithATableOfSignatoriesIsTheArticleNotTheTable() throws {
+        let letter = (1...10).map { "<p>Paragraph \($0) of the letter argues that open debate is the lifeblood of a free society and must be defended by all of us.</p>" }.joined()
+        let names = (1...2).map { column in "<td><span>" + (1...30).map { "<strong>Name \(column)-\($0)</strong>, <span>Rutgers University</span><br>" }.joined() + "</span></td>" }
+        // Two columns of names in one row, and an empty row, as the page had it.
+        let rows = "<tr>" + names.joined() + "</tr><tr><td></td></tr>"
+        let html = "<html><body><article class=\"post\"><h1>A Letter</h1><div class=\"wysiwyg-content\">\(letter)<table><tbody>\(rows)</tbody></table></div></article></body></html>"
+        let text = try extract(html).text
+        #expect(text.contains("Paragraph 10 of the letter") && text.contains("Name 2-30, Rutgers University"), "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

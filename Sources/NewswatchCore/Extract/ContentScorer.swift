@@ -322,6 +322,7 @@ struct ContentScorer {
             }
         }
         if let spanning = chunkedStoryAncestor(of: top, topScore: topScore, candidates: candidates) { top = spanning }
+        if let around = storyAroundTable(top, topScore: topScore, candidates: candidates) { top = around }
         // Climb while an ancestor scores higher: the story's paragraphs are split over
         // several containers (chunks, columns) that only an ancestor holds together.
         var lastScore = finalScore(top)
@@ -373,6 +374,23 @@ struct ContentScorer {
             ancestor = tree.parent(of: current)
         }
         return nil
+    }
+
+    /// A table's row or body wins on its commas when a story lists names and places in a
+    /// table (the signatories of an open letter), but the story is the article around it:
+    /// a candidate outside the table that holds it, with half its score or more, half as much
+    /// text again, and few links. A winning cell (`<td>`) is left alone: that is a layout
+    /// table, whose rows hold the sidebars too.
+    private func storyAroundTable(_ top: PageTree.NodeID, topScore: Double,
+                                  candidates: [(node: PageTree.NodeID, score: Double)]) -> PageTree.NodeID? {
+        let tableParts: Set<String> = ["tr", "tbody", "thead", "table"]
+        guard tableParts.contains(tree[top].tag.name) else { return nil }
+        return candidates.dropFirst().prefix(5).first { candidate in
+            let s = stats[Int(candidate.node)]
+            return candidate.score >= topScore * 0.5 && !tableParts.contains(tree[candidate.node].tag.name) && tree[candidate.node].tag.name != "td"
+                && tree.isDescendant(top, of: candidate.node) && s.linkDensity < 0.25
+                && Double(s.characters) >= 1.5 * Double(stats[Int(top)].characters)
+        }?.node
     }
 
     /// The top candidate plus siblings that look like more of the same story.
