@@ -282,6 +282,7 @@ struct ExtractionTests {
             + "<p>segunda-feira, 22 de janeiro de 2018 às 0:13</p><p>Dienstag, 1. Februar 2022</p><p>03. November 2021 um 15:18 Uhr</p><p>mardi 5 juin 2018</p>"
             + "<p>4 de mayo de 2022 - 00:38</p><p>Keine Kommentare</p><p>Nessun commento</p><p>Tempo de leitura: 1 minuto</p><p>Media playback is unsupported on your device</p>"
             + "<p>By</p><p>Edited by</p><p>Reviewed by</p><p>Table of Contents</p><p>Inhaltsverzeichnis</p><p>Listen to this article in summarized format</p>"
+            + "<p>Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")

@@ -50,7 +50,7 @@ enum BoilerplateLines {
         // Wire and contributor taglines closing syndicated stories.
         "reach the reporter", "follow ap's", "follow ap’s", "more ap ", "follow me on twitter", "follow me on linkedin",
         "tell us what you think", "você pode gostar", "você também pode gostar", "media playback is unsupported",
-        "listen to this article", "print/save as pdf",
+        "listen to this article", "print/save as pdf", "chat with us in facebook messenger",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
