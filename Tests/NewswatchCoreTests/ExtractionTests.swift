@@ -312,6 +312,8 @@ struct ExtractionTests {
         // Markup and entities inside the stated body are read as markup.
         let marked = try extract(page(body: sentences.map { "<p>\($0.replacingOccurrences(of: "&", with: "&amp;"))</p>" }.joined(), shown: "<div id=\"root\"></div>"))
         #expect(marked.blocks.map(\.text) == sentences)
+        let divided = try extract(page(body: sentences.map { "<div>\($0.replacingOccurrences(of: "&", with: "&amp;"))</div>" }.joined(), shown: "<div id=\"root\"></div>"))
+        #expect(divided.blocks.map(\.text) == sentences)
         // A page that shows its story keeps the page's reading (headings, order, its own text),
         // even when the stated body differs.
         let shown = "<article>" + sentences.map { "<p>\($0)</p>" }.joined() + "</article>"

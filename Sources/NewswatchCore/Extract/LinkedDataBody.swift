@@ -30,7 +30,7 @@ enum LinkedDataBody {
     /// A page to read the body from: markup as it is (sites put `<p>` and entities in the
     /// string), plain text one paragraph per line.
     static func html(_ body: String) -> String {
-        if body.contains("</p>") || body.contains("<br") {
+        if body.contains("</") || body.contains("<br") {
             return "<html><body><article>\(body)</article></body></html>"
         }
         let paragraphs = body.split(whereSeparator: \.isNewline)
