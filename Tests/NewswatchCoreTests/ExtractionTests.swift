@@ -338,6 +338,19 @@ struct ExtractionTests {
         #expect(text.contains("Paragraph 10 of the letter") && text.contains("Name 2-30, Rutgers University"), "\(text)")
     }
 
+    @Test func aSectionWithListsOfLinksIsStillStory() throws {
+        let story = (1...5).map { "<p>Paragraph \($0) of the report, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let patches = (1...12).map { "<li><a href=\"https://example.org/p/\($0)\">libgccjit: patch number \($0) for the backend</a></li>" }.joined()
+        let prose = "<p>Many patches were sent for review this month and I hope most of them land before the next release of the compiler.</p><p>I sent all the patches that were ready in the hope that we can stay as close to upstream as possible.</p>"
+        let section = "<div class=\"sect1\"><h2>GCC patches status</h2><div class=\"sectionbody\">\(prose)<ul>\(patches)</ul><ul>\(patches)</ul></div></div>"
+        let report = try extract("<html><body><article><h1>Progress report</h1>\(story)\(section)\(story)</article></body></html>")
+        #expect(report.text.contains("Many patches were sent") && report.text.contains("GCC patches status"), "\(report.blocks.map(\.text))")
+        // The same box under a teaser heading, or a grid of teasers under no heading, is not.
+        let teasers = (1...6).map { "<div class=\"card\"><a href=\"/t/\($0)\">Teaser \($0): another story on this site with a long linked title</a><p>An excerpt of that other story, long enough to read like a paragraph of prose on its own.</p></div>" }.joined()
+        let grid = try extract("<html><body><article><h1>Progress report</h1>\(story)<div class=\"grid\">\(teasers)</div>\(story)</article></body></html>")
+        #expect(!grid.text.contains("Teaser"), "\(grid.blocks.map(\.text))")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

@@ -124,7 +124,7 @@ enum BoilerplateLines {
         // Other languages.
         "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "ähnliche artikel", "kommentare", "meistgelesen",
         "aktuellste beiträge", "neueste beiträge", "empfohlen für dich", "aktuelle news", "ähnliche beiträge", "weitere beiträge", "das könnte dich auch interessieren",
-        "artículos relacionados", "noticias relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
+        "artículos relacionados", "noticias relacionadas", "notas relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
         "articles similaires", "sur le même sujet", "à lire aussi", "commentaires", "les plus lus",
         "articoli correlati", "potrebbe interessarti", "commenti", "più letti",
         "artigos relacionados", "notícias relacionadas", "leia também", "comentários", "mais lidas",
