@@ -283,11 +283,12 @@ struct ExtractionTests {
             + "<p>4 de mayo de 2022 - 00:38</p><p>Keine Kommentare</p><p>Nessun commento</p><p>Tempo de leitura: 1 minuto</p><p>Media playback is unsupported on your device</p>"
             + "<p>By</p><p>Edited by</p><p>Reviewed by</p><p>Table of Contents</p><p>Inhaltsverzeichnis</p><p>Listen to this article in summarized format</p>"
             + "<p>Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.</p>"
+            + "<p>Liken Sie uns auf Facebook</p><p>Like us on Facebook</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
         // A site's most-read list and "you may like" in Portuguese and Italian end the story.
-        for heading in ["Popular on IndieWire", "Trending at The Hill", "Você pode gostar...", "Potrebbe piacerti anche"] {
+        for heading in ["Popular on IndieWire", "Trending at The Hill", "Você pode gostar...", "Potrebbe piacerti anche", "Empfehlungen der Redaktion"] {
             let ended = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>")
             #expect(ended.blocks.map(\.text) == article.blocks.map(\.text), "\(heading): \(ended.blocks.map(\.text))")
         }

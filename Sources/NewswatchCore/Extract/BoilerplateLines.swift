@@ -33,7 +33,7 @@ enum BoilerplateLines {
         "tags:", "tagged:", "schlagworte:", "schlagwörter:", "stichworte:", "themen:", "kategorie:", "kategorien:",
         "category:", "categories:", "abgelegt unter", "veröffentlicht in:", "etiquetas:", "mots-clés",
         // Share and follow prompts beyond English.
-        "folgen sie uns", "folge uns", "síguenos", "suivez-nous", "seguici", "newsletter abonnieren",
+        "folgen sie uns", "folge uns", "liken sie uns", "like us on facebook", "find us on facebook", "empfehlungen aus der redaktion", "empfehlungen der redaktion", "síguenos", "suivez-nous", "seguici", "newsletter abonnieren",
         "diesen artikel teilen", "beitrag teilen", "artikel teilen", "teilen:", "compartir:", "partager:",
         // Rating and comment prompts under a story.
         "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
@@ -122,7 +122,7 @@ enum BoilerplateLines {
         "most read", "trending", "trending now", "more on this story", "more like this",
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
         // Other languages.
-        "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "ähnliche artikel", "kommentare", "meistgelesen",
+        "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel", "empfehlungen der redaktion", "empfehlungen aus der redaktion", "ähnliche artikel", "kommentare", "meistgelesen",
         "aktuellste beiträge", "neueste beiträge", "empfohlen für dich", "aktuelle news", "ähnliche beiträge", "weitere beiträge", "das könnte dich auch interessieren",
         "artículos relacionados", "noticias relacionadas", "notas relacionadas", "te puede interesar", "comentarios", "más noticias", "lo más leído",
         "articles similaires", "sur le même sujet", "à lire aussi", "commentaires", "les plus lus",
