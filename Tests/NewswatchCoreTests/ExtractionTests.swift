@@ -352,6 +352,19 @@ struct ExtractionTests {
         #expect(!grid.text.contains("Teaser"), "\(grid.blocks.map(\.text))")
     }
 
+    @Test func numberedTextBlocksWithoutClassesAreChunksOfOneStory() throws {
+        // A CMS writes each text block into its own table row, told apart only by a numbered id,
+        // and the blocks differ in length (the first scores well ahead of the others).
+        func cell(_ n: Int, sentences: Int) -> String {
+            let text = (1...sentences).map { "Section \(n), tip \($0): carry water, cash, and a copy of your passport, as officials advise" }.joined(separator: "<br>")
+            return "<tr><td></td><td id=\"Text\(36940 + n)\"><p>\(text).</p></td><td></td></tr>"
+        }
+        let rows = cell(1, sentences: 12) + cell(2, sentences: 7) + cell(3, sentences: 6)
+        let html = "<html><body><table><tr><td class=\"nav\"><a href=\"/\">Home</a></td></tr></table><table>\(rows)</table></body></html>"
+        let text = try extract(html).text
+        #expect((1...3).allSatisfy { text.contains("Section \($0), tip 1:") }, "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"
