@@ -381,27 +381,28 @@ struct ContentScorer {
     /// Chosen by the site folds: at half the winner's score and two chunks, wceb-news DEV F1
     /// 0.911 -> 0.918 and trafilatura-eval's held-out fold 92.4% -> 93.0%; three chunks or 40%
     /// gave less; scrapinghub and mozilla did not move.
+    static let chunkShare = 0.5
+    static let chunkCount = 2
+
     /// What makes elements chunks of one story: their class, or for elements without one, the
     /// tag and an id with its numbers taken out (a CMS's `td#Text36942`, `td#Text36944`, one
     /// per text block). The id form changed one DEV page, the one that suggested it (+3
     /// trafilatura-eval assertions, held-out fold), and no other of the 840.
-    static func chunkKey(_ element: PageTree.Node) -> String? {
+    private static func chunkKey(_ element: PageTree.Node) -> String? {
         if let className = element.className, !className.isEmpty { return className }
         guard let id = element.id, id.contains(where: \.isNumber) else { return nil }
         let stem = String(id.filter { !$0.isNumber })
         return stem.isEmpty ? nil : element.tag.name + "#" + stem
     }
-    static let chunkShare = 0.5
-    static let chunkCount = 2
 
     private func chunkedStoryAncestor(of top: PageTree.NodeID, topScore: Double,
                                       candidates: [(node: PageTree.NodeID, score: Double)]) -> PageTree.NodeID? {
         var groups: [String: [PageTree.NodeID]] = [:]
         for candidate in candidates.prefix(60) where candidate.score >= topScore * Self.chunkShare && candidate.node != top {
-            guard let className = Self.chunkKey(tree[candidate.node]), !className.isEmpty,
+            guard let key = Self.chunkKey(tree[candidate.node]),
                   stats[Int(candidate.node)].linkDensity < 0.2, !tree.isDescendant(top, of: candidate.node),
                   !tree.isDescendant(candidate.node, of: top) else { continue }
-            groups[className, default: []].append(candidate.node)
+            groups[key, default: []].append(candidate.node)
         }
         guard let chunks = groups.values.filter({ $0.count >= Self.chunkCount }).max(by: { $0.count < $1.count }) else { return nil }
         // The lowest ancestor of the winner that holds every chunk.
