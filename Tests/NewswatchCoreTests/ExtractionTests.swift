@@ -324,7 +324,13 @@ struct ExtractionTests {
         // A page cut to a teaser: its one paragraph is a sixth of the stated story.
         let cut = try extract(page(body: sentences.joined(separator: "\\n"), shown: "<article><p>\(sentences[0])</p></article>"))
         #expect(cut.blocks.map(\.text) == sentences)
-        // A short stated body is no reason to distrust the page.
+        // A short stated body is no reason to distrust a page that shows a story...
+        let summary = sentences[0] + " " + sentences[1]
+        let shownStory = try extract(page(body: summary, shown: "<article><p>\(sentences[2])</p><p>\(sentences[3])</p></article>"))
+        #expect(shownStory.extraction?.method != .linkedData && shownStory.text.contains("Paragraph 3"))
+        // ...but better than nothing on a page that shows none; a mere phrase is not a story.
+        let onlyStated = try extract(page(body: summary, shown: "<div id=\"root\"></div>"))
+        #expect(onlyStated.extraction?.method == .linkedData && onlyStated.text.contains("Paragraph 2"))
         let teaser = try extract(page(body: "Short summary of the story.", shown: "<div id=\"root\"></div>"))
         #expect(teaser.extraction?.method != .linkedData)
     }

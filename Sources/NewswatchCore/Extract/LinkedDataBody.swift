@@ -6,8 +6,10 @@ import Foundation
 /// less, because its text is rougher than the page's: no headings, sometimes markup or
 /// Markdown, sometimes the first paragraphs only.
 enum LinkedDataBody {
-    /// The stated body must hold this many characters...
+    /// The stated body must hold this many characters (when the page shows nothing at all,
+    /// `minimumWhenEmpty`: a short story is better than a silently unwatched page)...
     static let minimumCharacters = 500
+    static let minimumWhenEmpty = 100
     /// ...and this many times what the page's own container gave.
     static let minimumRatio = 3.0
     /// The site calls this text its article, but the page did not show it.
@@ -17,14 +19,15 @@ enum LinkedDataBody {
     /// story found on the page (`shown`); nil otherwise.
     static func blocks(_ body: String, shown: [Article.Block]) -> [TextBlock]? {
         let stated = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard stated.utf8.count >= minimumCharacters else { return nil }
         let shownCharacters = shown.reduce(0) { $0 + $1.text.utf8.count }
+        let minimum = shownCharacters == 0 ? minimumWhenEmpty : minimumCharacters
+        guard stated.utf8.count >= minimum else { return nil }
         guard Double(stated.utf8.count) >= minimumRatio * Double(shownCharacters) else { return nil }
         let reader = PageReader(story: .nonText, metadata: false)
         HTMLStream.read(PreparedPage(Data(html(stated).utf8), encoding: "utf-8"), into: reader)
         let blocks = reader.story!.blocks
         let characters = blocks.reduce(0) { $0 + $1.characters }
-        return Double(characters) >= minimumRatio * Double(shownCharacters) && characters >= minimumCharacters ? blocks : nil
+        return Double(characters) >= minimumRatio * Double(shownCharacters) && characters >= minimum ? blocks : nil
     }
 
     /// A page to read the body from: markup as it is (sites put `<p>` and entities in the
