@@ -20,6 +20,7 @@ enum BoilerplateLines {
         "leia também", "leia tambem", "leia mais:", "veja também", "veja tambem",
         "lire aussi", "à lire aussi", "À lire aussi", "a lire aussi", "voir aussi", "lisez aussi",
         "lesen sie auch", "lesen sie mehr", "mehr zum thema", "schon gelesen?", "auch interessant", "das könnte sie auch interessieren",
+        "empfehlungen aus der redaktion", "empfehlungen der redaktion",
         "auch lesen:", "artikel bewerten", "möchten sie den artikel teilen", "this entry was posted", "le puede interesar",
         "leggi anche", "leggi:", "potrebbe interessarti", "lees ook", "lees meer", "ook interessant",
         "czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także", "okuyun:", "ayrıca okuyun",
@@ -33,7 +34,7 @@ enum BoilerplateLines {
         "tags:", "tagged:", "schlagworte:", "schlagwörter:", "stichworte:", "themen:", "kategorie:", "kategorien:",
         "category:", "categories:", "abgelegt unter", "veröffentlicht in:", "etiquetas:", "mots-clés",
         // Share and follow prompts beyond English.
-        "folgen sie uns", "folge uns", "liken sie uns", "like us on facebook", "find us on facebook", "empfehlungen aus der redaktion", "empfehlungen der redaktion", "síguenos", "suivez-nous", "seguici", "newsletter abonnieren",
+        "folgen sie uns", "folge uns", "liken sie uns", "like us on facebook", "find us on facebook", "síguenos", "suivez-nous", "seguici", "newsletter abonnieren",
         "diesen artikel teilen", "beitrag teilen", "artikel teilen", "teilen:", "compartir:", "partager:",
         // Rating and comment prompts under a story.
         "was this article helpful", "was this helpful", "was this page helpful", "rate this article", "rate this post",
