@@ -371,6 +371,21 @@ struct ExtractionTests {
         #expect((1...3).allSatisfy { text.contains("Section \($0), tip 1:") }, "\(text)")
     }
 
+    @Test func aComponentsBodyIsNotAContentName() throws {
+        // A shop's contact panel ("panel-body") outscored the region's description on the
+        // "body" in its class; Bootstrap names every box's inside that way.
+        let story = (1...5).map { "<p>Paragraph \($0) of the description goes on long enough to read as prose, about the region and its wines and the valleys.</p>" }.joined()
+        let address = ["Wine shop of the region in the city", "Owner and proprietor of the wine shop", "Street of the shop, number eighteen", "Opening hours Monday to Friday noon to seven"]
+        let panel = "<div class=\"panel\"><div class=\"panel-body\">" + address.map { "<p>\($0)</p>" }.joined() + "</div></div>"
+        let page = try extract("<html><body><div class=\"row\"><div class=\"col-md-9\"><div>\(story)</div></div><div class=\"col-md-3\">\(panel)</div></div></body></html>")
+        #expect(page.text.contains("Paragraph 5 of the description") && !page.text.contains("Opening hours"), "\(page.text)")
+        #expect(!ClassWords.soundsLikeContent(KeywordSet.signature("card-body")))
+        #expect(!ClassWords.soundsLikeContent(KeywordSet.signature("panel-body panel-primary")))
+        #expect(ClassWords.soundsLikeContent(KeywordSet.signature("card-body post-content")))
+        #expect(ClassWords.soundsLikeContent(KeywordSet.signature("article-body")))
+        #expect(ClassWords.soundsLikeContent(KeywordSet.signature("body")))
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

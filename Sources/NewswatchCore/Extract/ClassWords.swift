@@ -22,6 +22,26 @@ enum ClassWords {
     static let positive = KeywordSet([
         " article", " body", " content", " entry", " hentry", " h entry", " main", " page", " post", " text", " blog", " story",
     ])
+    /// The parts of a UI component named "body" ("panel-body", "card-body"): the inside of a
+    /// box (an address, a price, a teaser), which says nothing about a story.
+    static let componentParts: Set<String> = [
+        "panel", "card", "modal", "box", "widget", "accordion", "tab", "dropdown", "popover", "toast", "offcanvas", "list",
+        "media", "alert",
+    ]
+
+    /// Whether a class/id signature sounds like content, not counting a component's "body".
+    static func soundsLikeContent(_ signature: [UInt8]) -> Bool {
+        guard positive.matches(signature) else { return false }
+        let words = signature.split(separator: 0x20)
+        guard words.contains(where: { $0.elementsEqual("body".utf8) }) else { return true }
+        var kept: [UInt8] = [0x20]
+        for (index, word) in words.enumerated() {
+            if word.elementsEqual("body".utf8), index > 0, componentParts.contains(String(decoding: words[index - 1], as: UTF8.self)) { continue }
+            kept.append(contentsOf: word)
+            kept.append(0x20)
+        }
+        return positive.matches(kept)
+    }
     static let negative = KeywordSet([
         " ad ", " hidden", " hid ", " banner", " combx", " comment", " com ", " contact", " foot", " footnote", " gdpr", " masthead",
         " media", " meta", " outbrain", " promo", " related", " scroll", " share", " shoutbox", " sidebar", " skyscraper",

@@ -257,7 +257,7 @@ struct ContentScorer {
             guard let value, !value.isEmpty else { continue }
             let bytes = KeywordSet.signature(value)
             if ClassWords.negative.matches(bytes) { weight -= 25 }
-            if ClassWords.positive.matches(bytes) { weight += 25 }
+            if ClassWords.soundsLikeContent(bytes) { weight += 25 }
         }
         if element.isArticleBody { weight += 25 }
         classWeights[Int(node)] = weight
