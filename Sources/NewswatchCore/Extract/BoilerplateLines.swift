@@ -245,6 +245,20 @@ enum BoilerplateLines {
         #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#
         + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:has written|has been writing|writes|has reported) (?:for|about)\b"#)
 
+    /// "TAYLOR SWIFT CLEARED TO PERFORM HITS AT AMAS": a line that is all link and all capitals
+    /// is another story's headline set into this one. Headings in capitals ("WHAT YOU NEED TO
+    /// MAKE JAM") are not links; linked lines in mixed case (deal lists, race calendars) are
+    /// story text often enough to stay.
+    static func isCapitalTeaser(_ block: TextBlock) -> Bool {
+        guard block.kind != .heading, block.linkDensity >= 0.95 else { return false }
+        var letters = 0
+        for scalar in block.text.unicodeScalars where scalar.properties.isAlphabetic {
+            if scalar.properties.isLowercase { return false }
+            letters += 1
+        }
+        return letters >= 20 && block.text.split(separator: " ").count >= 4
+    }
+
     /// "Cafe im Bohnenviertel. Foto: Stuttgart Marketing": a sentence, then a picture credit
     /// closing the line. Only after a sentence's end: "ein klares Bild: Deutsche fühlen sich
     /// ..." is prose.

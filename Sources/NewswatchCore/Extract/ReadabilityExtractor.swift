@@ -133,6 +133,10 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 if explaining { report?.dropped.append(.init(text: block.text, reason: reason)) }
                 return nil
             }
+            if !keepAll, BoilerplateLines.isCapitalTeaser(block) {
+                if explaining { report?.dropped.append(.init(text: block.text, reason: "another story's headline in capitals, all link")) }
+                return nil
+            }
             if !keepAll, index >= storyBlocks.count - 3, BoilerplateLines.isAuthorBio(block.text) {
                 if explaining { report?.dropped.append(.init(text: block.text, reason: "the author's biography, closing the story")) }
                 return nil
