@@ -395,6 +395,21 @@ struct ExtractionTests {
         #expect(text.contains("WHAT YOU NEED TO MAKE JAM") && text.contains("LAURIE OAKES IS THE NINE") && text.contains("Samsung 65-inch"), "\(text)")
     }
 
+    @Test func whatShowsOnHoverIsNotText() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        // A glossary term's definition, a politician's card of links, a share popover...
+        let glossary = "<p>Organic traffic and <dfn class=\"Term_term__m2Q\">keyword</dfn><span class=\"Term_tooltip__8VN\"><span class=\"Term_tooltipBubble__mu\"><strong>Keyword</strong><br>A keyword is what users write into a search engine.<br><a href=\"/glossary/keyword\">Learn more</a></span></span> rankings are now directional indicators.</p>"
+        let card = "<p>He threatened Rep. <span class=\"rollover-people\"><a class=\"rollover-people-link\" href=\"/people/ilhan-omar\">Ilhan Omar</a><span class=\"rollover-people-block\"><span class=\"rollover-block\"><a class=\"name\" href=\"/people/ilhan-omar\">Ilhan Omar</a><a href=\"/policy/1\">Hillicon Valley: Progressives oppose rider</a></span></span></span> (D-Minn.) in calls.</p>"
+        let share = "<div class=\"popover\"><div class=\"popover-content\">Share this story on your networks today</div></div>"
+        // ...but a term that carries its tooltip inside it is the sentence's word.
+        let trigger = "<p>The <span class=\"tooltip\">quorum<span class=\"tooltiptext\">The minimum number of members present</span></span> was reached at noon.</p>"
+        let text = try extract("<html><body><article><h1>Headline</h1>\(story)\(glossary)\(card)\(share)\(trigger)\(story)</article></body></html>").text
+        #expect(text.contains("Organic traffic and keyword rankings are now directional indicators."), "\(text)")
+        #expect(text.contains("He threatened Rep. Ilhan Omar (D-Minn.) in calls."), "\(text)")
+        #expect(text.contains("The quorum was reached at noon."), "\(text)")
+        #expect(!text.contains("Learn more") && !text.contains("Share this story") && !text.contains("minimum number"), "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

@@ -15,6 +15,14 @@ enum ClassWords {
         " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
         " author info", " bio ", " more stories", " print only",
     ])
+    /// What shows on hover: a glossary term's definition, a politician's card of links, a share
+    /// menu. Furniture even when named "content" ("popover-content"); the term it explains sits
+    /// outside it ("<dfn>keyword</dfn><span class=term-tooltip>...").
+    static let hoverCard = KeywordSet([" tooltip", " popover", " hovercard", " hover card", " rollover block"])
+    /// Class tokens of the element a tooltip is attached to, when the tooltip is nested inside
+    /// it (`<span class="tooltip">term<span class="tooltiptext">...`): the term is text.
+    static let tooltipTriggers: Set<String> = ["tooltip", "has-tooltip", "tooltip-trigger", "popover-trigger", "has-popover"]
+
     /// Furniture even when its class also says "content": WordPress's card for an embedded
     /// post ("wp-embedded-content"), another post's title and excerpt set into this one.
     static let embeddedPost = KeywordSet([" wp embedded"])

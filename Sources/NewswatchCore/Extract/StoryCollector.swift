@@ -220,6 +220,12 @@ struct StoryCollector {
         return ClassWords.headingPermalink.matches(KeywordSet.signature(className))
     }
 
+    /// Whether the element carries a tooltip rather than being one (see `ClassWords.tooltipTriggers`).
+    static func isTooltipTrigger(_ className: String?) -> Bool {
+        guard let className else { return false }
+        return className.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).contains { ClassWords.tooltipTriggers.contains($0.lowercased()) }
+    }
+
     /// Utility classes that keep an element off the screen: screen-reader-only text ("opens in
     /// a new tab", "Posted on") and elements hidden at every width. A class that shows the
     /// element again at some width ("hidden md:block", "d-none d-lg-flex") leaves it visible.
@@ -261,6 +267,7 @@ struct StoryCollector {
         let signature = KeywordSet.signature(words)
         let furniture = (ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature))
             || ClassWords.embeddedPost.matches(signature) || Self.isHiddenByClass(attributes.className)
+            || (ClassWords.hoverCard.matches(signature) && !Self.isTooltipTrigger(attributes.className))
         furnitureByClass[words] = furniture
         return furniture
     }
