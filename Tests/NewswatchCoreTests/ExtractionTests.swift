@@ -410,6 +410,14 @@ struct ExtractionTests {
         #expect(!text.contains("Learn more") && !text.contains("Share this story") && !text.contains("minimum number"), "\(text)")
     }
 
+    @Test func anInlineDatelineOpensTheStory() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let html = "<html><body><article><h1>Headline</h1><div class=\"dateline\">Updated by the desk, Nov 19, 6:55 AM</div><p><span class=\"dateline\">CAIRO —</span> Gunmen opened fire on visitors at the museum on Wednesday.</p>\(story)</article></body></html>"
+        let text = try extract(html).text
+        #expect(text.hasPrefix("CAIRO — Gunmen opened fire"), "\(text)")
+        #expect(!text.contains("Updated by the desk"), "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

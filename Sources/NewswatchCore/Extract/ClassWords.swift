@@ -12,7 +12,7 @@ enum ClassWords {
         " mostread", " most popular", " popular", " trending", " recommend", " outbrain", " taboola", " navbar",
         " topnav", " subnav", " toolbar", " latest news", " top news", " signup", " sign up", " paywall", " modal",
         " legend", " yom remote", " ai2html", " gallery", " slideshow", " carousel", " lightbox", " tags ", " tag list",
-        " tag cloud", " post tags", " byline", " dateline", " timestamp", " author bio", " author box", " about author",
+        " tag cloud", " post tags", " byline", " timestamp", " author bio", " author box", " about author",
         " author info", " bio ", " more stories", " print only",
     ])
     /// What shows on hover: a glossary term's definition, a politician's card of links, a share
@@ -22,6 +22,10 @@ enum ClassWords {
     /// Class tokens of the element a tooltip is attached to, when the tooltip is nested inside
     /// it (`<span class="tooltip">term<span class="tooltiptext">...`): the term is text.
     static let tooltipTriggers: Set<String> = ["tooltip", "has-tooltip", "tooltip-trigger", "popover-trigger", "has-popover"]
+
+    /// Furniture as a block ("Updated Nov 19, 6:55 AM" under the headline) but not inline: a
+    /// `<span class="dateline">CAIRO —</span>` opens the story's first sentence.
+    static let blockFurniture = KeywordSet([" dateline"])
 
     /// Furniture even when its class also says "content": WordPress's card for an embedded
     /// post ("wp-embedded-content"), another post's title and excerpt set into this one.

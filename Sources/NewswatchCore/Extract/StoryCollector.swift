@@ -246,6 +246,8 @@ struct StoryCollector {
 
     /// Class/id strings already judged on this page: most repeat (every list item of a menu).
     private var furnitureByClass: [String: Bool] = [:]
+    /// The same for inline elements, which `ClassWords.blockFurniture` leaves alone.
+    private var inlineFurnitureByClass: [String: Bool] = [:]
 
     /// Whether an element is page furniture, to be skipped with everything inside it.
     mutating func isFurniture(_ tag: Tag, _ attributes: CommonAttributes, byClass: Bool) -> Bool {
@@ -263,12 +265,14 @@ struct StoryCollector {
         // not a name for what the element is: only its class counts.
         let id = tag.kind == .heading ? nil : attributes.id
         let words = (attributes.className ?? "") + " " + (id ?? "")
-        if let known = furnitureByClass[words] { return known }
+        if tag.isBlock, let known = furnitureByClass[words] { return known }
+        if !tag.isBlock, let known = inlineFurnitureByClass[words] { return known }
         let signature = KeywordSet.signature(words)
-        let furniture = (ClassWords.unlikely.matches(signature) && !ClassWords.maybeContent.matches(signature))
+        let furniture = ((ClassWords.unlikely.matches(signature) || (tag.isBlock && ClassWords.blockFurniture.matches(signature)))
+                && !ClassWords.maybeContent.matches(signature))
             || ClassWords.embeddedPost.matches(signature) || Self.isHiddenByClass(attributes.className)
             || (ClassWords.hoverCard.matches(signature) && !Self.isTooltipTrigger(attributes.className))
-        furnitureByClass[words] = furniture
+        if tag.isBlock { furnitureByClass[words] = furniture } else { inlineFurnitureByClass[words] = furniture }
         return furniture
     }
 }
