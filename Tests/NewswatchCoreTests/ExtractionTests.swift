@@ -418,6 +418,25 @@ struct ExtractionTests {
         #expect(!text.contains("Updated by the desk"), "\(text)")
     }
 
+    @Test func streamedChunksAreReadWhereTheirPlaceholderSits() throws {
+        // React's streamed server rendering: the story's later parts arrive hidden at the end
+        // of <body>, and a script swaps each for its placeholder and the fallback after it.
+        let intro = (1...3).map { "<p>Opening paragraph \($0) of the story, with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let streamed = (1...4).map { "<p>Streamed paragraph \($0) of the story, with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let html = """
+        <html><body><article><h1>Cloud stocks</h1>\(intro)<!--$?--><template id="B:1"></template><div>Loading paragraph...</div><!--/$-->
+        <p>Closing paragraph of the story, after the placeholder, with words, commas, and detail enough.</p></article>
+        <footer><p>Site footer</p></footer>
+        <div hidden id="S:1">\(streamed)</div><script>$RC("B:1","S:1")</script>
+        <div hidden id="S:7"><p>A hidden chunk that no placeholder asks for stays hidden, whatever it says at length.</p></div>
+        </body></html>
+        """
+        let text = try extract(html).text
+        let order = ["Opening paragraph 3", "Streamed paragraph 1", "Streamed paragraph 4", "Closing paragraph"].map { text.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted(), "\(text)")
+        #expect(!text.contains("Loading paragraph") && !text.contains("no placeholder asks for"), "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

@@ -36,6 +36,21 @@ struct StoryFingerprintTests {
         }
     }
 
+    /// A streamed chunk read into the story sits outside the container's bytes, so such a
+    /// story has no shortcut: an edit there must still be seen.
+    @Test func editsInStreamedChunksAreSeen() throws {
+        func page(_ streamed: String) -> String {
+            let intro = (1...3).map { "<p>Opening paragraph \($0) of the story, with enough words, commas, and detail to score as prose.</p>" }.joined()
+            return "<html><body><article><h1>Headline</h1>\(intro)<template id=\"B:1\"></template><div>Loading...</div></article>"
+                + "<div hidden id=\"S:1\"><p>\(streamed), a streamed paragraph with enough words, commas, and detail to score as prose.</p></div></body></html>"
+        }
+        let (before, fingerprint) = try read(page("The toll stood at 120"))
+        #expect(before.text.contains("The toll stood at 120"))
+        let edited = page("The toll stood at 1,200")
+        #expect(try read(edited).0.text.contains("The toll stood at 1,200"))
+        if let fingerprint { #expect(!same(edited, fingerprint)) }
+    }
+
     /// A standfirst read from beside the headline is story: editing it is a change the
     /// shortcut must see, while the page around it may change freely.
     @Test func anEditedStandfirstBesideTheHeadlineIsAChange() throws {

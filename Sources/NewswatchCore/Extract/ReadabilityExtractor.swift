@@ -62,7 +62,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let provenance = MetadataReader().read(metadata, into: &article, story: storyBytes)
             linkedDataBody = provenance.linkedDataBody
             blocks = story.blocks
-            fingerprint = story.container.flatMap {
+            fingerprint = story.readsStreamedChunks ? nil : story.container.flatMap {
                 Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, provenance: provenance, version: version)
             }
         } else {
@@ -215,6 +215,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
         /// best-scoring block and the siblings kept with it.
         var container: (first: PageTree.NodeID, last: PageTree.NodeID)?
+        /// Whether some of the story came from streamed chunks at the end of the page, outside
+        /// the container's bytes: the container alone cannot tell the story unchanged.
+        var readsStreamedChunks = false
     }
 
     /// `retry` reads the page again skipping less: `.tagsOnly` (class names ignored), then
@@ -225,7 +228,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let tree = collected.tree
             var scorer = ContentScorer(tree: tree, blocks: collected.blocks)
             scorer.explaining = explaining
-            let blocks = scorer.articleBlocks()
+            let blocks = collected.inReadingOrder(scorer.articleBlocks())
             var container: (PageTree.NodeID, PageTree.NodeID)?
             if let top = scorer.top {
                 if let parent = tree.parent(of: top), !tree[parent].tag.isBody, tree[parent].tag.name != "html" {
@@ -239,6 +242,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let characters = blocks.reduce(0) { $0 + $1.characters }
             let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
             var found = FoundStory(blocks: blocks, tree: tree, quality: quality, container: container)
+            found.readsStreamedChunks = collected.usesStreamedChunks(blocks)
             if explaining {
                 func candidate(_ node: PageTree.NodeID) -> ExtractionReport.Candidate {
                     let stats = scorer.statistics(of: node)

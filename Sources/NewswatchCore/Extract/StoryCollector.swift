@@ -43,6 +43,68 @@ struct StoryCollector {
     /// The element whose subtree is not read, while `ignoredDepth` > 0.
     private var ignoredNode = PageTree.none
 
+    /// React's streamed server rendering sends a page's late parts at the end of `<body>`,
+    /// each in `<div hidden id="S:n">`, and a script moves it to `<template id="B:n">` where
+    /// it belongs: read in place of the placeholder, that is story text like any other.
+    struct StreamedChunk {
+        var node: PageTree.NodeID
+        /// The chunk's place in reading order: before the block that followed its placeholder.
+        var insertBefore: Int
+        /// What showed until the chunk came ("Loading..."), the element right after the
+        /// placeholder: the script replaces it with the chunk.
+        var fallback: PageTree.NodeID?
+    }
+    private var placeholderAwaitingFallback: (node: PageTree.NodeID, id: Substring)?
+    private var fallbacks: [Substring: PageTree.NodeID] = [:]
+    private(set) var streamedChunks: [StreamedChunk] = []
+    /// Placeholders by number: the `<template>` node and how many blocks came before it.
+    private var streamPlaceholders: [Substring: (node: PageTree.NodeID, blockIndex: Int)] = [:]
+
+    private func streamedChunkPlaceholder(_ attributes: CommonAttributes) -> (node: PageTree.NodeID, id: Substring)? {
+        guard !streamPlaceholders.isEmpty, let id = attributes.id, id.hasPrefix("S:"),
+              let placeholder = streamPlaceholders[id.dropFirst(2)] else { return nil }
+        return (placeholder.node, id.dropFirst(2))
+    }
+
+    /// Story blocks in reading order: a streamed chunk's blocks where its placeholder was, and
+    /// not the fallback it replaced.
+    func inReadingOrder(_ story: [TextBlock]) -> [TextBlock] {
+        guard !streamedChunks.isEmpty else { return story }
+        let insertBefore = Dictionary(streamedChunks.map { ($0.node, $0.insertBefore) }, uniquingKeysWith: { first, _ in first })
+        let replaced = Set(streamedChunks.compactMap(\.fallback))
+        func isFallback(_ block: TextBlock) -> Bool {
+            var current: PageTree.NodeID? = block.owner
+            while let node = current {
+                if replaced.contains(node) { return true }
+                current = tree.parent(of: node)
+            }
+            return false
+        }
+        func key(_ block: TextBlock) -> (Int, Int, Int) {
+            var current: PageTree.NodeID? = block.owner
+            while let node = current {
+                if let index = insertBefore[node] { return (index, 0, block.order) }
+                current = tree.parent(of: node)
+            }
+            return (block.order, 1, 0)
+        }
+        return story.filter { !isFallback($0) }.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Whether any of these blocks came from a streamed chunk, outside the story's byte range.
+    func usesStreamedChunks(_ story: [TextBlock]) -> Bool {
+        guard !streamedChunks.isEmpty else { return false }
+        let chunks = Set(streamedChunks.map(\.node))
+        return story.contains { block in
+            var current: PageTree.NodeID? = block.owner
+            while let node = current {
+                if chunks.contains(node) { return true }
+                current = tree.parent(of: node)
+            }
+            return false
+        }
+    }
+
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
 
@@ -74,7 +136,18 @@ struct StoryCollector {
             if countingSkippedProse, ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
             return
         }
-        let node = tree.add(tag, parent: frames.last?.node ?? PageTree.none, attributes: attributes, at: offset)
+        let streamedTo = attributes.hidden ? streamedChunkPlaceholder(attributes) : nil
+        let parent = streamedTo.flatMap { tree.parent(of: $0.node) } ?? frames.last?.node ?? PageTree.none
+        let node = tree.add(tag, parent: parent, attributes: attributes, at: offset)
+        if let placeholder = placeholderAwaitingFallback {
+            if tree[placeholder.node].parent == parent { fallbacks[placeholder.id] = node }
+            placeholderAwaitingFallback = nil
+        }
+        if let streamedTo { streamedChunks.append(StreamedChunk(node: node, insertBefore: streamPlaceholders[streamedTo.id]?.blockIndex ?? 0, fallback: fallbacks[streamedTo.id])) }
+        if tag.isNeverText, tag.name == "template", let id = attributes.id, id.hasPrefix("B:") {
+            streamPlaceholders[id.dropFirst(2)] = (node, blocks.count)
+            placeholderAwaitingFallback = (node, id.dropFirst(2))
+        }
         if frames.isEmpty { owner = node }
         ignoredNode = node
         guard frames.count < Self.maximumDepth else {
@@ -88,11 +161,13 @@ struct StoryCollector {
             return
         }
         let skipped: Bool
+        if streamedTo != nil { skipped = false } else {
         switch policy {
         case .furniture: skipped = isFurniture(tag, attributes, byClass: true)
         case .tagsOnly: skipped = isFurniture(tag, attributes, byClass: false)
         case .nonText: skipped = tag.isNeverText
         case .furnitureExcept(let kept): skipped = !kept.contains(Int32(clamping: offset)) && isFurniture(tag, attributes, byClass: true)
+        }
         }
         if skipped {
             if offset >= 0, Self.mayHoldStory(tag, attributes) {
@@ -189,7 +264,7 @@ struct StoryCollector {
         let text = collapser.take()
         if !text.isEmpty {
             blocks.append(TextBlock(owner: owner, kind: kindStack.last ?? .paragraph, text: text,
-                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas))
+                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas, order: blocks.count))
         }
         linkCharacters = 0
     }

@@ -11,6 +11,8 @@ struct TextBlock {
     var inTable = false
     /// Commas, Latin and CJK (，、): the prose signal scoring counts.
     var commas = 0
+    /// Its place among the page's blocks, in document order.
+    var order = 0
     var characters: Int { text.utf8.count }
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
 }
