@@ -437,6 +437,19 @@ struct ExtractionTests {
         #expect(!text.contains("Loading paragraph") && !text.contains("no placeholder asks for"), "\(text)")
     }
 
+    @Test func linksUnderATeaserLabelAreOtherStories() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let box = "<p><strong>DON'T MISS</strong></p><p><a href=\"/news/1\">China furious at Macron for Hong Kong protest jibe</a> [<strong>INSIGHT]</strong></p>"
+            + "<p><a href=\"/news/2\">Hong Kong threatened with military intervention</a> [REACTION]</p>"
+        // A label followed by prose (a paragraph with a link in it) introduces nothing to drop.
+        let prose = "<p>Read more:</p><p>The report, which <a href=\"/report\">the ministry published</a> on Monday, runs to forty pages and names every school.</p>"
+        let text = try extract("<html><body><article><h1>Headline</h1>\(story)\(box)\(story)\(prose)</article></body></html>").text
+        #expect(!text.contains("China furious") && !text.contains("Hong Kong threatened") && !text.contains("DON'T MISS"), "\(text)")
+        #expect(text.contains("The report, which the ministry published on Monday"), "\(text)")
+        #expect(BoilerplateLines.isTeaserLabel("Read more here:") && BoilerplateLines.isTeaserLabel("Lesen Sie auch »"))
+        #expect(!BoilerplateLines.isTeaserLabel("Moreover") && !BoilerplateLines.isTeaserLabel("Related stories were rare in that year's coverage"))
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

@@ -160,6 +160,22 @@ enum BoilerplateLines {
         return key.hasSuffix("comments") || key.hasSuffix("responses")
     }
 
+    /// Labels that introduce a few teaser links inside a story, alone on their line.
+    static let teaserLabels = [
+        "don't miss", "don’t miss", "read more", "read also", "also read", "read next", "related", "recommended", "see also",
+        "more from", "more on this", "you may also like", "you might also like", "most read", "trending",
+        "lesen sie auch", "lesen sie mehr", "mehr zum thema", "auch interessant", "schon gelesen", "lea también", "lee también",
+        "leia também", "veja também", "lire aussi", "à lire aussi", "leggi anche", "czytaj też", "czytaj także", "zobacz też",
+        "zobacz także", "читайте также", "te puede interesar", "le puede interesar",
+    ]
+    /// "DON'T MISS", "Read more:", "Lesen Sie auch »": a teaser label alone on its line (one
+    /// short word more allowed: "Read more here").
+    static func isTeaserLabel(_ text: String) -> Bool {
+        guard text.utf8.count <= 60, text.count <= 40 else { return false }
+        let lower = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.-–—»>|"))
+        return teaserLabels.contains { lower == $0 || (lower.count <= $0.count + 6 && lower.hasPrefix($0 + " ")) }
+    }
+
     static func endsStory(_ text: String) -> Bool {
         // Headings are short; "you might also like" phrasings run a little longer ("Diese
         // Artikel könnten dich auch interessieren:").

@@ -126,6 +126,13 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
             var kept = Array(blocks[..<(end ?? blocks.count)])
             for box in boxes.reversed() { kept.removeSubrange(box) }
+            let teasers = StoryEnd.labelledTeasers(kept)
+            for run in teasers.reversed() {
+                if explaining {
+                    for block in kept[run] { report?.dropped.append(.init(text: block.text, reason: "a teaser link under the label \"\(kept[run.lowerBound - 1].text)\"")) }
+                }
+                kept.removeSubrange(run)
+            }
             storyBlocks = kept
         }
         let lines: [Article.Block] = storyBlocks.enumerated().compactMap { index, block in

@@ -34,6 +34,27 @@ enum StoryEnd {
         return (nil, boxes)
     }
 
+    /// Links listed under a teaser label set into the story ("DON'T MISS", "Read more:",
+    /// "Lesen Sie auch:"): the label is dropped as a line, and the lines after it that are
+    /// mostly link, up to the first that is not, are the teasers it introduces.
+    static func labelledTeasers(_ blocks: [TextBlock]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var index = 0
+        while index < blocks.count {
+            defer { index += 1 }
+            guard blocks[index].linkDensity < 0.5, BoilerplateLines.isTeaserLabel(blocks[index].text) else { continue }
+            var end = index + 1
+            while end < blocks.count, blocks[end].kind != .heading, blocks[end].linkDensity >= teaserLinkShare { end += 1 }
+            if end > index + 1 {
+                runs.append((index + 1)..<end)
+                index = end - 1
+            }
+        }
+        return runs
+    }
+    /// Link share from which a line after a teaser label is one of its teasers.
+    static let teaserLinkShare = 0.6
+
     /// What follows a heading, up to the next end-of-story heading, in one pass: characters of
     /// prose, where the prose resumes, and the share of lines from there on that are prose.
     private static func reading(_ blocks: [TextBlock], after heading: Int) -> (prose: Int, resumes: Int, proseShare: Double) {
