@@ -169,12 +169,17 @@ enum BoilerplateLines {
         "zobacz także", "читайте также", "te puede interesar", "le puede interesar",
     ]
     /// "DON'T MISS", "Read more:", "Lesen Sie auch »": a teaser label alone on its line (one
-    /// short word more allowed: "Read more here").
+    /// short word more allowed: "Read more here"). Byte comparisons: asked of every short line.
     static func isTeaserLabel(_ text: String) -> Bool {
-        guard text.utf8.count <= 60, text.count <= 40 else { return false }
-        let lower = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.-–—»>|"))
-        return teaserLabels.contains { lower == $0 || (lower.count <= $0.count + 6 && lower.hasPrefix($0 + " ")) }
+        guard text.utf8.count <= 60 else { return false }
+        let lower = Array(text.lowercased().trimmingCharacters(in: labelTrim).utf8)
+        return teaserLabelBytes.contains { label in
+            lower.count >= label.count && lower.count <= label.count + 8 && lower.starts(with: label)
+                && (lower.count == label.count || lower[label.count] == 0x20)
+        }
     }
+    private static let teaserLabelBytes = teaserLabels.map { Array($0.utf8) }
+    private static let labelTrim = CharacterSet(charactersIn: " :.-–—»>|")
 
     static func endsStory(_ text: String) -> Bool {
         // Headings are short; "you might also like" phrasings run a little longer ("Diese
