@@ -447,6 +447,7 @@ struct ExtractionTests {
         #expect(!text.contains("China furious") && !text.contains("Hong Kong threatened") && !text.contains("DON'T MISS"), "\(text)")
         #expect(text.contains("The report, which the ministry published on Monday"), "\(text)")
         #expect(BoilerplateLines.isTeaserLabel("Read more here:") && BoilerplateLines.isTeaserLabel("Lesen Sie auch »"))
+        #expect(BoilerplateLines.isTeaserLabel("» À lire aussi") && BoilerplateLines.isTeaserLabel("ЧИТАЙТЕ ТАКЖЕ:"))
         #expect(!BoilerplateLines.isTeaserLabel("Moreover") && !BoilerplateLines.isTeaserLabel("Related stories were rare in that year's coverage"))
     }
 

@@ -171,7 +171,8 @@ enum BoilerplateLines {
     /// "DON'T MISS", "Read more:", "Lesen Sie auch »": a teaser label alone on its line (one
     /// short word more allowed: "Read more here"). Byte comparisons: asked of every short line.
     static func isTeaserLabel(_ text: String) -> Bool {
-        guard text.utf8.count <= 60 else { return false }
+        guard text.utf8.count <= 60, let first = text.utf8.first,
+              labelFirstBytes.contains(first >= 0x41 && first <= 0x5A ? first + 32 : first) else { return false }
         let lower = Array(text.lowercased().trimmingCharacters(in: labelTrim).utf8)
         return teaserLabelBytes.contains { label in
             lower.count >= label.count && lower.count <= label.count + 8 && lower.starts(with: label)
@@ -180,6 +181,8 @@ enum BoilerplateLines {
     }
     private static let teaserLabelBytes = teaserLabels.map { Array($0.utf8) }
     private static let labelTrim = CharacterSet(charactersIn: " :.-–—»>|")
+    /// First bytes a label line can open with (a label's, or a trimmed mark's), lowercase.
+    private static let labelFirstBytes = Set(teaserLabelBytes.compactMap(\.first) + Array(" :.->|".utf8) + [0xC2, 0xD0, 0xE2])
 
     static func endsStory(_ text: String) -> Bool {
         // Headings are short; "you might also like" phrasings run a little longer ("Diese
