@@ -435,6 +435,8 @@ struct ExtractionTests {
         let order = ["Opening paragraph 3", "Streamed paragraph 1", "Streamed paragraph 4", "Closing paragraph"].map { text.range(of: $0)?.lowerBound }
         #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted(), "\(text)")
         #expect(!text.contains("Loading paragraph") && !text.contains("no placeholder asks for"), "\(text)")
+        let report = try ReadabilityExtractor().explain(ExtractionInput(html: Data(html.utf8))).1
+        #expect(report.notes.contains { $0.contains("streamed chunk") }, "\(report.notes)")
     }
 
     @Test func linksUnderATeaserLabelAreOtherStories() throws {

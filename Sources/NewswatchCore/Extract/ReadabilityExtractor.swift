@@ -276,6 +276,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     scorer.droppedReasons[index].map { ExtractionReport.Dropped(text: collected.blocks[index].text, reason: $0) }
                 }
                 if method == .containerByTags { report.notes.append("class and id names hid too much of the page; read again trusting tags only") }
+                if found.readsStreamedChunks {
+                    report.notes.append("read \(collected.streamedChunks.count) streamed chunk(s) (div hidden id=\"S:n\") where their placeholders sit; no same-story shortcut for this page")
+                }
                 found.report = report
             }
             return found
