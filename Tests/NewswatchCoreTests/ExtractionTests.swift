@@ -453,6 +453,17 @@ struct ExtractionTests {
         #expect(!BoilerplateLines.isTeaserLabel("Moreover") && !BoilerplateLines.isTeaserLabel("Related stories were rare in that year's coverage"))
     }
 
+    @Test func aHeaderOfProseInsideTheStoryIsItsStandfirst() throws {
+        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let standfirst = "<header>Neuroscience tells us that most of the work done by our brains happens unconsciously. New research investigates.</header>"
+        // A header with the headline, a byline or a date is the headline's block: still skipped.
+        let headline = "<header><h2>Brain science</h2><p>Your daily dose of brain science, every morning, in one newsletter.</p></header>"
+        let html = "<html><body><div class=\"article_body\"><div itemprop=\"articleBody\">\(headline)\(standfirst)\(story)</div></div></body></html>"
+        let text = try extract(html).text
+        #expect(text.hasPrefix("Neuroscience tells us that most of the work"), "\(text)")
+        #expect(!text.contains("Your daily dose"), "\(text)")
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

@@ -286,6 +286,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var first = score(collected, method: .container)
         if first.characters >= minimumStoryCharacters, let uncovered = uncoverSkippedStory(collected, first: first, score: score, retry: retry) {
             first = uncovered
+        } else if first.characters >= minimumStoryCharacters, let withStandfirst = readQuietHeaders(collected, first: first, score: score, retry: retry) {
+            first = withStandfirst
         }
         // (Retrying longer first readings too, at 500-2,000 characters, helped wceb-news's tuning
         // folds by up to 0.007 F1 but cost trafilatura-eval's held-out fold 0.4 points: not kept.)
@@ -334,6 +336,22 @@ public struct ReadabilityExtractor: ArticleExtractor {
         uncovered.report?.notes.append("read again keeping skipped element(s) that held more paragraph text than the first reading found: "
                                        + hiding.map { "\($0.name) (\($0.characters) characters in <p>)" }.joined(separator: ", "))
         return uncovered
+    }
+
+    /// A standfirst wrapped in `<header>` inside the story's container (a line of prose, no
+    /// headline or byline with it) is skipped with the other headers: read again keeping it,
+    /// and take that reading if it found the same container and more text.
+    private static func readQuietHeaders(_ collected: StoryCollector, first: FoundStory, score: (StoryCollector, ExtractionQuality.Method) -> FoundStory,
+                                         retry: (StoryCollector.SkipPolicy) -> StoryCollector) -> FoundStory? {
+        guard !collected.quietHeaders.isEmpty, let container = first.container else { return nil }
+        let tree = collected.tree
+        let low = tree[container.first].start, high = tree[container.last].end
+        let inside = collected.quietHeaders.filter { tree[$0].start > low && tree[$0].end <= high }
+        guard !inside.isEmpty else { return nil }
+        var again = score(retry(.furnitureExcept(Set(inside.map { tree[$0].start }))), .container)
+        guard again.characters > first.characters, let found = again.container, again.tree[found.first].start == low else { return nil }
+        again.report?.notes.append("read again keeping \(inside.count) <header> element(s) inside the story that held only prose (a standfirst)")
+        return again
     }
 
     /// 0 to 1: enough text (a story of 1,000 characters or more counts fully), a clear winner

@@ -105,6 +105,27 @@ struct StoryCollector {
         }
     }
 
+    /// A `<header>` holding only a line of prose (no heading, list, picture, form or date):
+    /// a standfirst the template wrapped in `<header>`, not the headline's block.
+    struct QuietHeader {
+        var textBytes = 0
+        var linkBytes = 0
+        var structured = false
+        /// `ignoredDepth` of the open link being counted, 0 when none.
+        var linkLevel = 0
+        var isProse: Bool { !structured && textBytes >= 60 && linkBytes * 5 <= textBytes }
+    }
+    private var quietHeader: QuietHeader?
+    /// Skipped `<header>`s that held only prose, in document order.
+    private(set) var quietHeaders: [PageTree.NodeID] = []
+    private static let headerStructure: Set<String> = [
+        "h1", "h2", "h3", "h4", "h5", "h6", "nav", "ul", "ol", "form", "img", "picture", "figure", "time", "address", "button", "svg", "iframe", "video", "table",
+    ]
+    private mutating func watchQuietHeader(_ tag: Tag) {
+        if Self.headerStructure.contains(tag.name) { quietHeader?.structured = true }
+        if tag.isLink, quietHeader?.linkLevel == 0 { quietHeader?.linkLevel = ignoredDepth }
+    }
+
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
 
@@ -134,6 +155,7 @@ struct StoryCollector {
         if ignoredDepth > 0 {
             ignoredDepth += 1
             if countingSkippedProse, ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
+            if quietHeader != nil { watchQuietHeader(tag) }
             return
         }
         let streamedTo = attributes.hidden ? streamedChunkPlaceholder(attributes) : nil
@@ -161,15 +183,15 @@ struct StoryCollector {
             return
         }
         let skipped: Bool
-        if streamedTo != nil { skipped = false } else {
         switch policy {
+        case _ where streamedTo != nil: skipped = false
         case .furniture: skipped = isFurniture(tag, attributes, byClass: true)
         case .tagsOnly: skipped = isFurniture(tag, attributes, byClass: false)
         case .nonText: skipped = tag.isNeverText
         case .furnitureExcept(let kept): skipped = !kept.contains(Int32(clamping: offset)) && isFurniture(tag, attributes, byClass: true)
         }
-        }
         if skipped {
+            if offset >= 0, tag.name == "header", !Self.isHidden(attributes) { quietHeader = QuietHeader() }
             if offset >= 0, Self.mayHoldStory(tag, attributes) {
                 countingSkippedProse = true
                 ignoredParagraphLevel = 0
@@ -208,9 +230,14 @@ struct StoryCollector {
     mutating func end(at offset: Int) {
         if ignoredDepth > 0 {
             if ignoredDepth == ignoredParagraphLevel { ignoredParagraphLevel = 0 }
+            if ignoredDepth == quietHeader?.linkLevel { quietHeader?.linkLevel = 0 }
             ignoredDepth -= 1
             if ignoredDepth == 0 {
                 tree.setEnd(of: ignoredNode, at: offset)
+                if let header = quietHeader {
+                    if header.isProse { quietHeaders.append(ignoredNode) }
+                    quietHeader = nil
+                }
                 if countingSkippedProse {
                     if ignoredProseBytes >= SkippedProse.minimumCharacters {
                         skippedProse.append(SkippedProse(start: tree[ignoredNode].start, characters: ignoredProseBytes, name: ignoredName))
@@ -237,6 +264,12 @@ struct StoryCollector {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard ignoredDepth == 0 else {
             if ignoredParagraphLevel > 0 { ignoredProseBytes += bytes.count }
+            if quietHeader != nil {
+                var visible = 0
+                for byte in bytes where byte > 0x20 { visible += 1 }
+                quietHeader!.textBytes += visible
+                if quietHeader!.linkLevel > 0 { quietHeader!.linkBytes += visible }
+            }
             return
         }
         if frames.isEmpty {
