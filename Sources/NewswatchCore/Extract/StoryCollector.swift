@@ -43,88 +43,17 @@ struct StoryCollector {
     /// The element whose subtree is not read, while `ignoredDepth` > 0.
     private var ignoredNode = PageTree.none
 
-    /// React's streamed server rendering sends a page's late parts at the end of `<body>`,
-    /// each in `<div hidden id="S:n">`, and a script moves it to `<template id="B:n">` where
-    /// it belongs: read in place of the placeholder, that is story text like any other.
-    struct StreamedChunk {
-        var node: PageTree.NodeID
-        /// The chunk's place in reading order: before the block that followed its placeholder.
-        var insertBefore: Int
-        /// What showed until the chunk came ("Loading..."), the element right after the
-        /// placeholder: the script replaces it with the chunk.
-        var fallback: PageTree.NodeID?
-    }
-    private var placeholderAwaitingFallback: (node: PageTree.NodeID, id: Substring)?
-    private var fallbacks: [Substring: PageTree.NodeID] = [:]
+    /// Streamed server rendering's chunks and placeholders (see `StoryCollector+StreamedChunks`).
+    var placeholderAwaitingFallback: (node: PageTree.NodeID, id: Substring)?
+    var fallbacks: [Substring: PageTree.NodeID] = [:]
     private(set) var streamedChunks: [StreamedChunk] = []
     /// Placeholders by number: the `<template>` node and how many blocks came before it.
-    private var streamPlaceholders: [Substring: (node: PageTree.NodeID, blockIndex: Int)] = [:]
+    var streamPlaceholders: [Substring: (node: PageTree.NodeID, blockIndex: Int)] = [:]
 
-    private func streamedChunkPlaceholder(_ attributes: CommonAttributes) -> (node: PageTree.NodeID, id: Substring)? {
-        guard !streamPlaceholders.isEmpty, let id = attributes.id, id.hasPrefix("S:"),
-              let placeholder = streamPlaceholders[id.dropFirst(2)] else { return nil }
-        return (placeholder.node, id.dropFirst(2))
-    }
-
-    /// Story blocks in reading order: a streamed chunk's blocks where its placeholder was, and
-    /// not the fallback it replaced.
-    func inReadingOrder(_ story: [TextBlock]) -> [TextBlock] {
-        guard !streamedChunks.isEmpty else { return story }
-        let insertBefore = Dictionary(streamedChunks.map { ($0.node, $0.insertBefore) }, uniquingKeysWith: { first, _ in first })
-        let replaced = Set(streamedChunks.compactMap(\.fallback))
-        func isFallback(_ block: TextBlock) -> Bool {
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if replaced.contains(node) { return true }
-                current = tree.parent(of: node)
-            }
-            return false
-        }
-        func key(_ block: TextBlock) -> (Int, Int, Int) {
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if let index = insertBefore[node] { return (index, 0, block.order) }
-                current = tree.parent(of: node)
-            }
-            return (block.order, 1, 0)
-        }
-        return story.filter { !isFallback($0) }.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-    }
-
-    /// Whether any of these blocks came from a streamed chunk, outside the story's byte range.
-    func usesStreamedChunks(_ story: [TextBlock]) -> Bool {
-        guard !streamedChunks.isEmpty else { return false }
-        let chunks = Set(streamedChunks.map(\.node))
-        return story.contains { block in
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if chunks.contains(node) { return true }
-                current = tree.parent(of: node)
-            }
-            return false
-        }
-    }
-
-    /// A `<header>` holding only a line of prose (no heading, list, picture, form or date):
-    /// a standfirst the template wrapped in `<header>`, not the headline's block.
-    struct QuietHeader {
-        var textBytes = 0
-        var linkBytes = 0
-        var structured = false
-        /// `ignoredDepth` of the open link being counted, 0 when none.
-        var linkLevel = 0
-        var isProse: Bool { !structured && textBytes >= 60 && linkBytes * 5 <= textBytes }
-    }
-    private var quietHeader: QuietHeader?
+    /// The `<header>` being skipped, while its prose is weighed (see `StoryCollector+QuietHeaders`).
+    var quietHeader: QuietHeader?
     /// Skipped `<header>`s that held only prose, in document order.
     private(set) var quietHeaders: [PageTree.NodeID] = []
-    private static let headerStructure: Set<String> = [
-        "h1", "h2", "h3", "h4", "h5", "h6", "nav", "ul", "ol", "form", "img", "picture", "figure", "time", "address", "button", "svg", "iframe", "video", "table",
-    ]
-    private mutating func watchQuietHeader(_ tag: Tag) {
-        if Self.headerStructure.contains(tag.name) { quietHeader?.structured = true }
-        if tag.isLink, quietHeader?.linkLevel == 0 { quietHeader?.linkLevel = ignoredDepth }
-    }
 
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
@@ -155,7 +84,7 @@ struct StoryCollector {
         if ignoredDepth > 0 {
             ignoredDepth += 1
             if countingSkippedProse, ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
-            if quietHeader != nil { watchQuietHeader(tag) }
+            if quietHeader != nil { watchQuietHeader(tag, depth: ignoredDepth) }
             return
         }
         let streamedTo = attributes.hidden ? streamedChunkPlaceholder(attributes) : nil
