@@ -389,10 +389,13 @@ struct ExtractionTests {
     @Test func linkedHeadlinesInCapitalsAreOtherStories() throws {
         let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
         let teaser = "<p><strong><a href=\"/entertainment/taylor-swift-amas\">TAYLOR SWIFT CLEARED TO PERFORM HITS AT AMAS AMID FEUD</a></strong></p>"
+        // Scripts without case have no capitals: a linked Arabic line is not shouting.
         let kept = "<h2>WHAT YOU NEED TO MAKE JAM</h2><p>LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR</p><p><a href=\"/deals/tv\">Samsung 65-inch QLED TV for $999 at Best Buy</a></p>"
+            + "<p><a href=\"/ar/report\">التقرير الكامل عن الانتخابات البرلمانية في المنطقة</a></p>"
         let text = try extract("<html><body><article><h1>Headline</h1>\(story)\(teaser)\(story)\(kept)</article></body></html>").text
         #expect(!text.contains("TAYLOR SWIFT"), "\(text)")
         #expect(text.contains("WHAT YOU NEED TO MAKE JAM") && text.contains("LAURIE OAKES IS THE NINE") && text.contains("Samsung 65-inch"), "\(text)")
+        #expect(text.contains("التقرير الكامل عن الانتخابات"), "\(text)")
     }
 
     @Test func whatShowsOnHoverIsNotText() throws {

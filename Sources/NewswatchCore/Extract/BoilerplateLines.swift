@@ -275,12 +275,13 @@ enum BoilerplateLines {
     /// story text often enough to stay.
     static func isCapitalTeaser(_ block: TextBlock) -> Bool {
         guard block.kind != .heading, block.linkDensity >= 0.95 else { return false }
-        var letters = 0
+        // Capitals counted, not letters: scripts without case (Arabic, Chinese) have none.
+        var capitals = 0
         for scalar in block.text.unicodeScalars where scalar.properties.isAlphabetic {
             if scalar.properties.isLowercase { return false }
-            letters += 1
+            if scalar.properties.isUppercase { capitals += 1 }
         }
-        return letters >= 20 && block.text.split(separator: " ").count >= 4
+        return capitals >= 20 && block.text.split(separator: " ").count >= 4
     }
 
     /// "Cafe im Bohnenviertel. Foto: Stuttgart Marketing": a sentence, then a picture credit
