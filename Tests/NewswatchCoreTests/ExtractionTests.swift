@@ -7,6 +7,12 @@ import NewswatchDemo
 struct ExtractionTests {
     let extractor = ReadabilityExtractor()
 
+    /// `count` paragraphs of plain story prose ("Paragraph 1 of the story, ..."), the filler
+    /// around the element a test is about.
+    func storyParagraphs(_ count: Int) -> String {
+        (1...count).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+    }
+
     func extract(_ html: String, select: String? = nil, remove: [String] = []) throws -> Article {
         try extractor.extract(ExtractionInput(html: Data(html.utf8), select: select.map { try! ContentSelector(parsing: $0) },
                                               remove: remove.map { try! ContentSelector(parsing: $0) }))
@@ -15,9 +21,9 @@ struct ExtractionTests {
     @Test func seedStylePageYieldsOnlyTheStory() throws {
         let html = DemoStory.page(version: 1, date: Date(timeIntervalSince1970: 1_718_700_000), request: 3)
         let article = try extract(html)
-        let storyParagraphs = html.components(separatedBy: "<p>").dropFirst().compactMap { $0.components(separatedBy: "</p>").first }
-        #expect(storyParagraphs.count == 9)
-        #expect(article.blocks.map(\.text) == storyParagraphs)
+        let pageParagraphs = html.components(separatedBy: "<p>").dropFirst().compactMap { $0.components(separatedBy: "</p>").first }
+        #expect(pageParagraphs.count == 9)
+        #expect(article.blocks.map(\.text) == pageParagraphs)
         #expect(article.title == "Valdorian President To Pay First State Visit To Kestria In 18 Years")
         #expect(article.published == "2024-06-18T13:12:00+03:00")
         #expect(article.siteName == "Daily Meridian")
@@ -233,7 +239,7 @@ struct ExtractionTests {
     }
 
     @Test func datelinesTeasersAndCaptionsAreNotStory() throws {
-        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(5)
         let html = """
         <html><body><article><h1>Headline</h1><p>Updated 12:24 am EST, Wednesday, November 20, 2019</p><p>By Jane Roe</p>
         \(story)<p>Related: Another story you might click</p><p>The protests began in June (Image: GETTY)</p>
@@ -387,7 +393,7 @@ struct ExtractionTests {
     }
 
     @Test func linkedHeadlinesInCapitalsAreOtherStories() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let teaser = "<p><strong><a href=\"/entertainment/taylor-swift-amas\">TAYLOR SWIFT CLEARED TO PERFORM HITS AT AMAS AMID FEUD</a></strong></p>"
         // Scripts without case have no capitals: a linked Arabic line is not shouting.
         let kept = "<h2>WHAT YOU NEED TO MAKE JAM</h2><p>LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR</p><p><a href=\"/deals/tv\">Samsung 65-inch QLED TV for $999 at Best Buy</a></p>"
@@ -399,7 +405,7 @@ struct ExtractionTests {
     }
 
     @Test func whatShowsOnHoverIsNotText() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         // A glossary term's definition, a politician's card of links, a share popover...
         let glossary = "<p>Organic traffic and <dfn class=\"Term_term__m2Q\">keyword</dfn><span class=\"Term_tooltip__8VN\"><span class=\"Term_tooltipBubble__mu\"><strong>Keyword</strong><br>A keyword is what users write into a search engine.<br><a href=\"/glossary/keyword\">Learn more</a></span></span> rankings are now directional indicators.</p>"
         let card = "<p>He threatened Rep. <span class=\"rollover-people\"><a class=\"rollover-people-link\" href=\"/people/ilhan-omar\">Ilhan Omar</a><span class=\"rollover-people-block\"><span class=\"rollover-block\"><a class=\"name\" href=\"/people/ilhan-omar\">Ilhan Omar</a><a href=\"/policy/1\">Hillicon Valley: Progressives oppose rider</a></span></span></span> (D-Minn.) in calls.</p>"
@@ -414,7 +420,7 @@ struct ExtractionTests {
     }
 
     @Test func anInlineDatelineOpensTheStory() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let html = "<html><body><article><h1>Headline</h1><div class=\"dateline\">Updated by the desk, Nov 19, 6:55 AM</div><p><span class=\"dateline\">CAIRO —</span> Gunmen opened fire on visitors at the museum on Wednesday.</p>\(story)</article></body></html>"
         let text = try extract(html).text
         #expect(text.hasPrefix("CAIRO — Gunmen opened fire"), "\(text)")
@@ -443,7 +449,7 @@ struct ExtractionTests {
     }
 
     @Test func linksUnderATeaserLabelAreOtherStories() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let box = "<p><strong>DON'T MISS</strong></p><p><a href=\"/news/1\">China furious at Macron for Hong Kong protest jibe</a> [<strong>INSIGHT]</strong></p>"
             + "<p><a href=\"/news/2\">Hong Kong threatened with military intervention</a> [REACTION]</p>"
         // A label followed by prose (a paragraph with a link in it) introduces nothing to drop.
@@ -457,7 +463,7 @@ struct ExtractionTests {
     }
 
     @Test func aHeaderOfProseInsideTheStoryIsItsStandfirst() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let standfirst = "<header>Neuroscience tells us that most of the work done by our brains happens unconsciously. New research investigates.</header>"
         // A header with the headline, a byline or a date is the headline's block: still skipped.
         let headline = "<header><h2>Brain science</h2><p>Your daily dose of brain science, every morning, in one newsletter.</p></header>"
@@ -468,7 +474,7 @@ struct ExtractionTests {
     }
 
     @Test func embeddedPostCardsAreNotStory() throws {
-        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(5)
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"
         let article = try extract("<html><body><article class=\"entry-content\"><h1>Headline</h1>\(story)\(card)\(story)</article></body></html>")
         #expect(!article.text.contains("Another post"), "\(article.blocks.map(\.text))")
@@ -476,7 +482,7 @@ struct ExtractionTests {
     }
 
     @Test func headingPermalinksAreNotHeadingText() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let html = """
         <html><body><article><h1>Headline</h1>\(story)
         <h2 id="s2">Preferring real estate<a class="subhead-anchor" href="#s2">#section2</a></h2>\(story)
@@ -500,7 +506,7 @@ struct ExtractionTests {
     }
 
     @Test func teaserHeadingsEndTheStoryByTheirShape() throws {
-        let story = (1...5).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(5)
         let after = "<p>Some other story, with a teaser line that looks like prose, and commas.</p>"
         for heading in ["More Great WIRED Stories", "Other posts", "RELATED NEWS", "More related posts:", "Recent articles from our blog",
                         "Weitere Korsett Artikel", "VERWANDTE BEITRÄGE", "Más noticias de Colombia", "Autres articles",
@@ -539,7 +545,7 @@ struct ExtractionTests {
     }
 
     @Test func textKeptOffScreenByUtilityClassesIsNotStory() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let html = """
         <html><body><article><h1>Headline</h1><p class="byline">By <a href="/jane">Jane Roe<span class="sr-only"> (opens in a new tab)</span></a></p>\(story)
         <p class="hidden">A teaser for the app, hidden at every width, with commas, and enough words to look like prose.</p>
@@ -556,7 +562,7 @@ struct ExtractionTests {
     }
 
     @Test func listsOfLinkedItemsInTheStoryStayAndListsOfLinksGo() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         // Release notes: each item a linked bug and a few words on it (about 70% link text).
         let fixed = "<ul>" + (1...5).map { "<li><a href=\"/bug/\($0)\">Bug 16770\($0) – the fullscreen window moved</a> when the source changed</li>" }.joined() + "</ul>"
         let related = "<ul>" + (1...5).map { "<li><a href=\"/story/\($0)\">Another story number \($0) you might read</a></li>" }.joined() + "</ul>"
@@ -566,7 +572,7 @@ struct ExtractionTests {
     }
 
     @Test func preformattedTextKeepsItsLines() throws {
-        let story = (1...4).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(4)
         let code = "<pre><code>user = {\n    prefix: \"Mrs.\",\n\n    firstName: \"Laura\"\n};\r\nname = <span class=\"fn\">formatName</span>( user );\n</code></pre>"
         let html = "<html><body><article><h1>Headline</h1>\(story)\(code)\(story)</article></body></html>"
         for article in [try extract(html), try extract(html, select: "article")] {
@@ -579,7 +585,7 @@ struct ExtractionTests {
     }
 
     @Test func teaserArticlesBesideTheStorysArticleAreOtherStories() throws {
-        let story = (1...6).map { "<p>Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose.</p>" }.joined()
+        let story = storyParagraphs(6)
         let more = (1...3).map { "<p>More \($0): the story goes on below its first part, with words, commas, and detail enough to score.</p>" }.joined()
         let teasers = (1...3).map { "<article class=\"home-post\"><h4><a href=\"/t/\($0)\">Teaser \($0)</a></h4><div class=\"entry-content\">Teaser \($0) excerpt: another story's opening, with commas, words, and a point.</div></article>" }.joined()
         // The story's text continues outside its <article>, so the container is wider than it.

@@ -175,6 +175,16 @@ struct PageTree {
         return false
     }
 
+    /// The element itself or its nearest ancestor that passes `test`.
+    func nearest(from id: NodeID, where test: (NodeID) -> Bool) -> NodeID? {
+        var current: NodeID? = id
+        while let c = current {
+            if test(c) { return c }
+            current = parent(of: c)
+        }
+        return nil
+    }
+
     func hasArticleAncestor(_ id: NodeID) -> Bool {
         var current = parent(of: id)
         while let c = current {

@@ -24,36 +24,18 @@ extension StoryCollector {
         guard !streamedChunks.isEmpty else { return story }
         let insertBefore = Dictionary(streamedChunks.map { ($0.node, $0.insertBefore) }, uniquingKeysWith: { first, _ in first })
         let replaced = Set(streamedChunks.compactMap(\.fallback))
-        func isFallback(_ block: TextBlock) -> Bool {
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if replaced.contains(node) { return true }
-                current = tree.parent(of: node)
-            }
-            return false
-        }
         func key(_ block: TextBlock) -> (Int, Int, Int) {
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if let index = insertBefore[node] { return (index, 0, block.order) }
-                current = tree.parent(of: node)
-            }
-            return (block.order, 1, 0)
+            let chunk = tree.nearest(from: block.owner) { insertBefore[$0] != nil }
+            return chunk.flatMap { insertBefore[$0] }.map { ($0, 0, block.order) } ?? (block.order, 1, 0)
         }
-        return story.filter { !isFallback($0) }.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        return story.filter { tree.nearest(from: $0.owner, where: replaced.contains) == nil }
+            .map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Whether any of these blocks came from a streamed chunk, outside the story's byte range.
     func usesStreamedChunks(_ story: [TextBlock]) -> Bool {
         guard !streamedChunks.isEmpty else { return false }
         let chunks = Set(streamedChunks.map(\.node))
-        return story.contains { block in
-            var current: PageTree.NodeID? = block.owner
-            while let node = current {
-                if chunks.contains(node) { return true }
-                current = tree.parent(of: node)
-            }
-            return false
-        }
+        return story.contains { tree.nearest(from: $0.owner, where: chunks.contains) != nil }
     }
 }
