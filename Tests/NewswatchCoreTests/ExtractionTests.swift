@@ -521,6 +521,26 @@ struct ExtractionTests {
         }
     }
 
+    @Test func anEndHeadingLeftOutInItsBoxOfLinksStillEndsTheStory() throws {
+        // A shop blog's "Other related articles..." sits in a box with a "View all" link; the
+        // cards come after the box, each a linked title and an excerpt.
+        let heading = "<div class=\"title-wrapper\"><h2>Other related articles...</h2><a href=\"/blog\">View all</a></div>"
+        let cards = "<ul class=\"slider\">" + (1...3).map {
+            "<li><h3><a href=\"/blog/\($0)\">Card \($0)</a></h3><p>Excerpt \($0): how to hang a gallery wall of your own, with hooks, a level and patience.</p></li>"
+        }.joined() + "</ul>"
+        let page = "<html><body><main><h1>Headline</h1>\(storyParagraphs(8))<section>\(heading)\(cards)</section></main></body></html>"
+        let lines = try extract(page).blocks.map(\.text)
+        #expect(lines.contains { $0.hasPrefix("Paragraph 8 ") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("Excerpt") || $0.contains("Card") || $0.contains("related") }, "\(lines)")
+        // A box of related links set between the story's paragraphs went whole: the story's
+        // last paragraph after it stays.
+        let box = "<div><h3>RELATED STORIES</h3><ul>" + (1...4).map { "<li><a href=\"/r/\($0)\">Related story \($0)</a></li>" }.joined() + "</ul></div>"
+        let setIn = "<html><body><article><h1>Headline</h1><div class=\"entry\">\(storyParagraphs(6))\(box)<p>The last paragraph of the story, after the box of related stories.</p></div></article></body></html>"
+        let story = try extract(setIn).blocks.map(\.text)
+        #expect(story.last?.hasPrefix("The last paragraph") == true, "\(story)")
+        #expect(!story.contains { $0.contains("Related story") || $0 == "RELATED STORIES" }, "\(story)")
+    }
+
     @Test func aTeaserBoxNearTheTopDoesNotEndTheStory() throws {
         let intro = "<p>The interview ran on Monday evening, and the philosopher was asked about work.</p><p>Richard Roe in conversation with Karin Doe</p>"
         let box = "<h3>Mehr zum Thema</h3><ul>" + (1...4).map { "<li><a href=\"/teaser/\($0)\">Teaser \($0) about basic income</a></li>" }.joined() + "</ul>"

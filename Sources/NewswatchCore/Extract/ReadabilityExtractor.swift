@@ -10,7 +10,7 @@ import Foundation
 public struct ReadabilityExtractor: ArticleExtractor {
     /// Bumped when extraction changes what it reads from the same page; stories stored by an
     /// older version are re-read before they are compared (see `CheckRunner`).
-    public let version = "readability/5"
+    public let version = "readability/6"
 
     public init() {}
 
@@ -121,7 +121,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     for block in blocks[box] { report?.dropped.append(.init(text: block.text, reason: "in a box of teasers set into the story under \"\(blocks[box.lowerBound].text)\"")) }
                 }
                 if let end {
-                    for block in blocks[end...] { report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\"")) }
+                    for block in blocks[end...] where !block.isEndMarker {
+                        report?.dropped.append(.init(text: block.text, reason: "after the end-of-story heading \"\(blocks[end].text)\""))
+                    }
                 }
             }
             var kept = Array(blocks[..<(end ?? blocks.count)])
@@ -133,7 +135,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 }
                 kept.removeSubrange(run)
             }
-            storyBlocks = kept
+            storyBlocks = kept.filter { !$0.isEndMarker }
         }
         let lines: [Article.Block] = storyBlocks.enumerated().compactMap { index, block in
             if !keepAll, let reason = BoilerplateLines.boilerplateReason(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) {
@@ -216,7 +218,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var quality = ExtractionQuality(method: .container, confidence: 0)
         var report: ExtractionReport?
         /// Bytes of text in the story's blocks.
-        var characters: Int { blocks.reduce(0) { $0 + $1.characters } }
+        var characters: Int { blocks.reduce(0) { $0 + ($1.isEndMarker ? 0 : $1.characters) } }
         /// Where the story sits, first and last element (nil if no container won): the
         /// element around the best-scoring block, so that text added beside the story is
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
@@ -246,7 +248,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 // A standfirst from beside the headline is story too: the region starts there.
                 if scorer.standfirstTaken, let lead = blocks.first?.owner, let last = container?.1 { container = (lead, last) }
             }
-            let characters = blocks.reduce(0) { $0 + $1.characters }
+            let characters = blocks.reduce(0) { $0 + ($1.isEndMarker ? 0 : $1.characters) }
             let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
             var found = FoundStory(blocks: blocks, tree: tree, quality: quality, container: container)
             found.readsStreamedChunks = collected.usesStreamedChunks(blocks)

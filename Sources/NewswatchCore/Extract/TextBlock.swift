@@ -13,6 +13,9 @@ struct TextBlock {
     var commas = 0
     /// Its place among the page's blocks, in document order.
     var order = 0
+    /// An end-of-story heading the scorer left out (in a box of links): kept only so that
+    /// `StoryEnd` sees where the story stops; never a line of the story.
+    var isEndMarker = false
     var characters: Int { text.utf8.count }
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
 }
