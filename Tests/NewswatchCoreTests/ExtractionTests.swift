@@ -419,6 +419,20 @@ struct ExtractionTests {
         #expect(!text.contains("Learn more") && !text.contains("Share this story") && !text.contains("minimum number"), "\(text)")
     }
 
+    @Test func aDateWithItsBylineOrTimeIsNotStory() throws {
+        let story = storyParagraphs(5)
+        let expected = (1...5).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." }
+        for line in ["October 11, 2023 by Autumn Huerter", "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde",
+                     "November 20, 2019 - 11:28 AMT", "November 20, 2019 Emiliano Bellini", "3rd March 2021 | By Jane Roe"] {
+            let lines = try extract("<html><body><article><h1>Headline</h1><p>\(line)</p>\(story)</article></body></html>").blocks.map(\.text)
+            #expect(lines == expected, "\(line): \(lines)")
+        }
+        // Further down, a date and a name is a timeline's entry; a date opening a sentence is prose.
+        let timeline = "<p>December 7, 1941 Pearl Harbor</p><p>June 6, 1944 by sea and by air, the landings began.</p>"
+        let lines = try extract("<html><body><article><h1>Headline</h1>\(story)\(timeline)</article></body></html>").blocks.map(\.text)
+        #expect(lines.suffix(2) == ["December 7, 1941 Pearl Harbor", "June 6, 1944 by sea and by air, the landings began."], "\(lines)")
+    }
+
     @Test func anInlineDatelineOpensTheStory() throws {
         let story = storyParagraphs(4)
         let html = "<html><body><article><h1>Headline</h1><div class=\"dateline\">Updated by the desk, Nov 19, 6:55 AM</div><p><span class=\"dateline\">CAIRO —</span> Gunmen opened fire on visitors at the museum on Wednesday.</p>\(story)</article></body></html>"

@@ -243,6 +243,7 @@ enum BoilerplateLines {
         if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
+        if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
         if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
@@ -257,6 +258,26 @@ enum BoilerplateLines {
         guard asciiLowered.prefix(64).contains(where: { $0 >= 0x80 }) else { return asciiLowered }
         return Array(text.prefix(48).lowercased().utf8)
     }
+
+    /// "October 11, 2023 by Autumn Huerter", "05/10/2018 - Publicado por: Clarissa Borba",
+    /// "November 20, 2019 - 11:28 AMT": a date opening the line, then who wrote it or when.
+    /// A date followed by a bare name ("November 20, 2019 Emiliano Bellini") only near the
+    /// story's top: further down, "December 7, 1941 Pearl Harbor" is a timeline's entry.
+    static func isDatedByline(_ text: String, bytes: [UInt8], nearTop: Bool) -> Bool {
+        // Byte tests first: asked of every short line, and the expressions are slow.
+        guard bytes.count >= 8, let first = bytes.first,
+              (first >= 0x30 && first <= 0x39) || monthOpenings.contains(where: { bytes.starts(with: $0) }),
+              bytes.prefix(24).contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let range = NSRange(text.startIndex..., in: text)
+        if datedByline.firstMatch(in: text, range: range) != nil { return true }
+        return nearTop && datedName.firstMatch(in: text, range: range) != nil
+    }
+    private static let monthOpenings = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { Array($0.utf8) }
+    private static let datePattern = #"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,? \d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})"#
+    private static let datedByline = try! NSRegularExpression(pattern:
+        "^(?i:" + datePattern + #")(?:\s*[-|·•,–—]\s*|\s+)(?:(?i:by|por|von|par|publicado por|posted by|written by)\s*:?\s+\p{Lu}.*|\d{1,2}[:.]\d{2}\s*(?i:am|pm|a\.m\.|p\.m\.)?(?:\s+\p{Lu}{2,5})?)$"#)
+    private static let datedName = try! NSRegularExpression(pattern:
+        "^(?i:" + datePattern + #")(?:\s*[-|·•,–—]\s*|\s+)\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){1,3}$"#)
 
     /// "Jane Roe is a freelance writer and researcher. ...": a name, then a role in journalism.
     /// Only asked of the story's last lines: the same sentence mid-story is news about a
