@@ -419,6 +419,15 @@ struct ExtractionTests {
         #expect(!text.contains("Learn more") && !text.contains("Share this story") && !text.contains("minimum number"), "\(text)")
     }
 
+    @Test func orderedListItemsCarryTheirNumbers() throws {
+        let ranking = "<h2>The best phones</h2><ol><li>Pixel 9</li><li><p>iPhone 16</p><p>Its camera is the best we tested, with a night mode that works.</p></li><li>1. Galaxy S25 (numbered by hand)</li></ol>"
+        let steps = "<ol start=\"4\"><li>Fold it flat.</li><li>Make one cut, with <a href=\"/s\">scissors</a>.<ul><li>Straight</li></ul></li></ol><ul><li>A bullet</li></ul>"
+        let lines = try extract("<html><body><article><h1>Headline</h1>\(storyParagraphs(4))\(ranking)\(steps)</article></body></html>").blocks.map(\.text)
+        let list = Array(lines.drop { !$0.hasPrefix("The best phones") }.dropFirst())
+        #expect(list == ["1. Pixel 9", "2. iPhone 16", "Its camera is the best we tested, with a night mode that works.", "1. Galaxy S25 (numbered by hand)",
+                         "4. Fold it flat.", "5. Make one cut, with scissors.", "Straight", "A bullet"], "\(lines)")
+    }
+
     @Test func aDateWithItsBylineOrTimeIsNotStory() throws {
         let story = storyParagraphs(5)
         let expected = (1...5).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." }

@@ -166,6 +166,8 @@ public struct CommonAttributes {
     public var id: String?
     public var itemprop: String?
     public var style: String?
+    /// An ordered list's first number (`<ol start="5">`).
+    public var start: String?
     public var role: String?
     public var href: String?
     public var rel: String?
@@ -188,7 +190,8 @@ public struct CommonAttributes {
             if strcmp(name, "class") == 0 { className = value() } else if strcmp(name, "content") == 0 { content = value() }
         case 0x69 /* i */:
             if strcmp(name, "id") == 0 { id = value() } else if strcmp(name, "itemprop") == 0 { itemprop = value() }
-        case 0x73 /* s */ where strcmp(name, "style") == 0: style = value()
+        case 0x73 /* s */:
+            if strcmp(name, "style") == 0 { style = value() } else if strcmp(name, "start") == 0 { start = value() }
         case 0x72 /* r */:
             if strcmp(name, "role") == 0 { role = value() } else if strcmp(name, "rel") == 0 { rel = value() }
         case 0x68 /* h */:

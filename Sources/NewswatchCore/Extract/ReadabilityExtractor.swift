@@ -151,9 +151,17 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 return nil
             }
             if keepAll && block.text == title { return nil }
-            return Article.Block(block.kind, block.text)
+            return Article.Block(block.kind, numbered(block))
         }
         return lines.flatMap(preformattedLines)
+    }
+
+    /// An ordered list's item as a reader sees it, "3. Lettuce": in a ranking the number is
+    /// the news (a product moving from 3 to 1). Items that carry their own number
+    /// ("1. Lettuce" in the text, or "Step 1") keep the text as written.
+    static func numbered(_ block: TextBlock) -> String {
+        guard block.listNumber > 0, let first = block.text.utf8.first, !(first >= 0x30 && first <= 0x39) else { return block.text }
+        return "\(block.listNumber). " + block.text
     }
 
     /// A preformatted block (code, a plain-text document) as one block per line, so that the

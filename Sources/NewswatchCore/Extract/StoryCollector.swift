@@ -25,6 +25,10 @@ struct StoryCollector {
     private var linkDepth = 0
     private var owner = PageTree.none
     private var kindStack: [Article.BlockKind] = []
+    /// The open lists, innermost last: an ordered list's last item number, nil for `<ul>`.
+    private var listCounters: [Int?] = []
+    /// The number of the ordered-list item just opened, for its first block (0: none).
+    private var pendingListNumber = 0
 
     /// What an open element did on the way in, so its end tag can undo it.
     private enum Frame {
@@ -148,6 +152,12 @@ struct StoryCollector {
             frames.append(.block(node: node, previousOwner: owner, pushedKind: tag.kind != nil))
             owner = node
             if let kind = tag.kind { kindStack.append(kind) }
+            if tag.isList {
+                listCounters.append(tag.name == "ol" ? (attributes.start.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1) - 1 : nil)
+            } else if tag.name == "li", let counter = listCounters.last, let number = counter {
+                listCounters[listCounters.count - 1] = number + 1
+                pendingListNumber = number + 1
+            }
         } else {
             // javascript: and same-page anchors are widgets, not links away from the story.
             let isLink = tag.isLink && attributes.href.map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
@@ -179,9 +189,11 @@ struct StoryCollector {
         guard let frame = frames.popLast() else { return }
         tree.setEnd(of: frame.node, at: offset)
         switch frame {
-        case .block(_, let previousOwner, let pushedKind):
+        case .block(let node, let previousOwner, let pushedKind):
             flush()
             if pushedKind { kindStack.removeLast() }
+            if tree[node].tag.isList, !listCounters.isEmpty { listCounters.removeLast() }
+            if tree[node].tag.name == "li" { pendingListNumber = 0 }
             owner = previousOwner
         case .inline(_, let isLink, let isCell):
             if isLink { linkDepth -= 1 }
@@ -226,7 +238,9 @@ struct StoryCollector {
         let text = collapser.take()
         if !text.isEmpty {
             blocks.append(TextBlock(owner: owner, kind: kindStack.last ?? .paragraph, text: text,
-                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas, order: blocks.count))
+                                    linkCharacters: min(linkCharacters, text.utf8.count), inTable: tree[owner].tag.holdsData, commas: commas, order: blocks.count,
+                                    listNumber: pendingListNumber))
+            pendingListNumber = 0
         }
         linkCharacters = 0
     }

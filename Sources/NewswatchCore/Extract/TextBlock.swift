@@ -16,6 +16,8 @@ struct TextBlock {
     /// An end-of-story heading the scorer left out (in a box of links): kept only so that
     /// `StoryEnd` sees where the story stops; never a line of the story.
     var isEndMarker = false
+    /// Its number in an ordered list (`<ol>`), for the first block of an item; 0 otherwise.
+    var listNumber = 0
     var characters: Int { text.utf8.count }
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
 }
