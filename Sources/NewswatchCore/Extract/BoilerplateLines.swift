@@ -118,7 +118,8 @@ enum BoilerplateLines {
     /// or the author box, never more of the article.
     static let endOfStory: Set<String> = [
         "you may also like", "you might also like", "related", "related articles", "related stories", "related posts",
-        "related content", "related coverage", "more stories", "more from", "recommended", "recommended for you",
+        "related content", "related coverage", "related reading", "more stories", "more from", "recommended", "recommended for you",
+        "recommended reading",
         "comments", "leave a reply", "leave a comment", "about the author", "tags", "read next", "most popular",
         "most read", "trending", "trending now", "more on this story", "more like this",
         "what to read next", "popular stories", "latest news", "top news", "top stories", "join the conversation",
