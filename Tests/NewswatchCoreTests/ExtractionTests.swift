@@ -358,6 +358,10 @@ struct ExtractionTests {
         let section = "<div class=\"sect1\"><h2>GCC patches status</h2><div class=\"sectionbody\">\(prose)<ul>\(patches)</ul><ul>\(patches)</ul></div></div>"
         let report = try extract("<html><body><article><h1>Progress report</h1>\(story)\(section)\(story)</article></body></html>")
         #expect(report.text.contains("Many patches were sent") && report.text.contains("GCC patches status"), "\(report.blocks.map(\.text))")
+        // Short sentences and one paragraph of prose of its own are enough (its lists still go).
+        let terse = "<p>Some progress on the GCC side.</p><p>Many were sent for review:</p><ul>\(patches)</ul><p>I sent every patch that was ready, hoping we can stay as close to upstream as we can.</p>"
+        let terseReport = try extract("<html><body><article><h1>Progress report</h1>\(story)<div class=\"sect1\"><h2>GCC patches status</h2><div class=\"sectionbody\">\(terse)</div></div>\(story)</article></body></html>")
+        #expect(terseReport.text.contains("GCC patches status") && terseReport.text.contains("Many were sent for review:"), "\(terseReport.blocks.map(\.text))")
         // The same box under a teaser heading, or a grid of teasers under no heading, is not.
         let teasers = (1...6).map { "<div class=\"card\"><a href=\"/t/\($0)\">Teaser \($0): another story on this site with a long linked title</a><p>An excerpt of that other story, long enough to read like a paragraph of prose on its own.</p></div>" }.joined()
         let grid = try extract("<html><body><article><h1>Progress report</h1>\(story)<div class=\"grid\">\(teasers)</div>\(story)</article></body></html>")
