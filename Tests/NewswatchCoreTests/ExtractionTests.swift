@@ -616,6 +616,10 @@ struct ExtractionTests {
         let text = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Fixed this week:</p>\(fixed)\(story)\(related)\(story)</article></body></html>").text
         #expect(text.contains("Bug 167705 – the fullscreen window moved when the source changed"), "\(text)")
         #expect(!text.contains("Another story number"), "\(text)")
+        // A course list: each item a linked title and a few words of its own (about 85% link text).
+        let courses = "<ul>" + (1...6).map { "<li><a href=\"/course/\($0)\">Career Essentials in Generative AI, part \($0)</a> (4 hours)</li>" }.joined() + "</ul>"
+        let listed = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Free courses this month:</p>\(courses)\(story)</article></body></html>").text
+        #expect(listed.contains("Career Essentials in Generative AI, part 6 (4 hours)"), "\(listed)")
     }
 
     @Test func preformattedTextKeepsItsLines() throws {
