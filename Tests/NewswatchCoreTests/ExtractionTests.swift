@@ -423,6 +423,19 @@ struct ExtractionTests {
         #expect(!text.contains("Learn more") && !text.contains("Share this story") && !text.contains("minimum number"), "\(text)")
     }
 
+    @Test func aSiblingNeedsAQuarterOfTheStorysScore() throws {
+        // A box beside the story with a little prose of its own (a firm's pitch) stays out;
+        // one with a third as much as the story is more of it.
+        func box(_ count: Int) -> String {
+            (1...count).map { "<p>Pitch \($0): our attorneys, with decades of practice, answer your questions, free of charge, today.</p>" }.joined()
+        }
+        for (count, joins) in [(4, false), (8, true)] {
+            let page = "<html><body><div class=\"wrap\"><div class=\"story\">\(storyParagraphs(20))</div><div class=\"pitch\">\(box(count))</div></div></body></html>"
+            let text = try extract(page).text
+            #expect(text.contains("Pitch 1:") == joins, "\(count) paragraphs: \(text.suffix(300))")
+        }
+    }
+
     @Test func orderedListItemsCarryTheirNumbers() throws {
         let ranking = "<h2>The best phones</h2><ol><li>Pixel 9</li><li><p>iPhone 16</p><p>Its camera is the best we tested, with a night mode that works.</p></li><li>1. Galaxy S25 (numbered by hand)</li></ol>"
         let steps = "<ol start=\"4\"><li>Fold it flat.</li><li>Make one cut, with <a href=\"/s\">scissors</a>.<ul><li>Straight</li></ul></li></ol><ul><li>A bullet</li></ul>"
