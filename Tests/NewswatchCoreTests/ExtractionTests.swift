@@ -64,6 +64,13 @@ struct ExtractionTests {
         #expect(!(try extract(page("<p>\(quote)</p>"))).text.contains(quote))
         let repeated = try extract(page("<p>The storm reached the coast on Tuesday night, flooding roads, homes and fields from the harbour to the river mouth, officials said.</p>"))
         #expect(repeated.text.components(separatedBy: "The storm reached the coast").count == 2, "\(repeated.blocks.map(\.text))")
+        // A credit, a bio or a script's text beside the headline is no summary: the standfirst after it is.
+        for notSummary in ["Reviewed by Jane Roe, MD, a physician who checks every article on this site before it runs.",
+                           "By Ana Writer, a deputy editor who has covered the coast and its storms for over a decade.",
+                           "{ let active = [...document.querySelectorAll('.anchor')].map(el => el.id); console.log(active); }"] {
+            let withNoise = try extract(page("<p>\(notSummary)</p><p class=\"dek\">\(standfirst)</p>"))
+            #expect(withNoise.blocks.first?.text == standfirst && !withNoise.text.contains(notSummary), "\(withNoise.blocks.map(\.text))")
+        }
     }
 
     /// Headings whose ids are anchors made from their words ("h-why-use-social-shopping")
