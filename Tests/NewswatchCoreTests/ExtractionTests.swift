@@ -269,6 +269,12 @@ struct ExtractionTests {
         <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
         """
         #expect(try extract(templated).blocks.map(\.text) == article.blocks.map(\.text))
+        // Captions outside <figcaption>, told by the agency credit closing them; a sentence
+        // that names an agency stays.
+        let credited = "<p>WikiLeaks founder Julian Assange (AFP)</p><p>Flooded streets in Madrid, Tuesday, Nov. 19, 2019. (Manu Fernandez/AP)</p><p>Michael Conroy, AP</p><p>Sex Offender Registry via AP</p>"
+        let sentence = "The figures were first reported by Reuters and confirmed by AP"
+        let captioned = try extract("<html><body><article><h1>Headline</h1>\(story)\(credited)<p>\(sentence).</p></article></body></html>").blocks.map(\.text)
+        #expect(captioned == article.blocks.map(\.text) + [sentence + "."], "\(captioned)")
         // The author box closing a story goes; the same kind of sentence mid-story is news.
         let news = "Evan Roe is a freelance writer, and he was detained on Tuesday while covering the flood, his lawyer said."
         let withBio = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(news)</p>\(story.replacingOccurrences(of: "Paragraph", with: "Section"))<p>Jane Roe is a freelance writer and researcher. She has written for many outlets.</p></article></body></html>")
