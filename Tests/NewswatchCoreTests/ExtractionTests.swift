@@ -275,6 +275,9 @@ struct ExtractionTests {
         let sentence = "The figures were first reported by Reuters and confirmed by AP"
         let captioned = try extract("<html><body><article><h1>Headline</h1>\(story)\(credited)<p>\(sentence).</p></article></body></html>").blocks.map(\.text)
         #expect(captioned == article.blocks.map(\.text) + [sentence + "."], "\(captioned)")
+        // A duration is not a date: a recipe's time and a trip's day stay, a stamp goes.
+        let durations = try extract("<html><body><article><h1>Headline</h1><p>Updated 5 min ago</p>\(story)<h3>Day 7</h3><p>15 – 30 Min</p></article></body></html>").blocks.map(\.text)
+        #expect(durations == article.blocks.map(\.text) + ["Day 7", "15 – 30 Min"], "\(durations)")
         // The author box closing a story goes; the same kind of sentence mid-story is news.
         let news = "Evan Roe is a freelance writer, and he was detained on Tuesday while covering the flood, his lawyer said."
         let withBio = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(news)</p>\(story.replacingOccurrences(of: "Paragraph", with: "Section"))<p>Jane Roe is a freelance writer and researcher. She has written for many outlets.</p></article></body></html>")

@@ -350,6 +350,10 @@ enum BoilerplateLines {
         haystack.withUnsafeBytes { h in needle.withUnsafeBytes { n in ByteSearch.contains(h, n) } }
     }
 
+    /// Units that make a duration, not a date, when no other date word is with them: "15 –
+    /// 30 Min" is a recipe's time, "5 min ago" a stamp.
+    static let durationWords: Set<String> = ["min", "minute", "minutes", "hours", "hour", "h", "days", "day"]
+
     /// A line made only of date and time words and numbers, such as "October 12, 2017" or
     /// "Updated 12:24 am EST, Wednesday, November 20, 2019".
     static func isDateLine(_ lower: String) -> Bool {
@@ -363,7 +367,7 @@ enum BoilerplateLines {
             } else if token.first!.isNumber && ["st", "nd", "rd", "th", "h", "am", "pm"].contains(where: { token.hasSuffix($0) }) {
                 numbers += 1
             } else if dateWords.contains(String(token)) {
-                words += 1
+                if !durationWords.contains(String(token)) { words += 1 }
             } else {
                 return false
             }
