@@ -323,10 +323,13 @@ enum BoilerplateLines {
     /// (see `ContentScorer.figureCaption`). Five scrapinghub pages better (two in the held-out
     /// fold, to 1.000 and +0.004), mozilla's wapo-1 -0.011 (Readability keeps captions).
     static func endsWithAgencyCredit(_ text: String) -> Bool {
-        guard let last = text.utf8.last, last == 0x29 /* ) */ || (last >= 0x41 && last <= 0x5A) || last == 0x73 /* s */ else { return false }
+        // Byte tests first: asked of every short line, and the expression is slow.
+        let bytes = text.utf8
+        guard let last = bytes.last, last == 0x29 /* ) */ || agencySuffixes.contains(where: { bytes.elementsEqual($0) || bytes.reversed().starts(with: $0.reversed()) }) else { return false }
         let tail = String(text.suffix(80))
         return agencyCredit.firstMatch(in: tail, range: NSRange(tail.startIndex..., in: tail)) != nil
     }
+    private static let agencySuffixes = [" AP", " AFP", " Reuters", " Getty Images"].map { Array($0.utf8) }
     private static let agencyCredit = try! NSRegularExpression(pattern:
         #"(?:\((?:[^()]{0,60}/\s*)?(?:AP|AFP|Reuters|Getty Images|EPA|dpa|Shutterstock|AP Photo|Xinhua|ANP|PA)\)|(?:,|/|\bvia|\s)\s*(?:AP|AFP|Reuters|Getty Images))$"#)
 
