@@ -71,6 +71,8 @@ struct ExtractionTests {
             let withNoise = try extract(page("<p>\(notSummary)</p><p class=\"dek\">\(standfirst)</p>"))
             #expect(withNoise.blocks.first?.text == standfirst && !withNoise.text.contains(notSummary), "\(withNoise.blocks.map(\.text))")
         }
+        let byTuesday = "By Tuesday, the water had reached the old town, and thousands were moved to shelters."
+        #expect(try extract(page("<p class=\"dek\">\(byTuesday)</p>")).blocks.first?.text == byTuesday)
     }
 
     /// Headings whose ids are anchors made from their words ("h-why-use-social-shopping")

@@ -325,7 +325,7 @@ enum BoilerplateLines {
     static func endsWithAgencyCredit(_ text: String) -> Bool {
         // Byte tests first: asked of every short line, and the expression is slow.
         let bytes = text.utf8
-        guard let last = bytes.last, last == 0x29 /* ) */ || agencySuffixes.contains(where: { bytes.elementsEqual($0) || bytes.reversed().starts(with: $0.reversed()) }) else { return false }
+        guard let last = bytes.last, last == 0x29 /* ) */ || agencySuffixes.contains(where: { bytes.reversed().starts(with: $0.reversed()) }) else { return false }
         let tail = String(text.suffix(80))
         return agencyCredit.firstMatch(in: tail, range: NSRange(tail.startIndex..., in: tail)) != nil
     }

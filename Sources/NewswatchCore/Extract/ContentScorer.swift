@@ -170,9 +170,12 @@ struct ContentScorer {
         if text.contains("{") || text.contains("}") { return true }
         if BoilerplateLines.boilerplateReason(text, title: nil, byline: nil, nearTop: false, inTable: false) != nil { return true }
         let lower = text.prefix(24).lowercased()
-        if ["reviewed by", "written by", "medically reviewed", "fact checked", "fact-checked", "edited by", "by "].contains(where: { lower.hasPrefix($0) }) { return true }
+        if ["reviewed by", "written by", "medically reviewed", "fact checked", "fact-checked", "edited by"].contains(where: { lower.hasPrefix($0) }) { return true }
+        // "By Alex Heath, a deputy editor ...", not "By Tuesday, the water had ..." or "By 2030, ...".
+        if lower.hasPrefix("by "), bylineOpening.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { return true }
         return BoilerplateLines.isAuthorBio(text)
     }
+    private static let bylineOpening = try! NSRegularExpression(pattern: #"^[Bb]y \p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){1,3}(?:,| and )"#)
 
     private func isInFigure(_ node: PageTree.NodeID) -> Bool {
         var current: PageTree.NodeID? = node, depth = 0
