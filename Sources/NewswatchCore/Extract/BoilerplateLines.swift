@@ -71,14 +71,15 @@ enum BoilerplateLines {
         // A rating widget's tally ("Average rating 5 / 5. Vote count: 1").
         "vote count:",
     ]
-    static let wholeLines: Set<String> = [
+    /// Labels of a story's credits: alone on a line when the names are links, or opening it.
+    static let creditLabels = ["written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by"]
+    static let wholeLines: Set<String> = Set(creditLabels).union([
         "share", "tweet", "reply", "caption", "close", "comments", "comment", "tags", "print", "email", "menu",
         // "No comments" counters in the languages above, and picture buttons.
         "no comments", "keine kommentare", "nessun commento", "sin comentarios", "aucun commentaire", "sem comentários",
         "geen reacties", "brak komentarzy", "enlarge image", "enlarge this image",
         // Labels left when a byline's names are links, and a table of contents' heading.
-        "by", "written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by",
-        "table of contents", "contents", "on this page", "in this article", "inhaltsverzeichnis", "sommaire", "índice",
+        "by", "table of contents", "contents", "on this page", "in this article", "inhaltsverzeichnis", "sommaire", "índice",
         "advertisement", "advert", "ad", "sponsored", "loading...", "loading", "next", "previous", "back to top", "more",
         "sharing is caring!", "share this article", "share this story", "expand", "play", "pause",
         "[email protected]", "[javascript protected email address]",
@@ -92,7 +93,7 @@ enum BoilerplateLines {
         // Ad labels beyond English ("Anzeige" above a native ad in a German story).
         "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade", "reklama", "reklame", "advertentie",
         "реклама", "sponsored content", "paid content", "paid post", "promoted content",
-    ]
+    ])
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -369,8 +370,8 @@ enum BoilerplateLines {
                 numbers += 1
             } else if token.first!.isNumber && ["st", "nd", "rd", "th", "h", "am", "pm"].contains(where: { token.hasSuffix($0) }) {
                 numbers += 1
-            } else if dateWords.contains(String(token)) {
-                if !durationWords.contains(String(token)) { words += 1 }
+            } else if case let word = String(token), dateWords.contains(word) {
+                if !durationWords.contains(word) { words += 1 }
             } else {
                 return false
             }

@@ -69,10 +69,13 @@ struct ContentScorer {
         var walker: PageTree.NodeID? = top
         while let current = walker { topAndAncestors.insert(current); walker = tree.parent(of: current) }
         var keptIndices: [Int] = []
+        var markerBoxes: [Int: PageTree.NodeID] = [:]
         for (index, block) in blocks.enumerated() {
-            if let reason = exclusion(of: block, roots: roots, topAndAncestors: topAndAncestors) {
-                if explaining { droppedReasons[index] = reason }
-                if keptIndices.count >= 2, let box = endHeadingBox(of: block, reason: reason) {
+            if let excluded = exclusion(of: block, roots: roots, topAndAncestors: topAndAncestors) {
+                if explaining { droppedReasons[index] = reason(excluded) }
+                // An end-of-story heading left out with its box of links still marks where the
+                // story ends: the teasers may sit after the box.
+                if keptIndices.count >= 2, case .linkBox(let box) = excluded, block.kind == .heading, StoryEnd.isEndHeading(block) {
                     markerBoxes[index] = box
                     keptIndices.append(index)
                 }
@@ -80,7 +83,8 @@ struct ContentScorer {
                 keptIndices.append(index)
             }
         }
-        keptIndices = keepingEndMarkers(keptIndices)
+        let endMarkers: Set<Int>
+        (keptIndices, endMarkers) = keepingEndMarkers(keptIndices, boxes: markerBoxes)
         if let first = keptIndices.first, let lead = standfirst(before: first) {
             keptIndices.insert(lead, at: 0)
             droppedReasons[lead] = nil
@@ -88,28 +92,10 @@ struct ContentScorer {
         }
         return keptIndices.map { index in
             var block = blocks[index]
-            if endMarkers.contains(index) { block.isEndMarker = true }
+            block.isEndMarker = endMarkers.contains(index)
             return block
         }
     }
-
-    /// The box of links holding an end-of-story heading ("Related articles", "More like this")
-    /// that the story left out with it: the teasers after the heading may sit outside the box.
-    private mutating func endHeadingBox(of block: TextBlock, reason: String) -> PageTree.NodeID? {
-        guard block.kind == .heading, block.linkDensity < 0.5, reason.hasPrefix(Self.linkBoxReason),
-              BoilerplateLines.endsStory(block.text) else { return nil }
-        var node: PageTree.NodeID? = block.owner
-        while let current = node {
-            if isLinkBox(current) { return current }
-            node = tree.parent(of: current)
-        }
-        return nil
-    }
-
-    /// Boxes of links around end-of-story headings, by the heading's block index.
-    private var markerBoxes: [Int: PageTree.NodeID] = [:]
-    /// Blocks kept only as end-of-story markers (`TextBlock.isEndMarker`).
-    private var endMarkers: Set<Int> = []
 
     /// Keeps an end-of-story heading that went with its box of links as a marker for
     /// `StoryEnd`, unless the box is set between the story's paragraphs (the next kept block
@@ -121,19 +107,19 @@ struct ContentScorer {
     /// +0.015, +0.003 and, held out, two pages +0.003; trafilatura-eval two pages one assertion
     /// each. The Japan Times page whose "RELATED STORIES" box sits before the story's last
     /// paragraph set the between-paragraphs exception (without it, one assertion lost).
-    private mutating func keepingEndMarkers(_ kept: [Int]) -> [Int] {
-        guard !markerBoxes.isEmpty else { return kept }
-        var result: [Int] = []
+    private func keepingEndMarkers(_ kept: [Int], boxes: [Int: PageTree.NodeID]) -> (kept: [Int], markers: Set<Int>) {
+        guard !boxes.isEmpty else { return (kept, []) }
+        var result: [Int] = [], markers = Set<Int>()
         result.reserveCapacity(kept.count)
         for (position, index) in kept.enumerated() {
-            guard let box = markerBoxes[index] else { result.append(index); continue }
-            let next = kept[(position + 1)...].first { markerBoxes[$0] == nil }
+            guard let box = boxes[index] else { result.append(index); continue }
+            let next = kept[(position + 1)...].first { boxes[$0] == nil }
             let setBetweenParagraphs = next.map { tree.parent(of: blocks[$0].owner) == tree.parent(of: box) } ?? false
             guard !setBetweenParagraphs else { continue }
-            endMarkers.insert(index)
+            markers.insert(index)
             result.append(index)
         }
-        return result
+        return (result, markers)
     }
 
     /// Whether `articleBlocks()` put a standfirst from beside the headline in front of the story.
@@ -170,7 +156,7 @@ struct ContentScorer {
         if text.contains("{") || text.contains("}") { return true }
         if BoilerplateLines.boilerplateReason(text, title: nil, byline: nil, nearTop: false, inTable: false) != nil { return true }
         let lower = text.prefix(24).lowercased()
-        if ["reviewed by", "written by", "medically reviewed", "fact checked", "fact-checked", "edited by"].contains(where: { lower.hasPrefix($0) }) { return true }
+        if BoilerplateLines.creditLabels.contains(where: { lower.hasPrefix($0) }) { return true }
         // "By Alex Heath, a deputy editor ...", not "By Tuesday, the water had ..." or "By 2030, ...".
         if lower.hasPrefix("by "), bylineOpening.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { return true }
         return BoilerplateLines.isAuthorBio(text)
@@ -219,34 +205,44 @@ struct ContentScorer {
         return true
     }
 
+    /// Why a block is not part of the story; spelled out only for `extract --explain`.
+    enum Exclusion {
+        case caption(PageTree.NodeID), linkBox(PageTree.NodeID), nestedArticle(PageTree.NodeID), besideArticle(PageTree.NodeID)
+        case outsideContainer
+    }
+
     /// Why a block is not part of the story, or nil when it is.
-    private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> String? {
-        if let caption = figureCaption(of: block.owner, topAndAncestors: topAndAncestors) {
-            return "a caption (\(describe(caption)))"
-        }
+    private mutating func exclusion(of block: TextBlock, roots: Set<PageTree.NodeID>, topAndAncestors: Set<PageTree.NodeID>) -> Exclusion? {
+        if let caption = figureCaption(of: block.owner, topAndAncestors: topAndAncestors) { return .caption(caption) }
         var node: PageTree.NodeID? = block.owner
         while let current = node {
             if roots.contains(current) { return nil }
-            if isLinkBox(current) {
-                return "\(Self.linkBoxReason) (\(describe(current)), \(Int(stats[Int(current)].linkDensity * 100))% link text)"
-            }
+            if isLinkBox(current) { return .linkBox(current) }
             // An <article> nested in the story is another story: a teaser, a comment, an embed.
             if tree[current].tag.isArticle && !topAndAncestors.contains(current) && tree.hasArticleAncestor(current) {
-                return "in another <article> inside the story (\(describe(current)))"
+                return .nestedArticle(current)
             }
             // Beside the story's own <article>, in a wider container, an <article> of another
             // class is another story (a teaser card); one of the same class is more of it (the
             // entries of a live blog).
             if tree[current].tag.isArticle, let storyArticle, current != storyArticle,
                !topAndAncestors.contains(current), tree[current].className != tree[storyArticle].className {
-                return "in another <article> beside the story's (\(describe(current)))"
+                return .besideArticle(current)
             }
             node = tree.parent(of: current)
         }
-        return "outside the story's container"
+        return .outsideContainer
     }
 
-    static let linkBoxReason = "in a box of links"
+    private func reason(_ exclusion: Exclusion) -> String {
+        switch exclusion {
+        case .caption(let node): return "a caption (\(describe(node)))"
+        case .linkBox(let node): return "in a box of links (\(describe(node)), \(Int(stats[Int(node)].linkDensity * 100))% link text)"
+        case .nestedArticle(let node): return "in another <article> inside the story (\(describe(node)))"
+        case .besideArticle(let node): return "in another <article> beside the story's (\(describe(node)))"
+        case .outsideContainer: return "outside the story's container"
+        }
+    }
 
     func describe(_ node: PageTree.NodeID) -> String {
         selectorName(tag: tree[node].tag.name, id: tree[node].id, className: tree[node].className)

@@ -226,7 +226,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var quality = ExtractionQuality(method: .container, confidence: 0)
         var report: ExtractionReport?
         /// Bytes of text in the story's blocks.
-        var characters: Int { blocks.reduce(0) { $0 + ($1.isEndMarker ? 0 : $1.characters) } }
+        var characters: Int { Self.characters(of: blocks) }
+        /// End-of-story markers are not text of the story.
+        static func characters(of blocks: [TextBlock]) -> Int { blocks.reduce(0) { $0 + ($1.isEndMarker ? 0 : $1.characters) } }
         /// Where the story sits, first and last element (nil if no container won): the
         /// element around the best-scoring block, so that text added beside the story is
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
@@ -256,7 +258,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 // A standfirst from beside the headline is story too: the region starts there.
                 if scorer.standfirstTaken, let lead = blocks.first?.owner, let last = container?.1 { container = (lead, last) }
             }
-            let characters = blocks.reduce(0) { $0 + ($1.isEndMarker ? 0 : $1.characters) }
+            let characters = FoundStory.characters(of: blocks)
             let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
             var found = FoundStory(blocks: blocks, tree: tree, quality: quality, container: container)
             found.readsStreamedChunks = collected.usesStreamedChunks(blocks)

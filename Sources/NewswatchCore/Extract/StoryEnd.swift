@@ -75,7 +75,7 @@ enum StoryEnd {
         return (prose, resumes, Double(proseLines) / Double(lines))
     }
 
-    private static func isEndHeading(_ block: TextBlock) -> Bool {
+    static func isEndHeading(_ block: TextBlock) -> Bool {
         block.linkDensity < 0.5 && BoilerplateLines.endsStory(block.text)
     }
 
