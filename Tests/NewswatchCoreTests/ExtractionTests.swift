@@ -308,6 +308,8 @@ struct ExtractionTests {
             + "<p>By</p><p>Edited by</p><p>Reviewed by</p><p>Table of Contents</p><p>Inhaltsverzeichnis</p><p>Listen to this article in summarized format</p>"
             + "<p>Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.</p>"
             + "<p>Liken Sie uns auf Facebook</p><p>Like us on Facebook</p>"
+            + "<p>0 Kommentare</p><p>Kommentare (0)</p><p>Schreibe einen Kommentar:</p><p>To view or add a comment, sign in</p>"
+            + "<p>Para comentar debes registrarte y completar los datos generales.</p><p>Post Comment (+)</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
@@ -319,6 +321,9 @@ struct ExtractionTests {
         // "Bild:" after a word is prose, not a credit.
         let picture = "Die Bilder zeichnen ein klares Bild: Deutsche fühlen sich im Alltag bedroht, und das seit Jahren."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(picture)</p></article></body></html>").text.contains(picture))
+        // A sentence about comments is the author's; only the comment section's labels go.
+        let aboutComments = "Comments from readers poured in after the first story, and 120 of them asked the same question."
+        #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutComments)</p></article></body></html>").text.contains(aboutComments))
         // A sentence about reading time is story text; only the label goes.
         let aboutReading = "Reading time: 20 minutes a day, the study found, was enough to lift scores."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutReading)</p></article></body></html>").text.contains(aboutReading))

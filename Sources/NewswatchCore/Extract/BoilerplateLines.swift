@@ -247,6 +247,7 @@ enum BoilerplateLines {
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
+        if lowerBytes.count <= 200, isCommentPrompt(lower, bytes: lowerBytes) { return "a comment counter or prompt" }
         if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         if endsWithAgencyCredit(text) { return "a caption ending in a news agency's credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
@@ -344,6 +345,29 @@ enum BoilerplateLines {
     private static let readingTime = try! NSRegularExpression(pattern:
         #"^[^\p{L}\d]*(?:\d+\s*(?:min|mins|minute|minutes|minuten)\.?\s*(?:read|lesezeit|de lectura|de lecture|di lettura)(?:\s*time)?"#
         + #"|(?:estimated\s+)?(?:reading time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*:?\s*(?:(?:ca\.\s*)?\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|minuti)\.?)?)[^\p{L}\d]*$"#)
+
+    /// "0 Kommentare", "Schreibe einen Kommentar:", "To view or add a comment, sign in", "Para
+    /// comentar debes registrarte ...": the comment section's counter, form label or sign-in
+    /// note, never story text. Anchored at the line's start: a story's sentence about
+    /// comments ("Let us know in the comments") is the author's and stays.
+    static func isCommentPrompt(_ lower: String, bytes: [UInt8]) -> Bool {
+        guard commentMarkBytes.contains(where: { contains(bytes, $0) }) else { return false }
+        return commentPrompt.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+    }
+    private static let commentMarkBytes = ["omment", "oment"].map { Array($0.utf8) }
+    private static let commentWords = #"(?:comments?|kommentare?|comentarios?|commentaires?|commenti|comentários|responses|replies)"#
+    private static let commentPrompt = try! NSRegularExpression(pattern: "^(?:"
+        // Counters: "0 Kommentare", "Kommentare (0)", "Kommentare insgesamt: 0".
+        + #"\(?\d+\)?\s*"# + commentWords + #"\b.{0,40}"#
+        + "|" + commentWords + #"\s*(?:insgesamt)?\s*(?:\(\d+\)|:\s*\d+)"#
+        + #"|(?:no|keine|sin|aucun|nessun|sem) (?:comments?|kommentare|comentarios|commentaires?|commento|comentários)\b.{0,60}"#
+        // Form labels and sign-in notes.
+        + #"|schreib(?:e|en sie) (?:einen|den ersten|ihren) kommentar\b.{0,20}|kommentar (?:erstellen|schreiben|verfassen|abgeben|hinzufügen)\b.{0,20}|kommentarfunktion\b.{0,40}"#
+        + #"|(?:write|post|add|leave|submit) (?:a |your |the first )?comment\b.{0,30}"#
+        + #"|(?:to (?:view or )?(?:add|post|leave) a comment|you must be logged in to post a comment|log in to (?:post a )?comment|sign in to comment|by posting a comment|be the first to comment|comment via:?)\b.{0,160}"#
+        + #"|para comentar\b.{0,80}|(?:deja|dejar|escribe|escribir|añade|agrega) (?:un|tu|su) comentario\b.{0,30}"#
+        + #"|(?:laisser|laissez|écrire|ajouter) un commentaire\b.{0,30}|(?:lascia|scrivi|aggiungi) un commento\b.{0,30}|(?:deixe|deixar|escreva) (?:um |seu )?comentário\b.{0,30}"#
+        + ")$")
 
     /// Lower-cases ASCII letters only: enough for the English marks above, and cheap.
     static func asciiLowercased(_ text: String) -> [UInt8] {
