@@ -310,6 +310,9 @@ struct ExtractionTests {
             + "<p>Liken Sie uns auf Facebook</p><p>Like us on Facebook</p>"
             + "<p>0 Kommentare</p><p>Kommentare (0)</p><p>Schreibe einen Kommentar:</p><p>To view or add a comment, sign in</p>"
             + "<p>Para comentar debes registrarte y completar los datos generales.</p><p>Post Comment (+)</p>"
+            + "<p>Previous article</p><p>In this article:</p><p>↑ Back to Top</p><p>Show Caption</p><p>1 Share</p><p>1,693 views</p>"
+            + "<p>SMS Facebook Twitter Email</p><p>Add as a Reliable and Trusted News Source</p>"
+            + "<p>Posted by David at December 16, 2025 11:15 AM</p><p>By: Jane Roe, Dec 17, 2025</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
@@ -324,6 +327,9 @@ struct ExtractionTests {
         // A sentence about comments is the author's; only the comment section's labels go.
         let aboutComments = "Comments from readers poured in after the first story, and 120 of them asked the same question."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutComments)</p></article></body></html>").text.contains(aboutComments))
+        // A signature without a date is kept (Readability keeps it); a dated one is a byline.
+        let signature = "Posted by Andrew Hayden, Software Engineer on Google Play"
+        #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(signature)</p></article></body></html>").text.contains(signature))
         // A sentence about reading time is story text; only the label goes.
         let aboutReading = "Reading time: 20 minutes a day, the study found, was enough to lift scores."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutReading)</p></article></body></html>").text.contains(aboutReading))

@@ -52,6 +52,10 @@ enum BoilerplateLines {
         "reach the reporter", "follow ap's", "follow ap’s", "more ap ", "follow me on twitter", "follow me on linkedin",
         "tell us what you think", "você pode gostar", "você também pode gostar", "media playback is unsupported",
         "listen to this article", "print/save as pdf", "chat with us in facebook messenger",
+        // Google's "preferred source" buttons (2025) and newsletter platforms' forward notes.
+        "add as a reliable and trusted news source", "add as a preferred source", "add us as a preferred source",
+        "make us your preferred source", "make us a preferred source", "set as a preferred source",
+        "was this newsletter forwarded to you", "was this email forwarded to you",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -93,6 +97,10 @@ enum BoilerplateLines {
         // Ad labels beyond English ("Anzeige" above a native ad in a German story).
         "anzeige", "werbung", "publicidad", "publicité", "pubblicità", "publicidade", "reklama", "reklame", "advertentie",
         "реклама", "sponsored content", "paid content", "paid post", "promoted content",
+        // Post navigation, caption toggles and call-to-action buttons.
+        "previous article", "next article", "previous post", "next post", "vorheriger artikel", "nächster artikel",
+        "artículo anterior", "siguiente artículo", "article précédent", "article suivant", "show caption", "hide caption",
+        "book now", "watch next", "brought to you by",
     ])
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -237,7 +245,7 @@ enum BoilerplateLines {
         // Every rule below is about short lines; long paragraphs are story text.
         guard text.utf8.count <= 600 else { return nil }
         let lowerBytes = asciiLowercased(text)
-        if lowerBytes.count <= 40, wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return "a button or label" }
+        if lowerBytes.count <= 40, isWholeLineLabel(lowerBytes) { return "a button or label" }
         let lower = String(decoding: lowerBytes, as: UTF8.self)
         if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return "the byline" }
         guard text.count <= 300 else { return nil }
@@ -248,13 +256,21 @@ enum BoilerplateLines {
         if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
         if lowerBytes.count <= 200, isCommentPrompt(lower, bytes: lowerBytes) { return "a comment counter or prompt" }
+        if lowerBytes.count <= 40, isEngagementCounter(lower, bytes: lowerBytes) { return "a share or view counter" }
+        if lowerBytes.count <= 80, isShareBar(lower) { return "share buttons" }
         if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         if endsWithAgencyCredit(text) { return "a caption ending in a news agency's credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
-        if lower.hasPrefix("by "), text.split(separator: " ").count <= 12, !text.hasSuffix("."),
-           let name = text.dropFirst(3).first, name.isUppercase { return "a byline" }
+        if let opening = bylineOpenings.first(where: { lowerBytes.starts(with: $0) }), text.split(separator: " ").count <= 12,
+           opening.count == 3 || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+           !text.hasSuffix("."), let name = text.dropFirst(opening.count).first(where: { $0 != " " }), name.isUppercase { return "a byline" }
         return nil
     }
+
+    /// "By Jane Doe", "By: Jane Doe, Dec 17, 2025", "Posted by David at December 16, 2025 11:15 AM":
+    /// the longer openings only with a date, as "Posted by Jane Doe, Engineer" alone is a
+    /// signature some stories keep.
+    private static let bylineOpenings = ["by ", "by: ", "posted by ", "written by ", "published by "].map { Array($0.utf8) }
 
     /// The line's first 48 characters lower-cased for the prefix test, with non-ASCII letters
     /// too ("VEA TAMBIÉN:"); only when the opening has any, as full lower-casing is costly.
@@ -345,6 +361,33 @@ enum BoilerplateLines {
     private static let readingTime = try! NSRegularExpression(pattern:
         #"^[^\p{L}\d]*(?:\d+\s*(?:min|mins|minute|minutes|minuten)\.?\s*(?:read|lesezeit|de lectura|de lecture|di lettura)(?:\s*time)?"#
         + #"|(?:estimated\s+)?(?:reading time|lesezeit|lesedauer|tiempo de lectura|temps de lecture|tempo di lettura|tempo de leitura)\s*:?\s*(?:(?:ca\.\s*)?\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|minuti)\.?)?)[^\p{L}\d]*$"#)
+
+    /// A button or label alone on its line, with or without a colon or arrows ("In this
+    /// article:", "↑ Back to Top").
+    static func isWholeLineLabel(_ lowerBytes: [UInt8]) -> Bool {
+        if wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return true }
+        let trimmed = String(decoding: lowerBytes, as: UTF8.self).trimmingCharacters(in: labelDecoration)
+        return trimmed.utf8.count < lowerBytes.count && wholeLines.contains(trimmed)
+    }
+    private static let labelDecoration = CharacterSet(charactersIn: " :↑↓←→»«›‹>")
+
+    /// "1 Share", "1,693 views", "3.409 letture": a tally that changes by the hour.
+    static func isEngagementCounter(_ lower: String, bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, first >= 0x30 && first <= 0x39 else { return false }
+        return engagementCounter.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+    }
+    private static let engagementCounter = try! NSRegularExpression(pattern:
+        #"^[\d.,]+\s*[km]?\s*(?:shares?|views?|likes?|reads?|letture|aufrufe|visualizaciones|vues|visualizações|visualizzazioni)$"#)
+
+    /// "SMS Facebook Twitter Email": a row of share buttons, every word a network's name.
+    static func isShareBar(_ lower: String) -> Bool {
+        let words = lower.split { $0 == " " || $0 == "|" || $0 == "/" || $0 == "," || $0 == "·" }
+        return words.count >= 3 && words.allSatisfy { shareBarWords.contains(String($0)) }
+    }
+    private static let shareBarWords: Set<String> = [
+        "facebook", "twitter", "x", "email", "e-mail", "mail", "sms", "linkedin", "whatsapp", "pinterest", "reddit",
+        "telegram", "print", "share", "tumblr", "messenger", "flipboard", "threads", "bluesky", "copy", "link", "xing",
+    ]
 
     /// "0 Kommentare", "Schreibe einen Kommentar:", "To view or add a comment, sign in", "Para
     /// comentar debes registrarte ...": the comment section's counter, form label or sign-in
