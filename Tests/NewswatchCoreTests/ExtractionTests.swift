@@ -542,6 +542,21 @@ struct ExtractionTests {
         #expect(!text.contains("Your daily dose"), "\(text)")
     }
 
+    @Test func theStandfirstInTheHeadlinesHeaderOpensTheStory() throws {
+        let story = storyParagraphs(4)
+        let lead = "Damit Mitarbeiter gesund bleiben, müssen sich Unternehmen einiges einfallen lassen. Die Ideen reichen vom Spuckschutz bis zur Kontrolle der Körpertemperatur."
+        let header = "<header class=\"article-header\"><p class=\"kicker\">Wirtschaft</p><h1>Abstand im Betrieb</h1><p class=\"intro\">\(lead)</p><p>Von Anna Beispiel</p></header>"
+        let html = "<html><body><article>\(header)<div class=\"article-body\">\(story)</div></article></body></html>"
+        let text = try extract(html).text
+        #expect(text.hasPrefix(lead), "\(text)")
+        #expect(!text.contains("Abstand im Betrieb") && !text.contains("Wirtschaft") && !text.contains("Anna Beispiel"), "\(text)")
+        // The same paragraph in a caption, or a header without the headline, is no standfirst.
+        let captioned = "<header><h1>Abstand im Betrieb</h1><figure><img src=\"a.jpg\"><figcaption><p>\(lead)</p></figcaption></figure></header>"
+        #expect(!(try extract("<html><body><article>\(captioned)<div class=\"article-body\">\(story)</div></article></body></html>").text.contains("Spuckschutz")))
+        let noHeadline = "<header class=\"site-header\"><p>\(lead)</p><nav><a href=\"/\">Home</a></nav></header>"
+        #expect(!(try extract("<html><body>\(noHeadline)<article><div class=\"article-body\">\(story)</div></article></body></html>").text.contains("Spuckschutz")))
+    }
+
     @Test func embeddedPostCardsAreNotStory() throws {
         let story = storyParagraphs(5)
         let card = "<blockquote class=\"wp-embedded-content\" data-secret=\"x\"><p><a href=\"https://example.org/other/\">Another post entirely</a></p></blockquote>"

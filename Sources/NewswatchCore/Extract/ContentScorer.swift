@@ -138,14 +138,21 @@ struct ContentScorer {
         let window = max(0, first - 12)
         guard let headline = (window..<first).last(where: { blocks[$0].kind == .heading && tree[blocks[$0].owner].tag.name == "h1" }) else { return nil }
         return ((headline + 1)..<first).first { index in
-            let block = blocks[index], text = block.text
-            guard block.kind == .paragraph, block.characters >= 60, block.linkDensity < 0.2,
-                  block.characters >= 120 || [".", "!", "?", "\u{2026}", "\u{201D}", "\""].contains(where: { text.hasSuffix($0) }) else { return false }
-            if let initial = text.first, "\"\u{201C}\u{201E}\u{00AB}".contains(initial) { return false }
-            if blocks[first].text.hasPrefix(String(text.prefix(60))) { return false }
-            if Self.isNotAStandfirst(text) { return false }
+            let block = blocks[index]
+            guard block.kind == .paragraph, Self.readsAsStandfirst(block.text, linkDensity: block.linkDensity, storyOpening: blocks[first].text) else { return false }
             return !isInFigure(block.owner)
         }
+    }
+
+    /// A paragraph of prose that ends like a sentence, not a quotation, not the story's first
+    /// paragraph repeated as a summary, not furniture (`isNotAStandfirst`).
+    static func readsAsStandfirst(_ text: String, linkDensity: Double, storyOpening: String) -> Bool {
+        let characters = text.utf8.count
+        guard characters >= 60, linkDensity < 0.2,
+              characters >= 120 || [".", "!", "?", "\u{2026}", "\u{201D}", "\""].contains(where: { text.hasSuffix($0) }) else { return false }
+        if let initial = text.first, "\"\u{201C}\u{201E}\u{00AB}".contains(initial) { return false }
+        if storyOpening.hasPrefix(String(text.prefix(60))) { return false }
+        return !isNotAStandfirst(text)
     }
     /// Prose beside the headline that is not the story's summary: the site's furniture (an
     /// affiliate disclosure), a "Reviewed by ..." credit, the author's biography, or a

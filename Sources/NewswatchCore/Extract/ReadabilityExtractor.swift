@@ -247,7 +247,12 @@ public struct ReadabilityExtractor: ArticleExtractor {
             let tree = collected.tree
             var scorer = ContentScorer(tree: tree, blocks: collected.blocks)
             scorer.explaining = explaining
-            let blocks = collected.inReadingOrder(scorer.articleBlocks())
+            var blocks = collected.inReadingOrder(scorer.articleBlocks())
+            var leadFromHeader = false
+            if !scorer.standfirstTaken, let lead = headerLead(collected, story: blocks) {
+                blocks.insert(lead, at: 0)
+                leadFromHeader = true
+            }
             var container: (PageTree.NodeID, PageTree.NodeID)?
             if let top = scorer.top {
                 if let parent = tree.parent(of: top), !tree[parent].tag.isBody, tree[parent].tag.name != "html" {
@@ -256,7 +261,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     container = (scorer.roots.first ?? top, scorer.roots.last ?? top)
                 }
                 // A standfirst from beside the headline is story too: the region starts there.
-                if scorer.standfirstTaken, let lead = blocks.first?.owner, let last = container?.1 { container = (lead, last) }
+                if scorer.standfirstTaken || leadFromHeader, let lead = blocks.first?.owner, let last = container?.1 { container = (lead, last) }
             }
             let characters = FoundStory.characters(of: blocks)
             let quality = ExtractionQuality(method: method, confidence: confidence(characters: characters, ranked: scorer.ranked, method: method))
@@ -278,7 +283,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 if let teasers = scorer.teaserListPassedOver {
                     report.notes.append("passed over \(teasers): it follows a heading such as \"Latest News\", so it is a list of other stories")
                 }
-                if scorer.standfirstTaken, let lead = blocks.first {
+                if scorer.standfirstTaken || leadFromHeader, let lead = blocks.first {
                     report.notes.append("standfirst taken from beside the headline, outside the container: \(lead.text.prefix(60))…")
                 }
                 if let skipped = collected.skippedElements, !skipped.isEmpty {
@@ -332,6 +337,22 @@ public struct ReadabilityExtractor: ArticleExtractor {
         }
         return found
     }
+
+    /// The standfirst in the skipped `<header>` that holds the headline (kicker, headline,
+    /// standfirst, byline and date in one block, a common template): the first paragraph of
+    /// prose after the `<h1>`, when that header sits at most `leadWindow` blocks before the
+    /// story's first block and the paragraph reads as a standfirst. The headline and the
+    /// rest of the header stay out.
+    static func headerLead(_ collected: StoryCollector, story: [TextBlock]) -> TextBlock? {
+        guard let first = story.first,
+              let lead = collected.headerLeads.last(where: { $0.blocksBefore <= first.order }),
+              first.order - lead.blocksBefore <= leadWindow else { return nil }
+        let density = Double(lead.linkBytes) / Double(max(1, lead.text.utf8.count))
+        guard ContentScorer.readsAsStandfirst(lead.text, linkDensity: density, storyOpening: first.text),
+              !story.prefix(3).contains(where: { $0.text == lead.text }) else { return nil }
+        return TextBlock(owner: lead.header, kind: .paragraph, text: lead.text, linkCharacters: lead.linkBytes, order: first.order)
+    }
+    static let leadWindow = 12
 
     /// A story wrapped in `<header>`, or in a wrapper whose class reads like furniture
     /// ("section-hero cc-newsletter"), is skipped whole and the first reading keeps whatever

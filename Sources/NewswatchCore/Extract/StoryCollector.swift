@@ -58,6 +58,8 @@ struct StoryCollector {
     var quietHeader: QuietHeader?
     /// Skipped `<header>`s that held only prose, in document order.
     private(set) var quietHeaders: [PageTree.NodeID] = []
+    /// Skipped `<header>`s that held the headline, with the paragraph after it, in document order.
+    private(set) var headerLeads: [HeaderLead] = []
 
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
@@ -169,12 +171,15 @@ struct StoryCollector {
     mutating func end(at offset: Int) {
         if ignoredDepth > 0 {
             if ignoredDepth == ignoredParagraphLevel { ignoredParagraphLevel = 0 }
-            if ignoredDepth == quietHeader?.linkLevel { quietHeader?.linkLevel = 0 }
+            if quietHeader != nil { closeInQuietHeader(depth: ignoredDepth) }
             ignoredDepth -= 1
             if ignoredDepth == 0 {
                 tree.setEnd(of: ignoredNode, at: offset)
                 if let header = quietHeader {
                     if header.isProse { quietHeaders.append(ignoredNode) }
+                    if header.holdsHeadline, let lead = header.leadText {
+                        headerLeads.append(HeaderLead(header: ignoredNode, text: lead, linkBytes: header.leadLinkBytes, blocksBefore: blocks.count))
+                    }
                     quietHeader = nil
                 }
                 if countingSkippedProse {
@@ -205,12 +210,7 @@ struct StoryCollector {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard ignoredDepth == 0 else {
             if ignoredParagraphLevel > 0 { ignoredProseBytes += bytes.count }
-            if quietHeader != nil {
-                var visible = 0
-                for byte in bytes where byte > 0x20 { visible += 1 }
-                quietHeader!.textBytes += visible
-                if quietHeader!.linkLevel > 0 { quietHeader!.linkBytes += visible }
-            }
+            if quietHeader != nil { readQuietHeader(bytes) }
             return
         }
         if frames.isEmpty {
