@@ -73,6 +73,12 @@ struct ExtractionTests {
         }
         let byTuesday = "By Tuesday, the water had reached the old town, and thousands were moved to shelters."
         #expect(try extract(page("<p class=\"dek\">\(byTuesday)</p>")).blocks.first?.text == byTuesday)
+        // A deck styled as a heading opens the story when it is as long as a paragraph and no
+        // paragraph there is one; a short subheading does not.
+        let deck = "Thousands were moved to shelters as the water rose faster than forecast, and the regional government said it would take days to recede."
+        #expect(try extract(page("<h2>\(deck)</h2>")).blocks.first?.text == deck)
+        #expect(try extract(page("<h2>\(deck)</h2><p class=\"dek\">\(standfirst)</p>")).blocks.first?.text == standfirst)
+        #expect(!(try extract(page("<h2>Thousands moved to shelters</h2>")).text.contains("Thousands moved")))
     }
 
     /// Headings whose ids are anchors made from their words ("h-why-use-social-shopping")

@@ -137,11 +137,15 @@ struct ContentScorer {
     private func standfirst(before first: Int) -> Int? {
         let window = max(0, first - 12)
         guard let headline = (window..<first).last(where: { blocks[$0].kind == .heading && tree[blocks[$0].owner].tag.name == "h1" }) else { return nil }
-        return ((headline + 1)..<first).first { index in
+        func standfirst(_ index: Int) -> Bool {
             let block = blocks[index]
-            guard block.kind == .paragraph, Self.readsAsStandfirst(block.text, linkDensity: block.linkDensity, storyOpening: blocks[first].text) else { return false }
-            return !isInFigure(block.owner)
+            return Self.readsAsStandfirst(block.text, linkDensity: block.linkDensity, storyOpening: blocks[first].text) && !isInFigure(block.owner)
         }
+        let between = (headline + 1)..<first
+        if let paragraph = between.first(where: { blocks[$0].kind == .paragraph && standfirst($0) }) { return paragraph }
+        // Failing a paragraph, a deck styled as a heading ("<h2>Eigentlich sollte in Peking
+        // ...</h2>") is one when it runs as long as a paragraph.
+        return between.first { blocks[$0].kind == .heading && blocks[$0].characters >= 120 && standfirst($0) }
     }
 
     /// A paragraph of prose that ends like a sentence, not a quotation, not the story's first
