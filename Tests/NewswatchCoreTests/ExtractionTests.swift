@@ -685,6 +685,21 @@ struct ExtractionTests {
         #expect(listed.contains("Career Essentials in Generative AI, part 6 (4 hours)"), "\(listed)")
     }
 
+    @Test func aSectionWithLinksInItsSentencesIsStoryNotABoxOfLinks() throws {
+        let story = storyParagraphs(4)
+        // Few commas, a linked name in each long sentence, a short linked line: about a quarter
+        // of the text is link, over Readability's 20%, yet the paragraphs are the story's.
+        let section = "<div><p>The new <a href=\"/van\">electric camper van</a> drew the longest queues at the show in Bern this year. Its roof tent sleeps two adults and the solar panel feeds a fridge.</p>"
+            + "<p>Next to it the <a href=\"/ford\">Swiss edition of the Ford camper</a> made its debut. Only sixty of them will be built and most are already sold to dealers.</p>"
+            + "<p><a href=\"https://example.ch\">www.example.ch</a></p></div>"
+        let text = try extract("<html><body><article><h1>Headline</h1>\(story)\(section)\(story)</article></body></html>").text
+        #expect(text.contains("Its roof tent sleeps two adults") && text.contains("Only sixty of them will be built"), "\(text)")
+        // A teaser box: linked titles, each with a line of its own, stays out.
+        let teasers = "<div>" + (1...4).map { "<p><a href=\"/story/\($0)\">Another story number \($0) you might read today</a></p><p>A short line on it.</p>" }.joined() + "</div>"
+        let teased = try extract("<html><body><article><h1>Headline</h1>\(story)\(teasers)\(story)</article></body></html>").text
+        #expect(!teased.contains("Another story number"), "\(teased)")
+    }
+
     @Test func preformattedTextKeepsItsLines() throws {
         let story = storyParagraphs(4)
         let code = "<pre><code>user = {\n    prefix: \"Mrs.\",\n\n    firstName: \"Laura\"\n};\r\nname = <span class=\"fn\">formatName</span>( user );\n</code></pre>"
