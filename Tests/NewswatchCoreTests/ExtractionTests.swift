@@ -294,6 +294,13 @@ struct ExtractionTests {
         let career = String(repeating: " With a background in health reporting, she has covered gardens, homes and the people in them.", count: 6)
         let longBio = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Arricca Elin SanSone is a writer, editor, and content creator.\(career)</p></article></body></html>")
         #expect(!longBio.text.contains("SanSone"), "\(longBio.blocks.map(\.text))")
+        // Bios of contributors who are not journalists: a company's owner, a specialist, a new hire.
+        for bio in ["Karina Cohen is the owner of CR Maids, a local cleaning company serving the Greater Denver area.",
+                    "Camille is a content specialist at Yoast, where she writes guides for site owners.",
+                    "Emiliano joined pv magazine in March 2017. He has been reporting on solar energy since 2009."] {
+            let closed = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(bio)</p></article></body></html>")
+            #expect(closed.blocks.map(\.text) == article.blocks.map(\.text), "\(closed.blocks.map(\.text))")
+        }
         let wroteFor = try extract("<html><body><article><h1>Headline</h1>\(story)<p>Lauren has written for the Events blog since 2018. She covers tools and planning.</p></article></body></html>")
         #expect(!wroteFor.text.contains("Lauren") && wroteFor.text.contains("Paragraph 5"), "\(wroteFor.blocks.map(\.text))")
         // A "Leave a comment" button mid-post is a link, not the heading that ends the story.

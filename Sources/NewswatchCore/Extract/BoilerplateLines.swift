@@ -307,7 +307,8 @@ enum BoilerplateLines {
         return authorBio.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
     private static let authorBio = try! NSRegularExpression(pattern:
-        #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger)s?\b"#
+        #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger|specialist|marketer|strategist|consultant|founder|owner|expert|enthusiast|manager|director|analyst|researcher|designer|photographer)s?\b"#
+        + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} joined [^.]{1,60} in (?:\p{L}+ )?\d{4}\b"#
         + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:has written|has been writing|writes|has reported) (?:for|about)\b"#)
 
     /// "TAYLOR SWIFT CLEARED TO PERFORM HITS AT AMAS": a line that is all link and all capitals
