@@ -297,7 +297,9 @@ struct ExtractionTests {
         // Bios of contributors who are not journalists: a company's owner, a specialist, a new hire.
         for bio in ["Karina Cohen is the owner of CR Maids, a local cleaning company serving the Greater Denver area.",
                     "Camille is a content specialist at Yoast, where she writes guides for site owners.",
-                    "Emiliano joined pv magazine in March 2017. He has been reporting on solar energy since 2009."] {
+                    "Emiliano joined pv magazine in March 2017. He has been reporting on solar energy since 2009.",
+                    "Jule Radeck studierte Sportwissenschaften, bevor sie als Volontärin nach Hamburg zog.",
+                    "Anna Beispiel ist freie Journalistin und lebt in Leipzig."] {
             let closed = try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(bio)</p></article></body></html>")
             #expect(closed.blocks.map(\.text) == article.blocks.map(\.text), "\(closed.blocks.map(\.text))")
         }
@@ -326,6 +328,7 @@ struct ExtractionTests {
             + "<p>Previous article</p><p>In this article:</p><p>↑ Back to Top</p><p>Show Caption</p><p>1 Share</p><p>1,693 views</p>"
             + "<p>SMS Facebook Twitter Email</p><p>Add as a Reliable and Trusted News Source</p>"
             + "<p>Posted by David at December 16, 2025 11:15 AM</p><p>By: Jane Roe, Dec 17, 2025</p>"
+            + "<p>Autoren:</p><p>Beitragsbild: Titelseite der Zeitung vom 2.4.2019, Ausriss.</p><p>Advertising Disclosure</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")

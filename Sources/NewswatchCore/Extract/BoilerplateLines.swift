@@ -27,6 +27,7 @@ enum BoilerplateLines {
         "читайте также", "читайте:", "vea también", "vea tambien", "ver también", "ver tambien",
         "foto:", "fotos:", "bild:", "bildquelle:", "quelle:", "crédito:", "créditos:", "fuente:", "zdjęcie:", "źródło:",
         "imagen:", "photograph by", "photo by", "photos by", "foto von", "fotos von", "bild via",
+        "beitragsbild:", "titelbild:", "symbolbild:", "headerbild:", "vorschaubild:", "aufmacherbild:",
         // Credit and permalink labels under a story.
         "photo credit", "crédits photos", "crédit photo", "credits photos", "bildnachweis", "fotonachweis", "bildrechte",
         "permalink", "permalien", "enlace permanente",
@@ -100,7 +101,9 @@ enum BoilerplateLines {
         // Post navigation, caption toggles and call-to-action buttons.
         "previous article", "next article", "previous post", "next post", "vorheriger artikel", "nächster artikel",
         "artículo anterior", "siguiente artículo", "article précédent", "article suivant", "show caption", "hide caption",
-        "book now", "watch next", "brought to you by",
+        "book now", "watch next", "brought to you by", "advertising disclosure",
+        // Author labels left when the names are links.
+        "author", "authors", "autor", "autoren", "autorin", "auteur", "autor/a",
     ])
     static let dateWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -309,6 +312,10 @@ enum BoilerplateLines {
     private static let authorBio = try! NSRegularExpression(pattern:
         #"^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:is|was|has been) (?:a|an|the)\b[^.]{0,120}\b(?:writer|reporter|journalist|editor|correspondent|author|contributor|columnist|producer|blogger|specialist|marketer|strategist|consultant|founder|owner|expert|enthusiast|manager|director|analyst|researcher|designer|photographer)s?\b"#
         + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} joined [^.]{1,60} in (?:\p{L}+ )?\d{4}\b"#
+        // The same in German: "Jule Radeck studierte Sportwissenschaften, bevor ...", "Anna Roe
+        // ist freie Journalistin", "Max Roe arbeitet seit 2015 als Redakteur".
+        + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:studierte|absolvierte|volontierte) "#
+        + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:ist|war|arbeitet[^.]{0,30} als) [^.]{0,80}\b(?i:journalist|redakteur|autor|korrespondent|fotograf|volontär|texter|blogger)(?:in)?\b"#
         + #"|^\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} (?:has written|has been writing|writes|has reported) (?:for|about)\b"#)
 
     /// "TAYLOR SWIFT CLEARED TO PERFORM HITS AT AMAS": a line that is all link and all capitals
