@@ -329,6 +329,7 @@ struct ExtractionTests {
             + "<p>SMS Facebook Twitter Email</p><p>Add as a Reliable and Trusted News Source</p>"
             + "<p>Posted by David at December 16, 2025 11:15 AM</p><p>By: Jane Roe, Dec 17, 2025</p>"
             + "<p>Autoren:</p><p>Beitragsbild: Titelseite der Zeitung vom 2.4.2019, Ausriss.</p><p>Advertising Disclosure</p>"
+            + "<p>Von Cosima Künzel</p><p>Por Gustavo E. Méndez</p><p>Von Markus Balser, Berlin</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
@@ -343,6 +344,9 @@ struct ExtractionTests {
         // A sentence about comments is the author's; only the comment section's labels go.
         let aboutComments = "Comments from readers poured in after the first story, and 120 of them asked the same question."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutComments)</p></article></body></html>").text.contains(aboutComments))
+        // A heading that opens with "Von" is no byline unless only names follow.
+        let route = try extract("<html><body><article><h1>Headline</h1>\(story)<h2>Von Berlin nach Hamburg</h2>\(story)</article></body></html>")
+        #expect(route.text.contains("Von Berlin nach Hamburg"))
         // A signature without a date is kept (Readability keeps it); a dated one is a byline.
         let signature = "Posted by Andrew Hayden, Software Engineer on Google Play"
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(signature)</p></article></body></html>").text.contains(signature))

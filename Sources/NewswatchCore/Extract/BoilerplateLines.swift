@@ -264,6 +264,7 @@ enum BoilerplateLines {
         if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         if endsWithAgencyCredit(text) { return "a caption ending in a news agency's credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
+        if lowerBytes.count <= 80, isForeignByline(text, bytes: lowerBytes) { return "a byline" }
         if let opening = bylineOpenings.first(where: { lowerBytes.starts(with: $0) }), text.split(separator: " ").count <= 12,
            opening.count == 3 || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
            !text.hasSuffix("."), let name = text.dropFirst(opening.count).first(where: { $0 != " " }), name.isUppercase { return "a byline" }
@@ -274,6 +275,18 @@ enum BoilerplateLines {
     /// the longer openings only with a date, as "Posted by Jane Doe, Engineer" alone is a
     /// signature some stories keep.
     private static let bylineOpenings = ["by ", "by: ", "posted by ", "written by ", "published by "].map { Array($0.utf8) }
+
+    /// "Von Cosima Künzel", "Por Gustavo E. Méndez", "Von Markus Balser, Berlin": a byline in
+    /// German, Spanish, Portuguese, French or Italian. Only names (two to four capitalised
+    /// words, a second author, a place) follow the word: "Von Berlin nach Hamburg" is a heading.
+    static func isForeignByline(_ text: String, bytes: [UInt8]) -> Bool {
+        guard foreignBylineOpenings.contains(where: { bytes.starts(with: $0) }) else { return false }
+        return foreignByline.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+    private static let foreignBylineOpenings = ["von ", "por ", "par ", "di "].map { Array($0.utf8) }
+    private static let bylineName = #"\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*){1,3}"#
+    private static let foreignByline = try! NSRegularExpression(pattern:
+        #"^(?:Von|VON|Por|POR|Par|PAR|Di|DI) "# + bylineName + #"(?:,? (?:und|y|e|et|and) "# + bylineName + #")?(?:, \p{Lu}[\p{L}-]+)?$"#)
 
     /// The line's first 48 characters lower-cased for the prefix test, with non-ASCII letters
     /// too ("VEA TAMBIÉN:"); only when the opening has any, as full lower-casing is costly.
