@@ -330,6 +330,8 @@ struct ExtractionTests {
             + "<p>Posted by David at December 16, 2025 11:15 AM</p><p>By: Jane Roe, Dec 17, 2025</p>"
             + "<p>Autoren:</p><p>Beitragsbild: Titelseite der Zeitung vom 2.4.2019, Ausriss.</p><p>Advertising Disclosure</p>"
             + "<p>Von Cosima Künzel</p><p>Por Gustavo E. Méndez</p><p>Von Markus Balser, Berlin</p>"
+            + "<p>Empfohlener redaktioneller Inhalt</p><p>An dieser Stelle findet Ihr einen externen Inhalt von Instagram, der den Artikel ergänzt.</p>"
+            + "<p>You can update your privacy settings to enable this content. Please enable all cookies to use this feature.</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")

@@ -76,6 +76,14 @@ enum BoilerplateLines {
         // A rating widget's tally ("Average rating 5 / 5. Vote count: 1").
         "vote count:",
     ]
+    /// What a consent manager shows in place of an embedded post or video until the reader
+    /// agrees: never the story's text, and it changes with the manager's wording.
+    static let consentMarks = [
+        "enable all cookies", "current cookie settings", "privacy settings to enable this content", "accept cookies to view",
+        "externe inhalte angezeigt werden", "einen externen inhalt von", "empfohlener redaktioneller inhalt",
+        "mit einem klick anzeigen lassen", "inhalte von drittanbietern zu", "externer inhalt",
+    ]
+    static let consentMarkBytes = consentMarks.map { Array($0.utf8) }
     /// Labels of a story's credits: alone on a line when the names are links, or opening it.
     static let creditLabels = ["written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by"]
     static let wholeLines: Set<String> = Set(creditLabels).union([
@@ -255,6 +263,7 @@ enum BoilerplateLines {
         let opening = lowerOpening(text, asciiLowered: lowerBytes)
         if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
+        if consentMarkBytes.contains(where: { contains(lowerBytes, $0) }) { return "a consent placeholder for embedded content" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
