@@ -71,6 +71,19 @@ struct ExtractionConfidenceTests {
     }
 
     /// The second method finds the longest run of prose among other blocks.
+    /// A story wrapped whole in links (each paragraph inside `<a>`) reads as no prose at all:
+    /// the last resort takes the linked paragraphs, marked uncertain, rather than nothing.
+    @Test func aStoryWhoseParagraphsAreAllLinksIsNotEmpty() throws {
+        let linked = Self.paragraphs.enumerated().map { "<p><a href=\"/p\($0.offset)\">\($0.element)</a></p>" }.joined()
+        let html = "<html><body><nav><a href=\"/\">Home</a></nav><div>\(linked)</div></body></html>"
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+        #expect(article.blocks.count == 6, "\(article.blocks.map(\.text))")
+        #expect(article.extraction?.method == .paragraphs && article.extraction?.isUncertain == true, "\(String(describing: article.extraction))")
+        // A menu of short links is still no story.
+        let menu = "<html><body><ul>" + (1...12).map { "<li><a href=\"/s\($0)\">Section \($0)</a></li>" }.joined() + "</ul></body></html>"
+        #expect(try ReadabilityExtractor().extract(ExtractionInput(html: Data(menu.utf8))).blocks.isEmpty)
+    }
+
     @Test func theDensestRunOfProseParagraphs() {
         func block(_ text: String, links: Int = 0, kind: Article.BlockKind = .paragraph) -> TextBlock {
             TextBlock(owner: 0, kind: kind, text: text, linkCharacters: links, commas: text.filter { $0 == "," }.count)

@@ -8,18 +8,20 @@ enum ParagraphRun {
     /// Blocks that are not prose allowed inside a run before it ends.
     static let maximumGap = 3
 
-    static func isProse(_ block: TextBlock) -> Bool {
-        guard block.kind != .heading, block.characters >= 70, block.linkDensity < 0.35 else { return false }
+    /// `allowingLinks`: the last resort, for a page whose every paragraph is a link (a story
+    /// wrapped whole in `<a>`): something to watch, however weak, rather than nothing.
+    static func isProse(_ block: TextBlock, allowingLinks: Bool = false) -> Bool {
+        guard block.kind != .heading, block.characters >= 70, allowingLinks || block.linkDensity < 0.35 else { return false }
         let text = block.text
         let sentenceEnd = text.last.map { ".!?…\u{3002}\u{FF01}\u{FF1F}\"\u{201D}".contains($0) } ?? false
         return block.commas > 0 || sentenceEnd
     }
 
-    static func densest(in blocks: [TextBlock]) -> [TextBlock] {
+    static func densest(in blocks: [TextBlock], allowingLinks: Bool = false) -> [TextBlock] {
         var best: Range<Int>? = nil, bestCharacters = 0
         var start: Int? = nil, last = -1, characters = 0
         for (index, block) in blocks.enumerated() {
-            guard isProse(block) else {
+            guard isProse(block, allowingLinks: allowingLinks) else {
                 if let begun = start, index - last > maximumGap {
                     if characters > bestCharacters { (best, bestCharacters) = (begun..<(last + 1), characters) }
                     start = nil
@@ -34,6 +36,6 @@ enum ParagraphRun {
         if let begun = start, characters > bestCharacters { best = begun..<(last + 1) }
         guard let run = best else { return [] }
         // Headings and short lines inside the run stay (subheads, datelines go later); links boxes do not.
-        return blocks[run].filter { $0.linkDensity < 0.5 }
+        return allowingLinks ? blocks[run].filter { isProse($0, allowingLinks: true) } : blocks[run].filter { $0.linkDensity < 0.5 }
     }
 }

@@ -41,6 +41,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var fingerprint: StoryFingerprint?
         var quality = ExtractionQuality(method: .selector, confidence: 1)
         var linkedDataBody: String?
+        var lastResort: [TextBlock] = []
         if input.select == nil && input.remove.isEmpty {
             // Prepared once: checked against the last fingerprint, and parsed only if that fails.
             let page = PreparedPage(input.html, encoding: input.charset)
@@ -53,7 +54,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 HTMLStream.read(page, into: retry)
                 return retry.story!
             }
-            (quality, report) = (story.quality, story.report)
+            (quality, report, lastResort) = (story.quality, story.report, story.lastResort)
             // Where the story sits tells its headline from a site's name in an <h1>.
             let storyBytes = story.container.flatMap { container -> Range<Int>? in
                 let start = Int(story.tree[container.first].start), end = Int(story.tree[container.last].end)
@@ -86,7 +87,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     document.replay(into: retry)
                     return retry.story!
                 }
-                (blocks, quality, report) = (story.blocks, story.quality, story.report)
+                (blocks, quality, report, lastResort) = (story.blocks, story.quality, story.report, story.lastResort)
             }
         }
         article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, keepAll: input.select != nil, report: &report)
@@ -94,6 +95,14 @@ public struct ReadabilityExtractor: ArticleExtractor {
             article.blocks = Self.storyLines(stated, title: article.title, byline: article.byline, keepAll: false, report: &report)
             quality = ExtractionQuality(method: .linkedData, confidence: LinkedDataBody.confidence)
             report?.notes.append("the page's structured data (JSON-LD articleBody) states a story several times longer than the page shows; took that")
+            fingerprint = nil
+        }
+        if article.blocks.isEmpty, !lastResort.isEmpty {
+            // Never an empty article for a page with prose: paragraphs that are links are weak
+            // evidence, and the confidence says so.
+            article.blocks = Self.storyLines(lastResort, title: article.title, byline: article.byline, keepAll: false, report: &report)
+            quality = ExtractionQuality(method: .paragraphs, confidence: Self.lastResortConfidence)
+            report?.notes.append("nothing read as prose but paragraphs that are links; took the densest run of them (\(lastResort.count) blocks)")
             fingerprint = nil
         }
         if article.blocks.isEmpty { quality = ExtractionQuality(method: .none, confidence: 0) }
@@ -219,6 +228,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// Like Readability: when skipping furniture by class names left too little, some
     /// site named its article container like furniture; try again trusting tags only.
     static let minimumStoryCharacters = 250
+    /// Confidence of a story made of linked paragraphs (the last resort): always "uncertain".
+    static let lastResortConfidence = 0.2
 
     struct FoundStory {
         var blocks: [TextBlock]
@@ -234,6 +245,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
         /// inside too; or, when that element is `<body>` (which holds every sidebar), the
         /// best-scoring block and the siblings kept with it.
         var container: (first: PageTree.NodeID, last: PageTree.NodeID)?
+        /// Prose paragraphs that are links, when nothing else read as prose: taken only if the
+        /// story comes out empty (see `ParagraphRun.isProse`).
+        var lastResort: [TextBlock] = []
         /// Whether some of the story came from streamed chunks at the end of the page, outside
         /// the container's bytes: the container alone cannot tell the story unchanged.
         var readsStreamedChunks = false
@@ -325,6 +339,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         // take the densest run of prose paragraphs instead.
         let bestLength = best.characters
         let run = ParagraphRun.densest(in: retried.blocks)
+        if run.isEmpty { best.lastResort = ParagraphRun.densest(in: retried.blocks, allowingLinks: true) }
         let runLength = run.reduce(0) { $0 + $1.characters }
         guard bestLength < minimumStoryCharacters, runLength > bestLength, runLength >= ParagraphRun.minimumCharacters else { return best }
         let quality = ExtractionQuality(method: .paragraphs, confidence: min(0.45, confidence(characters: runLength, ranked: [], method: .paragraphs)))
