@@ -84,6 +84,8 @@ enum BoilerplateLines {
         "mit einem klick anzeigen lassen", "inhalte von drittanbietern zu", "externer inhalt",
     ]
     static let consentMarkBytes = consentMarks.map { Array($0.utf8) }
+    /// Every mark above holds one of these: four searches per line instead of ten.
+    private static let consentGateBytes = ["cookie", "privacy", "inhalt", "klick"].map { Array($0.utf8) }
     /// Labels of a story's credits: alone on a line when the names are links, or opening it.
     static let creditLabels = ["written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by"]
     static let wholeLines: Set<String> = Set(creditLabels).union([
@@ -263,13 +265,15 @@ enum BoilerplateLines {
         let opening = lowerOpening(text, asciiLowered: lowerBytes)
         if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
-        if consentMarkBytes.contains(where: { contains(lowerBytes, $0) }) { return "a consent placeholder for embedded content" }
+        if consentGateBytes.contains(where: { contains(lowerBytes, $0) }), consentMarkBytes.contains(where: { contains(lowerBytes, $0) }) {
+            return "a consent placeholder for embedded content"
+        }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }
         if lowerBytes.count <= 200, isCommentPrompt(lower, bytes: lowerBytes) { return "a comment counter or prompt" }
         if lowerBytes.count <= 40, isEngagementCounter(lower, bytes: lowerBytes) { return "a share or view counter" }
-        if lowerBytes.count <= 80, isShareBar(lower) { return "share buttons" }
+        if lowerBytes.count <= 80, isShareBar(lowerBytes) { return "share buttons" }
         if endsWithCredit(text, bytes: lowerBytes) { return "a caption ending in a picture credit" }
         if endsWithAgencyCredit(text) { return "a caption ending in a news agency's credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
@@ -396,6 +400,9 @@ enum BoilerplateLines {
     /// article:", "↑ Back to Top").
     static func isWholeLineLabel(_ lowerBytes: [UInt8]) -> Bool {
         if wholeLines.contains(String(decoding: lowerBytes, as: UTF8.self)) { return true }
+        // Decoration is a colon or space, or an arrow or guillemet (bytes over 0x7F), at either end.
+        guard let first = lowerBytes.first, let last = lowerBytes.last,
+              first >= 0x80 || last >= 0x80 || last == 0x3A || first == 0x3E || first == 0x20 || last == 0x20 else { return false }
         let trimmed = String(decoding: lowerBytes, as: UTF8.self).trimmingCharacters(in: labelDecoration)
         return trimmed.utf8.count < lowerBytes.count && wholeLines.contains(trimmed)
     }
@@ -410,10 +417,14 @@ enum BoilerplateLines {
         #"^[\d.,]+\s*[km]?\s*(?:shares?|views?|likes?|reads?|letture|aufrufe|visualizaciones|vues|visualizações|visualizzazioni)$"#)
 
     /// "SMS Facebook Twitter Email": a row of share buttons, every word a network's name.
-    static func isShareBar(_ lower: String) -> Bool {
+    static func isShareBar(_ bytes: [UInt8]) -> Bool {
+        // Byte test first: every row of share buttons names one of the big networks or email.
+        guard shareBarGateBytes.contains(where: { contains(bytes, $0) }) else { return false }
+        let lower = String(decoding: bytes, as: UTF8.self)
         let words = lower.split { $0 == " " || $0 == "|" || $0 == "/" || $0 == "," || $0 == "·" }
         return words.count >= 3 && words.allSatisfy { shareBarWords.contains(String($0)) }
     }
+    private static let shareBarGateBytes = ["facebook", "twitter", "linkedin", "whatsapp", "mail"].map { Array($0.utf8) }
     private static let shareBarWords: Set<String> = [
         "facebook", "twitter", "x", "email", "e-mail", "mail", "sms", "linkedin", "whatsapp", "pinterest", "reddit",
         "telegram", "print", "share", "tumblr", "messenger", "flipboard", "threads", "bluesky", "copy", "link", "xing",
