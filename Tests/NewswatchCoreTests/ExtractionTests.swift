@@ -346,6 +346,9 @@ struct ExtractionTests {
         // A sentence about comments is the author's; only the comment section's labels go.
         let aboutComments = "Comments from readers poured in after the first story, and 120 of them asked the same question."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutComments)</p></article></body></html>").text.contains(aboutComments))
+        // Linked section labels above the story go; the same link inside it stays.
+        let kicked = try extract("<html><body><article><p><a href=\"/promis\">Promis</a></p><p><a href=\"/tv\">TV</a></p><h1>Headline</h1>\(story)<p><a href=\"/promis\">Promis</a></p></article></body></html>")
+        #expect(kicked.blocks.map(\.text) == article.blocks.map(\.text) + ["Promis"], "\(kicked.blocks.map(\.text))")
         // A heading that opens with "Von" is no byline unless only names follow.
         let route = try extract("<html><body><article><h1>Headline</h1>\(story)<h2>Von Berlin nach Hamburg</h2>\(story)</article></body></html>")
         #expect(route.text.contains("Von Berlin nach Hamburg"))

@@ -146,6 +146,11 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
             storyBlocks = kept.filter { !$0.isEndMarker }
         }
+        let leadingLabels = keepAll ? 0 : Self.leadingLinkedLabels(storyBlocks)
+        if explaining {
+            for block in storyBlocks.prefix(leadingLabels) { report?.dropped.append(.init(text: block.text, reason: "a linked label above the story (a section or tag)")) }
+        }
+        storyBlocks.removeFirst(leadingLabels)
         let lines: [Article.Block] = storyBlocks.enumerated().compactMap { index, block in
             if !keepAll, let reason = BoilerplateLines.boilerplateReason(block.text, title: title, byline: byline, nearTop: index < 3, inTable: block.inTable) {
                 if explaining { report?.dropped.append(.init(text: block.text, reason: reason)) }
@@ -163,6 +168,18 @@ public struct ReadabilityExtractor: ArticleExtractor {
             return Article.Block(block.kind, numbered(block))
         }
         return lines.flatMap(preformattedLines)
+    }
+
+    /// Short lines that are all link before the story's first paragraph: the section or tags
+    /// a template puts above a story ("Promis", "Corte Suprema"), and breadcrumbs' links.
+    /// Three wceb-news pages better (+0.009, +0.001, +0.002), none worse.
+    static func leadingLinkedLabels(_ blocks: [TextBlock]) -> Int {
+        var count = 0
+        for block in blocks {
+            guard block.kind != .heading, block.characters <= 40, block.linkDensity >= 0.9 else { break }
+            count += 1
+        }
+        return count
     }
 
     /// An ordered list's item as a reader sees it, "3. Lettuce": in a ranking the number is
