@@ -332,6 +332,8 @@ struct ExtractionTests {
             + "<p>Von Cosima Künzel</p><p>Por Gustavo E. Méndez</p><p>Von Markus Balser, Berlin</p>"
             + "<p>Empfohlener redaktioneller Inhalt</p><p>An dieser Stelle findet Ihr einen externen Inhalt von Instagram, der den Artikel ergänzt.</p>"
             + "<p>You can update your privacy settings to enable this content. Please enable all cookies to use this feature.</p>"
+            + "<p>This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products.</p>"
+            + "<p>Will Smith bei der Premiere in Berlin. Judy Eddy/WENN.com</p><p>Der Bundestag in Berlin. picture alliance/dpa</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")

@@ -73,6 +73,9 @@ enum BoilerplateLines {
         // sentences about affiliate marketing ("streamers earn a commission via affiliate links").
         "may contain affiliate links", "includes affiliate links", "contains affiliate links", "may use affiliate links",
         "may earn a commission", "may earn commission", "may receive a commission", "as an amazon associate", "affiliate commission",
+        "may receive compensation", "may be compensated", "earn from qualifying purchases", "one or more of our advertisers",
+        // Picture agencies' credits in German and British captions.
+        "picture alliance", "picture-alliance", "imago images", "wenn.com",
         // A rating widget's tally ("Average rating 5 / 5. Vote count: 1").
         "vote count:",
     ]
