@@ -57,6 +57,9 @@ enum BoilerplateLines {
         "add as a reliable and trusted news source", "add as a preferred source", "add us as a preferred source",
         "make us your preferred source", "make us a preferred source", "set as a preferred source",
         "was this newsletter forwarded to you", "was this email forwarded to you",
+        // Membership and subscription prompts, and "here is the link" buttons, beyond English.
+        "hazte miembro", "hazte socio", "suscríbete", "suscribete", "jetzt abonnieren", "abonnez-vous", "iscriviti",
+        "hier geht es zu", "hier geht's zu", "hier geht’s zu", "hier gehts zu",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -76,6 +79,9 @@ enum BoilerplateLines {
         "may receive compensation", "may be compensated", "earn from qualifying purchases", "one or more of our advertisers",
         // Picture agencies' credits in German and British captions.
         "picture alliance", "picture-alliance", "imago images", "wenn.com",
+        // Invitations to the site's channels on messaging apps and video platforms.
+        "canal de telegram", "canal de whatsapp", "nuestro canal de youtube", "telegram channel", "whatsapp channel",
+        "telegram-kanal", "whatsapp-kanal", "our youtube channel", "unseren youtube-kanal",
         // A rating widget's tally ("Average rating 5 / 5. Vote count: 1").
         "vote count:",
     ]
