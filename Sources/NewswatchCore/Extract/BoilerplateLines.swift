@@ -121,6 +121,8 @@ enum BoilerplateLines {
         "previous article", "next article", "previous post", "next post", "vorheriger artikel", "nächster artikel",
         "artículo anterior", "siguiente artículo", "article précédent", "article suivant", "show caption", "hide caption",
         "book now", "watch next", "brought to you by", "advertising disclosure",
+        // Print and share buttons in Polish, Dutch, Italian and Portuguese.
+        "drukuj", "udostępnij", "afdrukken", "delen", "stampa", "condividi", "partilhar", "compartilhar",
         // Author labels left when the names are links.
         "author", "authors", "autor", "autoren", "autorin", "auteur", "autor/a",
     ])
