@@ -332,6 +332,7 @@ struct ExtractionTests {
             + "<p>Von Cosima Künzel</p><p>Por Gustavo E. Méndez</p><p>Von Markus Balser, Berlin</p>"
             + "<p>Empfohlener redaktioneller Inhalt</p><p>An dieser Stelle findet Ihr einen externen Inhalt von Instagram, der den Artikel ergänzt.</p>"
             + "<p>You can update your privacy settings to enable this content. Please enable all cookies to use this feature.</p>"
+            + "<p>Twitter freischalten</p><p>Wir respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis keine Verbindung zu Twitter her.</p><p>Datenschutzeinstellungen verwalten</p>"
             + "<p>This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products.</p>"
             + "<p>Will Smith bei der Premiere in Berlin. Judy Eddy/WENN.com</p><p>Der Bundestag in Berlin. picture alliance/dpa</p>"
             + "<p>HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS</p><p>Hier geht es zur neuen Vorstandsstruktur</p>"

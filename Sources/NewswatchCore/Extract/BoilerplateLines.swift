@@ -91,10 +91,12 @@ enum BoilerplateLines {
         "enable all cookies", "current cookie settings", "privacy settings to enable this content", "accept cookies to view",
         "externe inhalte angezeigt werden", "einen externen inhalt von", "empfohlener redaktioneller inhalt",
         "mit einem klick anzeigen lassen", "inhalte von drittanbietern zu", "externer inhalt",
+        "wir respektieren deine privatsphäre", "wir respektieren ihre privatsphäre", "datenschutzeinstellungen verwalten",
+        "ohne dein einverständnis keine verbindung", "ohne ihr einverständnis keine verbindung",
     ]
     static let consentMarkBytes = consentMarks.map { Array($0.utf8) }
-    /// Every mark above holds one of these: four searches per line instead of ten.
-    private static let consentGateBytes = ["cookie", "privacy", "inhalt", "klick"].map { Array($0.utf8) }
+    /// Every mark above holds one of these: seven searches per line instead of fifteen.
+    private static let consentGateBytes = ["cookie", "privacy", "inhalt", "klick", "privatsph", "verwalten", "einverst"].map { Array($0.utf8) }
     /// Labels of a story's credits: alone on a line when the names are links, or opening it.
     static let creditLabels = ["written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by"]
     static let wholeLines: Set<String> = Set(creditLabels).union([
@@ -123,6 +125,9 @@ enum BoilerplateLines {
         "book now", "watch next", "brought to you by", "advertising disclosure",
         // Print and share buttons in Polish, Dutch, Italian and Portuguese.
         "drukuj", "udostępnij", "afdrukken", "delen", "stampa", "condividi", "partilhar", "compartilhar",
+        // Consent buttons over an embedded post ("Twitter freischalten").
+        "twitter freischalten", "youtube freischalten", "instagram freischalten", "facebook freischalten",
+        "inhalt freischalten", "video freischalten", "karte freischalten", "inhalte freischalten",
         // Author labels left when the names are links.
         "author", "authors", "autor", "autoren", "autorin", "auteur", "autor/a",
     ])
