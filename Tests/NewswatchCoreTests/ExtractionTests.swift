@@ -341,7 +341,8 @@ struct ExtractionTests {
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")
         #expect(labelled.blocks.map(\.text) == article.blocks.map(\.text) + article.blocks.map(\.text), "\(labelled.blocks.map(\.text))")
         // A site's most-read list and "you may like" in Portuguese and Italian end the story.
-        for heading in ["Popular on IndieWire", "Trending at The Hill", "Você pode gostar...", "Potrebbe piacerti anche", "Empfehlungen der Redaktion"] {
+        for heading in ["Popular on IndieWire", "Trending at The Hill", "Você pode gostar...", "Potrebbe piacerti anche", "Empfehlungen der Redaktion",
+                        "Audios et vidéos sur le sujet"] {
             let ended = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>")
             #expect(ended.blocks.map(\.text) == article.blocks.map(\.text), "\(heading): \(ended.blocks.map(\.text))")
         }

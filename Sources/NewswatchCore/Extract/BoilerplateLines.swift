@@ -171,6 +171,8 @@ enum BoilerplateLines {
         "gerelateerde artikelen", "lees ook", "reacties", "meest gelezen",
         "powiązane artykuły", "czytaj także", "czytaj też", "komentarze", "najczęściej czytane",
         "похожие статьи", "читайте также", "комментарии", "ilgili haberler", "yorumlar",
+        // Deutsche Welle's related media, in its languages.
+        "audios and videos on the topic", "audios und videos zum thema", "audios et vidéos sur le sujet", "audios y videos sobre el tema",
     ]
 
     /// The end-of-story headings that open a reader discussion rather than a list of teasers.
