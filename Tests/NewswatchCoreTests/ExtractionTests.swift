@@ -335,7 +335,7 @@ struct ExtractionTests {
             + "<p>Twitter freischalten</p><p>Wir respektieren deine Privatsphäre und stellen deshalb ohne dein Einverständnis keine Verbindung zu Twitter her.</p><p>Datenschutzeinstellungen verwalten</p>"
             + "<p>This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products.</p>"
             + "<p>Will Smith bei der Premiere in Berlin. Judy Eddy/WENN.com</p><p>Der Bundestag in Berlin. picture alliance/dpa</p>"
-            + "<p>HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS</p><p>Hier geht es zur neuen Vorstandsstruktur</p>"
+            + "<p>HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS</p><p>Hier geht es zur neuen Vorstandsstruktur</p><p>[Read more: A Guide to Small Business Accounting]</p>"
             + "<p>¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.</p><p>drukuj</p><p>Condividi</p>"
             + "<p>Cafe im Bohnenviertel. Foto: Stuttgart Marketing</p><p>Tegnell at one of the agency's daily briefings. Photo: Jonathan Nackstrand/AFP</p>"
         let labelled = try extract("<html><body><article><h1>Headline</h1>\(labels)\(story)\(labels)\(story)</article></body></html>")

@@ -57,6 +57,9 @@ enum BoilerplateLines {
         "add as a reliable and trusted news source", "add as a preferred source", "add us as a preferred source",
         "make us your preferred source", "make us a preferred source", "set as a preferred source",
         "was this newsletter forwarded to you", "was this email forwarded to you",
+        // Bracketed teasers ("[Read more: ...]"). Not syndication notes ("This article
+        // originally appeared on The Atlantic."): Readability's and Zyte's truths keep them.
+        "[read more", "(read more", "[related", "[see also", "[also read",
         // Membership and subscription prompts, and "here is the link" buttons, beyond English.
         "hazte miembro", "hazte socio", "suscríbete", "suscribete", "jetzt abonnieren", "abonnez-vous", "iscriviti",
         "hier geht es zu", "hier geht's zu", "hier geht’s zu", "hier gehts zu",
