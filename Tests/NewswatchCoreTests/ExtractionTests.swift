@@ -352,6 +352,9 @@ struct ExtractionTests {
         // A sentence about comments is the author's; only the comment section's labels go.
         let aboutComments = "Comments from readers poured in after the first story, and 120 of them asked the same question."
         #expect(try extract("<html><body><article><h1>Headline</h1>\(story)<p>\(aboutComments)</p></article></body></html>").text.contains(aboutComments))
+        // A breadcrumb ending with the headline, and a byline label with a colon, above the story go.
+        let trail = try extract("<html><body><article><h1>Headline</h1><p>Home Climate Headline</p><p>Written by: Julie Mollins</p>\(story)</article></body></html>")
+        #expect(trail.blocks.map(\.text) == article.blocks.map(\.text), "\(trail.blocks.map(\.text))")
         // Linked section labels above the story go; the same link inside it stays.
         let kicked = try extract("<html><body><article><p><a href=\"/promis\">Promis</a></p><p><a href=\"/tv\">TV</a></p><h1>Headline</h1>\(story)<p><a href=\"/promis\">Promis</a></p></article></body></html>")
         #expect(kicked.blocks.map(\.text) == article.blocks.map(\.text) + ["Promis"], "\(kicked.blocks.map(\.text))")

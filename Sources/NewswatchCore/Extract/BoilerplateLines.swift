@@ -276,6 +276,7 @@ enum BoilerplateLines {
     /// Why a line inside the story's container is furniture, or nil when it is story text.
     static func boilerplateReason(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> String? {
         if nearTop, let title, text == title { return "the headline, repeated" }
+        if nearTop, let title, isBreadcrumb(text, endingWith: title) { return "a breadcrumb ending with the headline" }
         // Every rule below is about short lines; long paragraphs are story text.
         guard text.utf8.count <= 600 else { return nil }
         let lowerBytes = asciiLowercased(text)
@@ -300,15 +301,25 @@ enum BoilerplateLines {
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lowerBytes.count <= 80, isForeignByline(text, bytes: lowerBytes) { return "a byline" }
         if let opening = bylineOpenings.first(where: { lowerBytes.starts(with: $0) }), text.split(separator: " ").count <= 12,
-           opening.count == 3 || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+           opening.count == 3 || opening.last == 0x20 && opening[opening.count - 2] == 0x3A || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
            !text.hasSuffix("."), let name = text.dropFirst(opening.count).first(where: { $0 != " " }), name.isUppercase { return "a byline" }
         return nil
     }
 
+    /// "Home Climate Management of Intact Forestlands ...", "News » Politics » <headline>": the
+    /// trail to the story, ending with its headline, above it.
+    static func isBreadcrumb(_ text: String, endingWith title: String) -> Bool {
+        guard !title.isEmpty, text.utf8.count > title.utf8.count, text.utf8.count <= title.utf8.count + 60, text.hasSuffix(title) else { return false }
+        let trail = text.dropLast(title.count).trimmingCharacters(in: .whitespaces)
+        let lower = trail.lowercased()
+        return lower.hasPrefix("home") || lower.hasPrefix("startseite") || lower.hasPrefix("inicio") || lower.hasPrefix("accueil")
+            || trail.contains("»") || trail.contains("›") || trail.hasSuffix(">") || trail.hasSuffix("/")
+    }
+
     /// "By Jane Doe", "By: Jane Doe, Dec 17, 2025", "Posted by David at December 16, 2025 11:15 AM":
-    /// the longer openings only with a date, as "Posted by Jane Doe, Engineer" alone is a
-    /// signature some stories keep.
-    private static let bylineOpenings = ["by ", "by: ", "posted by ", "written by ", "published by "].map { Array($0.utf8) }
+    /// the longer openings only with a date or a colon ("Written by: Julie Mollins"), as
+    /// "Posted by Jane Doe, Engineer" alone is a signature some stories keep.
+    private static let bylineOpenings = ["by ", "by: ", "posted by ", "written by ", "published by ", "posted by: ", "written by: ", "author: ", "autor: ", "autorin: "].map { Array($0.utf8) }
 
     /// "Von Cosima Künzel", "Por Gustavo E. Méndez", "Von Markus Balser, Berlin": a byline in
     /// German, Spanish, Portuguese, French or Italian. Only names (two to four capitalised
