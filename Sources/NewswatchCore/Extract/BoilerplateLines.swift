@@ -300,9 +300,9 @@ enum BoilerplateLines {
         if endsWithAgencyCredit(text) { return "a caption ending in a news agency's credit" }
         // "By Jane Doe", "By Jane Doe and John Roe - 11/18/19 11:04 PM EST"
         if lowerBytes.count <= 80, isForeignByline(text, bytes: lowerBytes) { return "a byline" }
-        if let opening = bylineOpenings.first(where: { lowerBytes.starts(with: $0) }), text.split(separator: " ").count <= 12,
-           opening.count == 3 || opening.last == 0x20 && opening[opening.count - 2] == 0x3A || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
-           !text.hasSuffix("."), let name = text.dropFirst(opening.count).first(where: { $0 != " " }), name.isUppercase { return "a byline" }
+        if let opening = bylineOpenings.first(where: { lowerBytes.starts(with: $0.bytes) }), text.split(separator: " ").count <= 12,
+           !opening.needsDate || lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+           !text.hasSuffix("."), let name = text.dropFirst(opening.bytes.count).first(where: { $0 != " " }), name.isUppercase { return "a byline" }
         return nil
     }
 
@@ -319,7 +319,9 @@ enum BoilerplateLines {
     /// "By Jane Doe", "By: Jane Doe, Dec 17, 2025", "Posted by David at December 16, 2025 11:15 AM":
     /// the longer openings only with a date or a colon ("Written by: Julie Mollins"), as
     /// "Posted by Jane Doe, Engineer" alone is a signature some stories keep.
-    private static let bylineOpenings = ["by ", "by: ", "posted by ", "written by ", "published by ", "posted by: ", "written by: ", "author: ", "autor: ", "autorin: "].map { Array($0.utf8) }
+    private static let bylineOpenings: [(bytes: [UInt8], needsDate: Bool)] =
+        ["by ", "by: ", "posted by: ", "written by: ", "author: ", "autor: ", "autorin: "].map { (Array($0.utf8), false) }
+        + ["posted by ", "written by ", "published by "].map { (Array($0.utf8), true) }
 
     /// "Von Cosima Künzel", "Por Gustavo E. Méndez", "Von Markus Balser, Berlin": a byline in
     /// German, Spanish, Portuguese, French or Italian. Only names (two to four capitalised
