@@ -522,6 +522,18 @@ struct ExtractionTests {
         #expect(lines.suffix(2) == ["December 7, 1941 Pearl Harbor", "June 6, 1944 by sea and by air, the landings began."], "\(lines)")
     }
 
+    @Test func theSectionNamedAboveTheStoryIsALabel() throws {
+        let story = storyParagraphs(4)
+        let expected = (1...4).map { "Paragraph \($0) of the story, which goes on with enough words, commas, and detail to score as prose." }
+        let ld = #"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Headline here","articleSection":["Promis","Unterhaltung"]}</script>"#
+        let html = "<html><head>\(ld)</head><body><article><div class=\"kicker\"><span>Promis</span></div><h2>Headline here</h2><p>Veröffentlichung: 2. Februar 2022</p>\(story)</article></body></html>"
+        let lines = try extract(html).blocks.map(\.text)
+        #expect(lines == expected, "\(lines)")
+        // The same word is story text where the page names another section, or none.
+        let other = html.replacingOccurrences(of: "\"Promis\",", with: "")
+        #expect(try extract(other).blocks.map(\.text).first == "Promis")
+    }
+
     @Test func anInlineDatelineOpensTheStory() throws {
         let story = storyParagraphs(4)
         let html = "<html><body><article><h1>Headline</h1><div class=\"dateline\">Updated by the desk, Nov 19, 6:55 AM</div><p><span class=\"dateline\">CAIRO —</span> Gunmen opened fire on visitors at the museum on Wednesday.</p>\(story)</article></body></html>"

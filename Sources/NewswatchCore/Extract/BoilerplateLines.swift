@@ -153,6 +153,9 @@ enum BoilerplateLines {
         "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le", "à", "publié",
         "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
         "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "alle", "ore", "aggiornato", "pubblicato",
+        // The labels of a stamp ("Veröffentlichung: 2. Februar 2022", "Stand: 03.02.2021", "Fecha: 12/05/2020").
+        "date", "created", "revised", "reviewed", "veröffentlichung", "erschienen", "stand", "datum", "erstellt", "geändert", "zuletzt",
+        "fecha", "publicación", "publication", "pubblicazione", "publicação",
     ]
 
     /// Headings after which a page has left the story: what follows is teasers, comments

@@ -16,6 +16,9 @@ struct MetadataReader {
         var bylineFromPage = false
         /// The JSON-LD article's `articleBody`, when the page states one.
         var linkedDataBody: String?
+        /// The sections the page files the story under (JSON-LD `articleSection`,
+        /// `article:section`), lower-cased: the same words above the story are a label.
+        var sections: Set<String> = []
     }
 
     @discardableResult
@@ -67,6 +70,7 @@ struct MetadataReader {
         let ldTitle = TextNormalizer.clean(ld["headline"] as? String) ?? TextNormalizer.clean(ld["name"] as? String)
         var provenance = Provenance()
         provenance.linkedDataBody = ld["articleBody"] as? String
+        provenance.sections = Self.sections(ld["articleSection"], meta["article:section"])
         let openGraph = meta["og:title"] ?? meta["twitter:title"]
         let strippedTitle = Self.stripSiteName(titleTag)
         let structured = [ldTitle, openGraph, meta["dc.title"], strippedTitle].compactMap { $0 }
@@ -92,6 +96,12 @@ struct MetadataReader {
         article.canonicalURL = article.canonicalURL ?? meta["og:url"]
         article.language = article.language ?? TextNormalizer.clean(ld["inLanguage"] as? String) ?? meta["content-language"] ?? meta["og:locale"]
         return provenance
+    }
+
+    /// `articleSection` is a name or a list of names; `article:section` one name.
+    static func sections(_ linkedData: Any?, _ metaSection: String?) -> Set<String> {
+        let named = (linkedData as? [Any] ?? [linkedData as Any]).compactMap { $0 as? String } + [metaSection].compactMap { $0 }
+        return Set(named.compactMap { TextNormalizer.clean($0)?.lowercased() })
     }
 
     /// Bytes before the story's container within which an `<h1>` still heads it (byline,

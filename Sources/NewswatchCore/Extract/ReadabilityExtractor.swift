@@ -10,7 +10,7 @@ import Foundation
 public struct ReadabilityExtractor: ArticleExtractor {
     /// Bumped when extraction changes what it reads from the same page; stories stored by an
     /// older version are re-read before they are compared (see `CheckRunner`).
-    public let version = "readability/7"
+    public let version = "readability/8"
 
     public init() {}
 
@@ -41,6 +41,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var fingerprint: StoryFingerprint?
         var quality = ExtractionQuality(method: .selector, confidence: 1)
         var linkedDataBody: String?
+        var sections: Set<String> = []
         var lastResort: [TextBlock] = []
         if input.select == nil && input.remove.isEmpty {
             // Prepared once: checked against the last fingerprint, and parsed only if that fails.
@@ -61,7 +62,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 return start >= 0 && end >= start ? start..<end : nil
             }
             let provenance = MetadataReader().read(metadata, into: &article, story: storyBytes)
-            linkedDataBody = provenance.linkedDataBody
+            (linkedDataBody, sections) = (provenance.linkedDataBody, provenance.sections)
             blocks = story.blocks
             fingerprint = story.readsStreamedChunks ? nil : story.container.flatMap {
                 Self.fingerprint(of: page, from: $0.first, to: $0.last, tree: story.tree, metadata: metadata, provenance: provenance, version: version)
@@ -81,7 +82,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
             } else {
                 let reader = PageReader(story: .furniture, metadata: true, recordSkipped: explaining)
                 document.replay(into: reader)
-                MetadataReader().read(reader.metadataElements(), into: &article)
+                sections = MetadataReader().read(reader.metadataElements(), into: &article).sections
                 let story = Self.findStory(reader.story!, explaining: explaining) { policy in
                     let retry = PageReader(story: policy, metadata: false)
                     document.replay(into: retry)
@@ -90,9 +91,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 (blocks, quality, report, lastResort) = (story.blocks, story.quality, story.report, story.lastResort)
             }
         }
-        article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, keepAll: input.select != nil, report: &report)
+        article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, sections: sections, keepAll: input.select != nil, report: &report)
         if let linkedDataBody, let stated = LinkedDataBody.blocks(linkedDataBody, shown: article.blocks) {
-            article.blocks = Self.storyLines(stated, title: article.title, byline: article.byline, keepAll: false, report: &report)
+            article.blocks = Self.storyLines(stated, title: article.title, byline: article.byline, sections: sections, keepAll: false, report: &report)
             quality = ExtractionQuality(method: .linkedData, confidence: LinkedDataBody.confidence)
             report?.notes.append("the page's structured data (JSON-LD articleBody) states a story several times longer than the page shows; took that")
             fingerprint = nil
@@ -100,7 +101,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
         if article.blocks.isEmpty, !lastResort.isEmpty {
             // Never an empty article for a page with prose: paragraphs that are links are weak
             // evidence, and the confidence says so.
-            article.blocks = Self.storyLines(lastResort, title: article.title, byline: article.byline, keepAll: false, report: &report)
+            article.blocks = Self.storyLines(lastResort, title: article.title, byline: article.byline, sections: sections, keepAll: false, report: &report)
             quality = ExtractionQuality(method: .paragraphs, confidence: Self.lastResortConfidence)
             report?.notes.append("nothing read as prose but paragraphs that are links; took the densest run of them (\(lastResort.count) blocks)")
             fingerprint = nil
@@ -119,7 +120,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// A heading such as "Comments" ends the story; a link reading "Leave a comment" does not
     /// (newsletter platforms put that button mid-post). Under `select:` (`keepAll`) every
     /// block is the user's choice and stays, but for a repeated headline.
-    private static func storyLines(_ blocks: [TextBlock], title: String?, byline: String?, keepAll: Bool,
+    private static func storyLines(_ blocks: [TextBlock], title: String?, byline: String?, sections: Set<String>, keepAll: Bool,
                                    report: inout ExtractionReport?) -> [Article.Block] {
         let explaining = report != nil
         var storyBlocks = blocks
@@ -146,9 +147,9 @@ public struct ReadabilityExtractor: ArticleExtractor {
             }
             storyBlocks = kept.filter { !$0.isEndMarker }
         }
-        let leadingLabels = keepAll ? 0 : Self.leadingLinkedLabels(storyBlocks)
+        let leadingLabels = keepAll ? 0 : Self.leadingLabels(storyBlocks, sections: sections)
         if explaining {
-            for block in storyBlocks.prefix(leadingLabels) { report?.dropped.append(.init(text: block.text, reason: "a linked label above the story (a section or tag)")) }
+            for block in storyBlocks.prefix(leadingLabels) { report?.dropped.append(.init(text: block.text, reason: "a label above the story (its section, or a linked section or tag)")) }
         }
         storyBlocks.removeFirst(leadingLabels)
         let lines: [Article.Block] = storyBlocks.enumerated().compactMap { index, block in
@@ -170,13 +171,16 @@ public struct ReadabilityExtractor: ArticleExtractor {
         return lines.flatMap(preformattedLines)
     }
 
-    /// Short lines that are all link before the story's first paragraph: the section or tags
-    /// a template puts above a story ("Promis", "Corte Suprema"), and breadcrumbs' links.
-    /// Three wceb-news pages better (+0.009, +0.001, +0.002), none worse.
-    static func leadingLinkedLabels(_ blocks: [TextBlock]) -> Int {
+    /// Short lines before the story's first paragraph that are all link, or that name the
+    /// section the page files the story under: the section or tags a template puts above a
+    /// story ("Promis", "Corte Suprema"), and breadcrumbs' links. Linked labels: three
+    /// wceb-news pages better (+0.009, +0.001, +0.002), none worse.
+    static func leadingLabels(_ blocks: [TextBlock], sections: Set<String>) -> Int {
         var count = 0
         for block in blocks {
-            guard block.kind != .heading, block.characters <= 40, block.linkDensity >= 0.9 else { break }
+            guard block.characters <= 40 else { break }
+            let linked = block.kind != .heading && block.linkDensity >= 0.9
+            guard linked || (!sections.isEmpty && sections.contains(block.text.lowercased())) else { break }
             count += 1
         }
         return count
