@@ -210,6 +210,8 @@ struct ExtractionTests {
          "Москва: правительство объявило новые меры поддержки экономики."),
         ("shift_jis", "938c8b9e937382cd905682b582a28cf092ca8c7689e682f094ad955c82b582bd8142", "東京都は新しい交通計画を発表した。"),
         ("gbk", "b1b1bea9cad0d5feb8aed0fbb2bcc1cbd0c2b5c4bdbbcda8b9e6bbaea1a3", "北京市政府宣布了新的交通规划。"),
+        // Seven-bit: every byte is ASCII, the kanji shifted in by escape sequences.
+        ("iso-2022-jp", "1b2442456c357e4554244f3f37243724243872444c375732682472482f493d2437243f21231b2842", "東京都は新しい交通計画を発表した。"),
         ("iso-8859-9", "416e6b6172612764612068fc6bfc6d65742079656e6920656b6f6e6f6d696b20f66e6c656d6c65722061e7fd6b6c6164fd2e",
          "Ankara'da hükümet yeni ekonomik önlemler açıkladı."),
     ])

@@ -23,7 +23,14 @@ public enum CharsetDecoder {
         if data.starts(with: [0xFF, 0xFE]) { return convert(data.dropFirst(2), from: "utf-16le") }
         if data.starts(with: [0xFE, 0xFF]) { return convert(data.dropFirst(2), from: "utf-16be") }
         switch utf8Validity(data) {
-        case .ascii, .validUTF8: return Decoded(utf8: data, charset: "utf-8")  // ASCII reads the same in every label
+        case .ascii:
+            // ASCII reads the same in every label but one: ISO-2022-JP is seven-bit, its
+            // kanji shifted in by escape sequences (ESC $ B), so only its label tells.
+            if data.contains(0x1B), (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize)) == "iso-2022-jp" {
+                return convert(data, from: "iso-2022-jp")
+            }
+            return Decoded(utf8: data, charset: "utf-8")
+        case .validUTF8: return Decoded(utf8: data, charset: "utf-8")
         case .invalid: break
         }
         let declared = (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize))
@@ -76,6 +83,7 @@ public enum CharsetDecoder {
         case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "cp932": return "cp932"
         case "euc-kr", "ks_c_5601-1987", "windows-949", "cp949": return "cp949"
         case "big5", "big5-hkscs": return "big5-hkscs"
+        case "iso-2022-jp", "csiso2022jp": return "iso-2022-jp"
         default: return lower
         }
     }
