@@ -212,6 +212,14 @@ struct ExtractionTests {
         ("gbk", "b1b1bea9cad0d5feb8aed0fbb2bcc1cbd0c2b5c4bdbbcda8b9e6bbaea1a3", "北京市政府宣布了新的交通规划。"),
         // Seven-bit: every byte is ASCII, the kanji shifted in by escape sequences.
         ("iso-2022-jp", "1b2442456c357e4554244f3f37243724243872444c375732682472482f493d2437243f21231b2842", "東京都は新しい交通計画を発表した。"),
+        // Labels as browsers know them (WHATWG), beyond the names iconv knows.
+        ("x-euc-jp", "c5ecb5fec5d4a4cfbfb7a4b7a4a4b8f2c4ccb7d7b2e8a4f2c8afc9bda4b7a4bfa1a3", "東京都は新しい交通計画を発表した。"),
+        ("x-mac-cyrillic", "8ceef1eae2e03a20eff0e0e2e8f2e5ebfcf1f2e2ee20eee1fadfe2e8ebee20edeee2fbe520ece5f0fb2e", "Москва: правительство объявило новые меры."),
+        ("iso-8859-8-i", "eee5f2f6fa20e4f2e9f820e0e9f9f8e420e0fa20e4faf7f6e9e120e4e7e3f92e", "מועצת העיר אישרה את התקציב החדש."),
+        ("korean", "bdc3c0c7c8b8b4c220bbf520bfb9bbeac0bb20bdc2c0cec7dfb4d92e", "시의회는 새 예산을 승인했다."),
+        ("x-x-big5", "a5abc4b3b77ca7e5ade3a446b773a440a67eaabab977bae2a143", "市議會批准了新一年的預算。"),
+        // A label no browser knows is ignored: the default, windows-1252.
+        ("win-1251", "4d6f73636f7720e92074e9", "Moscow é té"),
         ("iso-8859-9", "416e6b6172612764612068fc6bfc6d65742079656e6920656b6f6e6f6d696b20f66e6c656d6c65722061e7fd6b6c6164fd2e",
          "Ankara'da hükümet yeni ekonomik önlemler açıkladı."),
     ])

@@ -71,21 +71,10 @@ public enum CharsetDecoder {
         }
     }
 
-    /// Maps labels to what iconv knows, widening to the supersets browsers actually use.
+    /// A label as iconv knows it (see `EncodingLabels`); nil for an empty or unknown label,
+    /// which browsers ignore.
     static func normalize(_ label: String) -> String? {
-        let lower = label.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).lowercased()
-        switch lower {
-        case "": return nil
-        case "utf8", "unicode-1-1-utf-8", "utf-8": return "utf-8"
-        case "iso-8859-1", "iso8859-1", "latin1", "l1", "ascii", "us-ascii", "cp1252", "windows-1252": return "windows-1252"
-        case "iso-8859-9", "iso8859-9", "latin5", "l5", "cp1254", "windows-1254": return lower.contains("1254") ? "windows-1254" : "iso-8859-9"
-        case "gb2312", "gbk", "x-gbk", "chinese", "gb_2312-80", "csgb2312": return "gbk"
-        case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "cp932": return "cp932"
-        case "euc-kr", "ks_c_5601-1987", "windows-949", "cp949": return "cp949"
-        case "big5", "big5-hkscs": return "big5-hkscs"
-        case "iso-2022-jp", "csiso2022jp": return "iso-2022-jp"
-        default: return lower
-        }
+        EncodingLabels.iconvName(for: label.trimmingCharacters(in: CharacterSet(charactersIn: " \"'\t\n\r\u{0C}")).lowercased())
     }
 
     /// Finds a charset declaration in the first few kilobytes, where browsers look.
