@@ -636,6 +636,15 @@ struct ExtractionTests {
         #expect(headings == ["Preferring real estate", "Sphinx style", "A heading that is all link", "Section links#5"])
     }
 
+    /// Readability's comma count, which scores prose, reads the commas of the script at hand.
+    @Test func commasAreCountedInEveryScript() {
+        for (text, expected) in [("One, two, three", 2), ("北京，上海、广州", 2), ("قال الوزير، في بيان، إن", 2), ("no commas here", 0)] {
+            var collapser = WhitespaceCollapser()
+            Array(text.utf8).withUnsafeBufferPointer { collapser.append($0) }
+            #expect(collapser.commaCount == expected, "\(text)")
+        }
+    }
+
     @Test func rubyReadingsAreNotText() throws {
         let sentence = "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が<ruby>子<rt>こ</rt></ruby>どもを<ruby>教育<rt>きょういく</rt></ruby>するために、体罰を禁止することになりました。</p>"
         let article = try extract("<html><body><article><h1>見出し</h1>\(String(repeating: sentence, count: 4))</article></body></html>")

@@ -64,7 +64,8 @@ struct WhitespaceCollapser {
 
     var isEmpty: Bool { bytes.isEmpty }
 
-    /// Commas in the collected text: ',' and the CJK '，' (EF BC 8C) and '、' (E3 80 81).
+    /// Commas in the collected text: ',', the CJK '，' (EF BC 8C) and '、' (E3 80 81), and the
+    /// Arabic '،' (D8 8C) of Arabic, Persian and Urdu prose, as Readability counts them.
     var commaCount: Int {
         var count = 0
         var i = 0
@@ -74,6 +75,7 @@ struct WhitespaceCollapser {
             if b == 0x2C { count += 1 }
             else if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBC, bytes[i + 2] == 0x8C { count += 1; i += 2 }
             else if b == 0xE3, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0x81 { count += 1; i += 2 }
+            else if b == 0xD8, i + 1 < n, bytes[i + 1] == 0x8C { count += 1; i += 1 }
             i += 1
         }
         return count
