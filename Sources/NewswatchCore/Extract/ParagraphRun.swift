@@ -8,12 +8,14 @@ enum ParagraphRun {
     /// Blocks that are not prose allowed inside a run before it ends.
     static let maximumGap = 3
 
-    /// `allowingLinks`: the last resort, for a page whose every paragraph is a link (a story
-    /// wrapped whole in `<a>`): something to watch, however weak, rather than nothing.
+    /// A sentence ends in any script's full stop or question mark (Arabic ؟ and ۔, Devanagari
+    /// ।, Ethiopic ።, CJK 。). `allowingLinks`: the last resort, for a page whose every
+    /// paragraph is a link (a story wrapped whole in `<a>`): something to watch, however weak,
+    /// rather than nothing.
     static func isProse(_ block: TextBlock, allowingLinks: Bool = false) -> Bool {
         guard block.kind != .heading, block.characters >= 70, allowingLinks || block.linkDensity < 0.35 else { return false }
         let text = block.text
-        let sentenceEnd = text.last.map { ".!?…\u{3002}\u{FF01}\u{FF1F}\"\u{201D}".contains($0) } ?? false
+        let sentenceEnd = text.last.map { ".!?…\u{3002}\u{FF01}\u{FF1F}\u{061F}\u{06D4}\u{0964}\u{1362}\"\u{201D}".contains($0) } ?? false
         return block.commas > 0 || sentenceEnd
     }
 
