@@ -196,9 +196,23 @@ enum BoilerplateLines {
 
     /// A heading as the lists above spell it: lower-cased, without closing punctuation.
     private static func headingKey(_ text: String) -> String {
+        if let key = asciiKey(text, trimming: storyEndPunctuationBytes) { return key }
         var key = text.lowercased().trimmingCharacters(in: storyEndPunctuation)
         while key.hasSuffix(".") { key.removeLast() }
         return key
+    }
+    private static let storyEndPunctuationBytes = Array(" .:!".utf8)
+
+    /// An ASCII line lower-cased and trimmed of `trimming` at both ends, without Foundation's
+    /// costly string calls (asked of every short line); nil when the line is not ASCII.
+    static func asciiKey(_ text: String, trimming: [UInt8]) -> String? {
+        var bytes = Array(text.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        var start = 0, end = bytes.count
+        while start < end, trimming.contains(bytes[start]) { start += 1 }
+        while end > start, trimming.contains(bytes[end - 1]) { end -= 1 }
+        for i in start..<end where bytes[i] >= 0x41 && bytes[i] <= 0x5A { bytes[i] += 32 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// "12 Comments", "3 responses".
@@ -220,7 +234,7 @@ enum BoilerplateLines {
     static func isTeaserLabel(_ text: String) -> Bool {
         guard text.utf8.count <= 60, let first = text.utf8.first,
               labelFirstBytes.contains(first >= 0x41 && first <= 0x5A ? first + 32 : first) else { return false }
-        let lower = Array(text.lowercased().trimmingCharacters(in: labelTrim).utf8)
+        let lower = Array((asciiKey(text, trimming: labelTrimBytes) ?? text.lowercased().trimmingCharacters(in: labelTrim)).utf8)
         return teaserLabelBytes.contains { label in
             lower.count >= label.count && lower.count <= label.count + 8 && lower.starts(with: label)
                 && (lower.count == label.count || lower[label.count] == 0x20)
@@ -228,6 +242,7 @@ enum BoilerplateLines {
     }
     private static let teaserLabelBytes = teaserLabels.map { Array($0.utf8) }
     private static let labelTrim = CharacterSet(charactersIn: " :.-–—»>|")
+    private static let labelTrimBytes = Array(" :.->|".utf8)
     /// First bytes a label line can open with (a label's, or a trimmed mark's), lowercase.
     private static let labelFirstBytes = Set(teaserLabelBytes.compactMap(\.first) + Array(" :.->|".utf8) + [0xC2, 0xD0, 0xE2])
 
@@ -269,8 +284,8 @@ enum BoilerplateLines {
         + #"|^(?:popular|trending) (?:on|at) [\w\s'’.&-]{1,30}$"#)
 
     /// `inTable`: cells and list items hold dates and numbers as data, so datelines are kept there.
-    static let prefixBytes = prefixes.map { Array($0.utf8) }
-    static let captionMarkBytes = captionMarks.map { Array($0.utf8) }
+    static let prefixNeedles = NeedleSet(prefixes.map { Array($0.utf8) })
+    static let captionMarkNeedles = NeedleSet(captionMarks.map { Array($0.utf8) })
 
     static func isBoilerplate(_ text: String, title: String?, byline: String?, nearTop: Bool, inTable: Bool) -> Bool {
         boilerplateReason(text, title: title, byline: byline, nearTop: nearTop, inTable: inTable) != nil
@@ -288,8 +303,8 @@ enum BoilerplateLines {
         if let byline, !byline.isEmpty, lower == byline.lowercased() || lower == "by " + byline.lowercased() { return "the byline" }
         guard text.count <= 300 else { return nil }
         let opening = lowerOpening(text, asciiLowered: lowerBytes)
-        if let index = prefixBytes.firstIndex(where: { opening.starts(with: $0) }) { return "starts like furniture (\"\(prefixes[index])\")" }
-        if let index = captionMarkBytes.firstIndex(where: { contains(lowerBytes, $0) }) { return "a caption or credit (\"\(captionMarks[index])\")" }
+        if let index = prefixNeedles.firstPrefix(of: opening) { return "starts like furniture (\"\(prefixes[index])\")" }
+        if let index = captionMarkNeedles.firstContained(in: lowerBytes) { return "a caption or credit (\"\(captionMarks[index])\")" }
         if consentGateBytes.contains(where: { contains(lowerBytes, $0) }), consentMarkBytes.contains(where: { contains(lowerBytes, $0) }) {
             return "a consent placeholder for embedded content"
         }

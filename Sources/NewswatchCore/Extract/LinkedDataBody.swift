@@ -18,9 +18,12 @@ enum LinkedDataBody {
     /// The stated body as blocks, when it is long enough and several times longer than the
     /// story found on the page (`shown`); nil otherwise.
     static func blocks(_ body: String, shown: [Article.Block]) -> [TextBlock]? {
-        let stated = body.trimmingCharacters(in: .whitespacesAndNewlines)
         let shownCharacters = shown.reduce(0) { $0 + $1.text.utf8.count }
         let minimum = shownCharacters == 0 ? minimumWhenEmpty : minimumCharacters
+        // The untrimmed length first, an upper bound: most bodies are no longer than the page
+        // shows, and trimming a long string costs more than the test.
+        guard body.utf8.count >= minimum, Double(body.utf8.count) >= minimumRatio * Double(shownCharacters) else { return nil }
+        let stated = body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard stated.utf8.count >= minimum else { return nil }
         guard Double(stated.utf8.count) >= minimumRatio * Double(shownCharacters) else { return nil }
         let reader = PageReader(story: .nonText, metadata: false)
