@@ -659,7 +659,8 @@ struct ExtractionTests {
         let after = "<p>Some other story, with a teaser line that looks like prose, and commas.</p>"
         for heading in ["More Great WIRED Stories", "Other posts", "RELATED NEWS", "More related posts:", "Recent articles from our blog",
                         "Weitere Korsett Artikel", "VERWANDTE BEITRÄGE", "Más noticias de Colombia", "Autres articles",
-                        "Diese Artikel könnten dich auch interessieren:", "TAMBIÉN TE PUEDE INTERESAR", "You might also enjoy", "Recommended Reading"] {
+                        "Diese Artikel könnten dich auch interessieren:", "TAMBIÉN TE PUEDE INTERESAR", "You might also enjoy", "Recommended Reading",
+                        "Lo más visto", "Temas relacionados", "À propos de l’auteur", "Über den Autor", "Mais notícias", "Sull'autore"] {
             let text = try extract("<html><body><article><h1>Headline</h1>\(story)<h3>\(heading)</h3>\(after)</article></body></html>").text
             #expect(!text.contains("Some other story"), "\(heading): \(text)")
         }

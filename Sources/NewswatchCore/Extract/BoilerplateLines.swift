@@ -177,6 +177,14 @@ enum BoilerplateLines {
         "gerelateerde artikelen", "lees ook", "reacties", "meest gelezen",
         "powiązane artykuły", "czytaj także", "czytaj też", "komentarze", "najczęściej czytane",
         "похожие статьи", "читайте также", "комментарии", "ilgili haberler", "yorumlar",
+        // The same headings as newsrooms in these languages also word them (not the teaser
+        // labels a story carries midway, "Lesen Sie auch", "Leggi anche": see `teaserLabels`).
+        "también te puede interesar", "lo más visto", "más leídas", "más vistas", "temas relacionados",
+        "contenido relacionado", "contenido patrocinado", "noticias recomendadas", "sobre el autor",
+        "ti potrebbe interessare", "potrebbe interessarti anche", "sull'autore", "sull’autore",
+        "vous aimerez aussi", "nos derniers articles", "à propos de l'auteur", "à propos de l’auteur",
+        "você também pode gostar", "mais notícias", "sobre o autor",
+        "über den autor", "über die autorin", "zum autor", "zur autorin",
         // Deutsche Welle's related media, in its languages.
         "audios and videos on the topic", "audios und videos zum thema", "audios et vidéos sur le sujet", "audios y videos sobre el tema",
     ]
