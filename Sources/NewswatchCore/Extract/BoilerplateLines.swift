@@ -63,6 +63,10 @@ enum BoilerplateLines {
         // Membership and subscription prompts, and "here is the link" buttons, beyond English.
         "hazte miembro", "hazte socio", "suscríbete", "suscribete", "jetzt abonnieren", "abonnez-vous", "iscriviti",
         "hier geht es zu", "hier geht's zu", "hier geht’s zu", "hier gehts zu",
+        // Appeals for readers' money set into a story, in the same languages.
+        "hágase miembro", "hágase socio", "support independent journalism", "support our journalism", "support quality journalism",
+        "unterstützen sie unabhängigen journalismus", "unterstützen sie unseren journalismus", "apoya el periodismo", "apoye el periodismo",
+        "soutenez le journalisme", "soutenez notre journalisme", "apoie o jornalismo", "sostieni il giornalismo",
     ]
     /// Photo credits and agency attributions: the marks of a caption, not of story text.
     static let captionMarks = [
@@ -131,6 +135,10 @@ enum BoilerplateLines {
         // Consent buttons over an embedded post ("Twitter freischalten").
         "twitter freischalten", "youtube freischalten", "instagram freischalten", "facebook freischalten",
         "inhalt freischalten", "video freischalten", "karte freischalten", "inhalte freischalten",
+        // Donation and membership buttons.
+        "donate", "donate now", "donate today", "support us", "become a member", "become a supporter", "join now",
+        "spenden", "jetzt spenden", "jetzt unterstützen", "unterstützen sie uns", "donar", "dona ahora", "hágase miembro ahora",
+        "únete", "faire un don", "soutenez-nous", "doe agora", "apoie", "dona ora", "sostienici",
         // Author labels left when the names are links.
         "author", "authors", "autor", "autoren", "autorin", "auteur", "autor/a",
     ])
