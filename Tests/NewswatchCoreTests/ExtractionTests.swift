@@ -285,6 +285,7 @@ struct ExtractionTests {
         <p>Tags: Eigentum, Facebook, Open Source</p><p>Kategorie: Erste Versuche</p><p>Abgelegt unter Aktuelles</p>
         <p>Zurück zur Übersicht</p><p>Weiterlesen</p><p>Read More</p><p>Folgen Sie uns auf Twitter</p><p>Diesen Artikel teilen</p><p>Drucken</p>
         <p>Unterstützen Sie unabhängigen Journalismus!</p><p>Hágase miembro ahora</p><p>Donate</p>
+        <p>Pin Recipe</p><p>Did you make this recipe? Tag @janeroe on Instagram</p>
         <h3>Aktuellste Beiträge</h3><p>Some other story, with a teaser line that looks like prose, and commas.</p></article></body></html>
         """
         #expect(try extract(templated).blocks.map(\.text) == article.blocks.map(\.text))

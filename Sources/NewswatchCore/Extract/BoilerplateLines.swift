@@ -42,7 +42,10 @@ enum BoilerplateLines {
         "rate this recipe", "no votes so far", "be the first to rate", "war der artikel", "war dieser artikel",
         "war dieser beitrag", "hier können sie den artikel bewerten", "noch keine bewertungen", "(noch keine bewertungen)",
         "kommentieren sie", "compartir nota",
-        "lesen sie hier", "mire:", "mira:", "jump to recipe", "print recipe", "*werbung", "werbung:", "video verfügbar bis",
+        "lesen sie hier", "mire:", "mira:", "jump to recipe", "print recipe",
+        // Recipe cards' buttons and prompts (WP Recipe Maker, Tasty Recipes and their like).
+        "pin recipe", "save recipe", "did you make this recipe", "tried this recipe", "rezept drucken", "rezept speichern",
+        "imprimir receta", "imprimer la recette", "*werbung", "werbung:", "video verfügbar bis",
         // WordPress rating widgets' fixed strings.
         "how useful was this post", "how useful was this article", "click on a star to rate", "we are sorry that this post was not useful",
         "let us improve this post", "tell us how we can improve this post",
