@@ -638,6 +638,23 @@ struct ExtractionTests {
         #expect(headings == ["Preferring real estate", "Sphinx style", "A heading that is all link", "Section links#5"])
     }
 
+    /// A link inside a Chinese or Japanese sentence is a word of its own; pop-up glossary
+    /// links and ruby inside a word are not, and Latin text keeps its own spacing.
+    @Test func linksInCJKSentencesAreWordsOfTheirOwn() throws {
+        func firstLine(_ paragraph: String) throws -> String? {
+            let filler = "<p>这是一个足够长的段落，用来让提取器把它当作正文，而不是页面上的其他部分，内容包括很多文字、标点和细节。</p>"
+            return try extract("<html><body><article>\(paragraph)\(filler)\(filler)</article></body></html>").blocks.first?.text
+        }
+        #expect(try firstLine("<p>パスワード管理ソフト<a href=\"https://keepass.info/\">KeePass</a>の起動ショートカットキーと同じなのです。長い文章が続きます、続きます。</p>")
+                == "パスワード管理ソフト KeePass の起動ショートカットキーと同じなのです。長い文章が続きます、続きます。")
+        #expect(try firstLine("<p>研究结果发表在<a href=\"/science\">科学</a>刊物《自然》上，研究人员表示，这是一个重要的进展。</p>")
+                == "研究结果发表在 科学 刊物《自然》上，研究人员表示，这是一个重要的进展。")
+        #expect(try firstLine("<p><ruby>法律<rt>ほうりつ</rt></ruby>では<a href=\"javascript:void(0)\" class=\"dicWin\"><ruby>虐待<rt>ぎゃくたい</rt></ruby></a>をした<ruby>子<rt>こ</rt></ruby>どもの話です、長い文章です。</p>")
+                == "法律では虐待をした子どもの話です、長い文章です。")
+        #expect(try firstLine("<p>The <a href=\"/x\">council</a>'s vote, and <a href=\"/y\">its</a> budget, passed on Tuesday with a wide margin.</p>")
+                == "The council's vote, and its budget, passed on Tuesday with a wide margin.")
+    }
+
     /// Readability's comma count, which scores prose, reads the commas of the script at hand.
     @Test func commasAreCountedInEveryScript() {
         for (text, expected) in [("One, two, three", 2), ("北京，上海、广州", 2), ("قال الوزير، في بيان، إن", 2), ("no commas here", 0)] {

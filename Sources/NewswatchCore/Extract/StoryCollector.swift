@@ -165,6 +165,7 @@ struct StoryCollector {
             let isLink = tag.isLink && attributes.href.map { !$0.hasPrefix("javascript:") && !$0.hasPrefix("#") } == true
             if isLink { linkDepth += 1 }
             frames.append(.inline(node: node, isLink: isLink, isCell: tag.isCell))
+            if isLink { collapser.markInlineBoundary() }
         }
     }
 
@@ -203,6 +204,7 @@ struct StoryCollector {
         case .inline(_, let isLink, let isCell):
             if isLink { linkDepth -= 1 }
             if isCell { collapser.appendSpace() }
+            if isLink { collapser.markInlineBoundary() }
         }
         if frames.isEmpty { flush() }
     }

@@ -26,18 +26,63 @@ struct TextBlock {
 struct WhitespaceCollapser {
     private(set) var bytes: [UInt8] = []
     private var pendingSpace = false
+    /// A link opened or closed since the last text.
+    private var atInlineBoundary = false
 
     mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
-        for byte in buffer {
+        for (index, byte) in buffer.enumerated() {
             switch byte {
             case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
                 pendingSpace = true
             default:
-                if pendingSpace && !bytes.isEmpty { bytes.append(0x20) }
+                if pendingSpace && !bytes.isEmpty {
+                    bytes.append(0x20)
+                } else if atInlineBoundary && !pendingSpace && Self.joinsCJKWords(bytes, next: buffer, at: index) {
+                    bytes.append(0x20)
+                }
                 pendingSpace = false
+                atInlineBoundary = false
                 bytes.append(byte)
             }
         }
+    }
+
+    /// Marks where a link starts or ends: see `joinsCJKWords`.
+    mutating func markInlineBoundary() { atInlineBoundary = true }
+
+    /// Chinese and Japanese are written without spaces, so a link set into a sentence
+    /// ("パスワード管理ソフト<a>KeePass</a>の起動") leaves no word boundary in the text and the
+    /// sentence reads as one word to anything that splits words (a word diff, a search). A
+    /// space goes there when a CJK letter meets a letter or digit, as Zyte's annotations and
+    /// the Readability reference texts have it ("ソフト KeePass の起動"). Only links that go
+    /// somewhere: a dictionary pop-up (`javascript:`) or a span wraps part of a word
+    /// ("<ruby>子</ruby>ども").
+    static func joinsCJKWords(_ before: [UInt8], next: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard let lastScalar = lastScalar(before), let nextScalar = firstScalar(next, from: index) else { return false }
+        let lastCJK = isCJKLetter(lastScalar), nextCJK = isCJKLetter(nextScalar)
+        guard lastCJK || nextCJK else { return false }
+        return (lastCJK || lastScalar.properties.isAlphabetic || lastScalar.properties.numericType != nil)
+            && (nextCJK || nextScalar.properties.isAlphabetic || nextScalar.properties.numericType != nil)
+    }
+
+    /// Han, kana (not Hangul: Korean puts spaces between words itself).
+    static func isCJKLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3041...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FFFF: return true
+        default: return false
+        }
+    }
+
+    private static func lastScalar(_ bytes: [UInt8]) -> Unicode.Scalar? {
+        var start = bytes.count - 1
+        while start > 0 && bytes[start] & 0xC0 == 0x80 && bytes.count - start < 4 { start -= 1 }
+        guard start >= 0 else { return nil }
+        return String(decoding: bytes[start...], as: UTF8.self).unicodeScalars.first
+    }
+
+    private static func firstScalar(_ buffer: UnsafeBufferPointer<UInt8>, from index: Int) -> Unicode.Scalar? {
+        let end = min(buffer.count, index + 4)
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[index..<end]), as: UTF8.self).unicodeScalars.first
     }
 
     /// Appends preformatted text: its line breaks are kept (one `\n` for any run of blank
