@@ -638,6 +638,17 @@ struct ExtractionTests {
         #expect(headings == ["Preferring real estate", "Sphinx style", "A heading that is all link", "Section links#5"])
     }
 
+    /// Zero-width spaces and soft hyphens are invisible and go; joiners shape what a reader
+    /// sees (a Persian word, an emoji sequence) and stay.
+    @Test func joinersStayInvisibleMarksGo() throws {
+        let persian = "من می\u{200C}خواهم این متن را بخوانم، زیرا درباره\u{200C}ی بودجه\u{200C}ی شهر است و جزئیات زیادی دارد."
+        let flag = "The parade drew thousands 🏳️\u{200D}🌈 and a family 👨\u{200D}👩\u{200D}👧 marched, the organisers said on Sunday."
+        let hidden = "The coun\u{AD}cil voted\u{200B} on the bud\u{AD}get, and the mayor signed it on Tuesday after a long debate."
+        let html = "<html><body><article><p>\(persian)</p><p>&zwj;</p><p>\(flag)</p><p>&zwnj; &zwnj;</p><p>\(hidden)</p>\(storyParagraphs(3))</article></body></html>"
+        let lines = try extract(html).blocks.map(\.text)
+        #expect(lines.prefix(3) == [persian, flag, "The council voted on the budget, and the mayor signed it on Tuesday after a long debate."], "\(lines)")
+    }
+
     /// A link inside a Chinese or Japanese sentence is a word of its own; pop-up glossary
     /// links and ruby inside a word are not, and Latin text keeps its own spacing.
     @Test func linksInCJKSentencesAreWordsOfTheirOwn() throws {

@@ -139,15 +139,22 @@ struct WhitespaceCollapser {
 }
 
 enum TextNormalizer {
-    /// NFC, non-breaking and zero-width spaces folded, trimmed.
+    /// NFC, non-breaking and zero-width spaces folded, trimmed. Joiners (U+200C, U+200D) stay:
+    /// they are not invisible, they shape Persian and Indic words and hold emoji sequences
+    /// together (🏳️‍🌈, 👨‍👩‍👧), and dropping them changed what a reader sees.
     static func normalize(collapsed text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x80 }), needsRewriting(text) else { return text }
         var needsComposition = false
         var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        let input = Array(text.unicodeScalars)
+        for (index, scalar) in input.enumerated() {
             switch scalar.value {
             case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: scalars.append(" ")
-            case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: break
+            case 0x200B, 0xFEFF, 0x00AD: break
+            case 0x200C, 0x200D:
+                // A joiner joins two characters; alone, or beside a space (a "&zwj;" spacer
+                // paragraph), it is nothing.
+                if let previous = scalars.last, !isBlank(previous), index + 1 < input.count, !isBlank(input[index + 1]) { scalars.append(scalar) }
             default:
                 if !needsComposition && mayChangeUnderNFC(scalar) { needsComposition = true }
                 scalars.append(scalar)
@@ -159,6 +166,14 @@ enum TextNormalizer {
             result = result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         }
         return result
+    }
+
+    /// White space and the marks `normalize` drops or folds into a space.
+    private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: return true
+        default: return false
+        }
     }
 
     /// Whether `normalize` has anything to do: most non-ASCII text (curly quotes, accented
