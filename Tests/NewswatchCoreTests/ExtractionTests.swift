@@ -416,6 +416,18 @@ struct ExtractionTests {
         #expect(teaser.extraction?.method != .linkedData)
     }
 
+    /// A linked name in a data table's cell is the table's data, even wrapped in a `<div>`;
+    /// a box of several links beside the table is still a box of links.
+    @Test func linkedCellValuesAreData() throws {
+        let rows = ["Farm Heroes Super Saga", "Google Maps", "Netflix"].map { name in
+            "<tr><td><div><a href=\"https://play.example/\(name.count)\">\(name)</a></div></td><td><div>Download size before and after the change, measured on the same phone</div></td><td><div>12.5 MB, 38% smaller</div></td></tr>"
+        }.joined()
+        let html = "<html><body><article><h1>Headline</h1>\(storyParagraphs(4))<table>\(rows)</table><div><a href=\"/a\">Home</a> <a href=\"/b\">World news</a> <a href=\"/c\">Sport</a></div></article></body></html>"
+        let lines = try extract(html).blocks.map(\.text)
+        #expect(lines.contains("Farm Heroes Super Saga") && lines.contains("Netflix"), "\(lines)")
+        #expect(!lines.contains { $0.contains("World news") }, "\(lines)")
+    }
+
     @Test func aLetterWithATableOfSignatoriesIsTheArticleNotTheTable() throws {
         let letter = (1...10).map { "<p>Paragraph \($0) of the letter argues that open debate is the lifeblood of a free society and must be defended by all of us.</p>" }.joined()
         let names = (1...2).map { column in "<td><span>" + (1...30).map { "<strong>Name \(column)-\($0)</strong>, <span>Rutgers University</span><br>" }.joined() + "</span></td>" }
