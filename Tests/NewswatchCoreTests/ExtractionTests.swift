@@ -674,6 +674,8 @@ struct ExtractionTests {
                 == "研究结果发表在 科学 刊物《自然》上，研究人员表示，这是一个重要的进展。")
         #expect(try firstLine("<p><ruby>法律<rt>ほうりつ</rt></ruby>では<a href=\"javascript:void(0)\" class=\"dicWin\"><ruby>虐待<rt>ぎゃくたい</rt></ruby></a>をした<ruby>子<rt>こ</rt></ruby>どもの話です、長い文章です。</p>")
                 == "法律では虐待をした子どもの話です、長い文章です。")
+        #expect(try firstLine("<p>รัฐบาลประกาศแผน<a href=\"/budget\">งบประมาณ</a>ใหม่สำหรับปีหน้า และจะเริ่มใช้ในเดือนมกราคม</p>")
+                == "รัฐบาลประกาศแผน งบประมาณ ใหม่สำหรับปีหน้า และจะเริ่มใช้ในเดือนมกราคม")
         #expect(try firstLine("<p>The <a href=\"/x\">council</a>'s vote, and <a href=\"/y\">its</a> budget, passed on Tuesday with a wide margin.</p>")
                 == "The council's vote, and its budget, passed on Tuesday with a wide margin.")
     }

@@ -65,10 +65,13 @@ struct WhitespaceCollapser {
             && (nextCJK || nextScalar.properties.isAlphabetic || nextScalar.properties.numericType != nil)
     }
 
-    /// Han, kana (not Hangul: Korean puts spaces between words itself).
+    /// Letters of scripts written without spaces between words: Han, kana, and Thai, Lao,
+    /// Khmer and Myanmar (not Hangul: Korean puts spaces between words itself, and a particle
+    /// after a linked noun belongs to it).
     static func isCJKLetter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3041...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FFFF: return true
+        case 0x0E01...0x0E2E, 0x0E81...0x0EAE, 0x1780...0x17B3, 0x1000...0x102A: return true  // consonants and independent vowels
         default: return false
         }
     }
