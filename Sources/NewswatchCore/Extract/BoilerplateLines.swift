@@ -104,9 +104,7 @@ enum BoilerplateLines {
         "wir respektieren deine privatsphäre", "wir respektieren ihre privatsphäre", "datenschutzeinstellungen verwalten",
         "ohne dein einverständnis keine verbindung", "ohne ihr einverständnis keine verbindung",
     ]
-    static let consentMarkBytes = consentMarks.map { Array($0.utf8) }
-    /// Every mark above holds one of these: seven searches per line instead of fifteen.
-    private static let consentGateBytes = ["cookie", "privacy", "inhalt", "klick", "privatsph", "verwalten", "einverst"].map { Array($0.utf8) }
+    static let consentMarkNeedles = NeedleSet(consentMarks.map { Array($0.utf8) })
     /// Labels of a story's credits: alone on a line when the names are links, or opening it.
     static let creditLabels = ["written by", "edited by", "reviewed by", "fact checked by", "fact-checked by", "medically reviewed by"]
     static let wholeLines: Set<String> = Set(creditLabels).union([
@@ -324,9 +322,7 @@ enum BoilerplateLines {
         let opening = lowerOpening(text, asciiLowered: lowerBytes)
         if let index = prefixNeedles.firstPrefix(of: opening) { return "starts like furniture (\"\(prefixes[index])\")" }
         if let index = captionMarkNeedles.firstContained(in: lowerBytes) { return "a caption or credit (\"\(captionMarks[index])\")" }
-        if consentGateBytes.contains(where: { contains(lowerBytes, $0) }), consentMarkBytes.contains(where: { contains(lowerBytes, $0) }) {
-            return "a consent placeholder for embedded content"
-        }
+        if consentMarkNeedles.firstContained(in: lowerBytes) != nil { return "a consent placeholder for embedded content" }
         if !inTable, lowerBytes.count <= 80, lowerBytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), isDateLine(lower) { return "a dateline" }
         if !inTable, lowerBytes.count <= 160, isDatedByline(text, bytes: lowerBytes, nearTop: nearTop) { return "a date with its byline or time" }
         if lowerBytes.count <= 60, isReadingTime(lower, bytes: lowerBytes) { return "a reading-time label" }

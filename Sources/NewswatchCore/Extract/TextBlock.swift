@@ -149,15 +149,19 @@ enum TextNormalizer {
         guard text.utf8.contains(where: { $0 >= 0x80 }), needsRewriting(text) else { return text }
         var needsComposition = false
         var scalars = String.UnicodeScalarView()
-        let input = Array(text.unicodeScalars)
-        for (index, scalar) in input.enumerated() {
+        // A joiner joins two characters; alone, or beside a space (a "&zwj;" spacer
+        // paragraph), it is nothing. One after a character waits to see what follows it.
+        var pendingJoiner: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if let joiner = pendingJoiner {
+                pendingJoiner = nil
+                if !isBlank(scalar) { scalars.append(joiner) }
+            }
             switch scalar.value {
             case 0x00A0, 0x2007, 0x202F, 0x2002, 0x2003, 0x2009, 0x3000: scalars.append(" ")
             case 0x200B, 0xFEFF, 0x00AD: break
             case 0x200C, 0x200D:
-                // A joiner joins two characters; alone, or beside a space (a "&zwj;" spacer
-                // paragraph), it is nothing.
-                if let previous = scalars.last, !isBlank(previous), index + 1 < input.count, !isBlank(input[index + 1]) { scalars.append(scalar) }
+                if let previous = scalars.last, !isBlank(previous) { pendingJoiner = scalar }
             default:
                 if !needsComposition && mayChangeUnderNFC(scalar) { needsComposition = true }
                 scalars.append(scalar)
