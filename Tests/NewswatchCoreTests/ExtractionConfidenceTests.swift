@@ -70,6 +70,28 @@ struct ExtractionConfidenceTests {
         }
     }
 
+    /// The same when the template sets the story's paragraphs in `<div>`s or between `<br>`s:
+    /// long runs of sentences count as the skipped element's prose, as `<p>` text does. A
+    /// skipped menu of many short links never does.
+    @Test func aStoryInsideAFurnitureElementWithoutParagraphTagsIsFound() throws {
+        let blurb = "<div class=\"intro\"><p>Our weekly letter brings you the research behind every episode, with notes, links, and practical protocols you can use today, free of charge.</p>"
+            + "<p>Join more than a million readers who get it every Tuesday morning, and read the archive of past letters, summaries, and transcripts online.</p></div>"
+        let story = Self.paragraphs + Self.paragraphs.map { $0.replacingOccurrences(of: "Paragraph", with: "Section") }
+        let layouts = [
+            "divs": story.map { "<div>\($0)</div>" }.joined(),
+            "breaks": story.joined(separator: "<br><br>"),
+        ]
+        for (layout, body) in layouts {
+            let html = "<html><body>" + blurb + "<header class=\"section_blog-post-content\"><h1>Ministry sets new rules</h1><div class=\"rich-text\">" + body + "</div></header></body></html>"
+            let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+            #expect(article.text.contains(Self.paragraphs[0]) && article.text.contains("Section 6 of the report"), "\(layout): \(article.text)")
+        }
+        let menu = "<header class=\"site-header\"><ul>" + (1...150).map { "<li><a href=\"/s\($0)\">Section \($0) of the site</a></li>" }.joined() + "</ul></header>"
+        let html = "<html><body>" + menu + blurb + "</body></html>"
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+        #expect(!article.text.contains("Section 7 of the site"), "\(article.text)")
+    }
+
     /// The second method finds the longest run of prose among other blocks.
     /// A story wrapped whole in links (each paragraph inside `<a>`) reads as no prose at all:
     /// the last resort takes the linked paragraphs, marked uncertain, rather than nothing.

@@ -193,6 +193,24 @@ struct ExtractionTests {
         #expect(legacy.contains("café crème"), "\(legacy)")
     }
 
+    /// A stray NUL (a broken CMS, a bad proxy) is dropped as browsers drop it; libxml2 stopped
+    /// reading at it, so the story after it was lost. UTF-16 saved without a byte-order mark
+    /// is read as UTF-16, not as NUL-riddled bytes.
+    @Test func nulCharactersAndUTF16WithoutByteOrderMark() throws {
+        var damaged = Data("<html><body><article><p>First paragraph of the story, long enough, with commas, and more words.</p>".utf8)
+        damaged.append(0)
+        damaged.append(Data("<p>Second para\u{0}graph after the NUL byte, also long enough, with commas, too.</p></article></body></html>".utf8))
+        let text = try extractor.extract(ExtractionInput(html: damaged)).text
+        #expect(text.contains("First paragraph of the story") && text.contains("Second paragraph after the NUL byte"), "\(text)")
+
+        let story = "Zürich meldet Schäden, sagte die Polizei am Montag, und die Straßen bleiben gesperrt."
+        let page = "<html><head><title>Unwetter</title></head><body><article><p>\(story)</p></article></body></html>"
+        for encoding in [String.Encoding.utf16LittleEndian, .utf16BigEndian] {
+            let bytes = page.data(using: encoding)!
+            #expect(try extractor.extract(ExtractionInput(html: bytes)).text == story, "\(encoding)")
+        }
+    }
+
     @Test func legacyEncodingFromHTTPCharset() throws {
         // "Türkçe haber: İstanbul'da şiddetli yağış" in windows-1254.
         let text = "Türkçe haber: İstanbul'da şiddetli yağış, sokaklar sular altında kaldı ve ulaşım aksadı."

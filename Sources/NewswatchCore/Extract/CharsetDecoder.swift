@@ -18,10 +18,20 @@ public enum CharsetDecoder {
         public var charset: String
     }
 
+    /// The page in UTF-8, without NUL characters: browsers drop them from text (a parse
+    /// error, ignored), while libxml2 stops reading at the first one, so a stray NUL in a
+    /// page (a broken CMS, a bad proxy) cut the story off there, often before it began.
     public static func decode(_ data: Data, httpCharset: String?) -> Decoded {
+        var decoded = decodeBytes(data, httpCharset: httpCharset)
+        decoded.utf8 = withoutNullCharacters(decoded.utf8)
+        return decoded
+    }
+
+    static func decodeBytes(_ data: Data, httpCharset: String?) -> Decoded {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { return Decoded(utf8: data.dropFirst(3), charset: "utf-8") }
         if data.starts(with: [0xFF, 0xFE]) { return convert(data.dropFirst(2), from: "utf-16le") }
         if data.starts(with: [0xFE, 0xFF]) { return convert(data.dropFirst(2), from: "utf-16be") }
+        if let label = utf16WithoutBOM(data) { return convert(data, from: label) }
         switch utf8Validity(data) {
         case .ascii:
             // ASCII reads the same in every label but one: ISO-2022-JP is seven-bit, its
@@ -40,6 +50,33 @@ public enum CharsetDecoder {
         }
         if declared == "utf-8" || (declared == nil && mostlyUTF8(data)) { return replacingInvalidUTF8(data) }
         return convert(data, from: declared ?? "windows-1252")
+    }
+
+    /// UTF-16 saved without a byte-order mark, told by its markup: ASCII characters are
+    /// every other byte, the NULs between them all on one side. No legacy or UTF-8 page looks
+    /// like that, and read as bytes it would be NUL-riddled markup with no text at all.
+    static func utf16WithoutBOM(_ data: Data) -> String? {
+        let sample = data.prefix(1024)
+        guard sample.count >= 64 else { return nil }
+        var evenNulls = 0, oddNulls = 0
+        for (offset, byte) in sample.enumerated() where byte == 0 {
+            if offset % 2 == 0 { evenNulls += 1 } else { oddNulls += 1 }
+        }
+        let pairs = sample.count / 2
+        if oddNulls * 10 >= pairs * 7, evenNulls * 20 <= pairs { return "utf-16le" }
+        if evenNulls * 10 >= pairs * 7, oddNulls * 20 <= pairs { return "utf-16be" }
+        return nil
+    }
+
+    /// The bytes without 0x00 (in UTF-8 only U+0000 has it); the same bytes, uncopied, when
+    /// there is none, as on practically every page.
+    static func withoutNullCharacters(_ utf8: Data) -> Data {
+        let hasNull = utf8.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, !raw.isEmpty else { return false }
+            return memchr(base, 0, raw.count) != nil
+        }
+        guard hasNull else { return utf8 }
+        return utf8.filter { $0 != 0 }
     }
 
     /// UTF-8 with each invalid sequence replaced by U+FFFD (Swift's decoder follows the same

@@ -64,7 +64,8 @@ struct StoryCollector {
     /// Elements skipped as furniture, for `extract --explain` (nil: not recorded).
     var skippedElements: [String]?
 
-    /// A skipped element that held prose: text inside `<p>`, counted without reading it.
+    /// A skipped element that held prose: text inside `<p>` and loose runs of prose
+    /// (`LooseProseRun`), counted without reading it.
     struct SkippedProse {
         var start: Int32
         var characters: Int
@@ -80,6 +81,10 @@ struct StoryCollector {
     /// `ignoredDepth` at which the outermost open `<p>` inside the skipped subtree started.
     private var ignoredParagraphLevel = 0
     private var ignoredProseBytes = 0
+    /// Whether each element open inside the skipped subtree is a block (ends a loose run).
+    private var ignoredBlocks: [Bool] = []
+    /// Text between block boundaries outside `<p>`, in the skipped subtree being counted.
+    private var looseRun = LooseProseRun()
 
     init(policy: SkipPolicy) {
         self.policy = policy
@@ -89,7 +94,11 @@ struct StoryCollector {
     mutating func start(_ tag: Tag, _ attributes: CommonAttributes, at offset: Int) {
         if ignoredDepth > 0 {
             ignoredDepth += 1
-            if countingSkippedProse, ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
+            if countingSkippedProse {
+                if ignoredParagraphLevel == 0, tag.name == "p" { ignoredParagraphLevel = ignoredDepth }
+                if tag.isBlock { ignoredProseBytes += looseRun.take() }
+                ignoredBlocks.append(tag.isBlock)
+            }
             if quietHeader != nil { watchQuietHeader(tag, depth: ignoredDepth) }
             return
         }
@@ -131,6 +140,8 @@ struct StoryCollector {
                 countingSkippedProse = true
                 ignoredParagraphLevel = 0
                 ignoredProseBytes = 0
+                ignoredBlocks.removeAll(keepingCapacity: true)
+                looseRun = LooseProseRun()
                 ignoredName = selectorName(tag: tag.name, id: attributes.id, className: attributes.className)
             }
             if skippedElements != nil, !tag.isNeverText, skippedElements!.count < 40 {
@@ -172,6 +183,7 @@ struct StoryCollector {
     mutating func end(at offset: Int) {
         if ignoredDepth > 0 {
             if ignoredDepth == ignoredParagraphLevel { ignoredParagraphLevel = 0 }
+            if countingSkippedProse, ignoredBlocks.popLast() ?? true { ignoredProseBytes += looseRun.take() }
             if quietHeader != nil { closeInQuietHeader(depth: ignoredDepth) }
             ignoredDepth -= 1
             if ignoredDepth == 0 {
@@ -211,7 +223,11 @@ struct StoryCollector {
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard ignoredDepth == 0 else {
-            if ignoredParagraphLevel > 0 { ignoredProseBytes += bytes.count }
+            if ignoredParagraphLevel > 0 {
+                ignoredProseBytes += bytes.count
+            } else if countingSkippedProse {
+                looseRun.read(bytes)
+            }
             if quietHeader != nil { readQuietHeader(bytes) }
             return
         }
