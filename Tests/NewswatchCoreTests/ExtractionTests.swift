@@ -436,6 +436,18 @@ struct ExtractionTests {
 
     /// A linked name in a data table's cell is the table's data, even wrapped in a `<div>`;
     /// a box of several links beside the table is still a box of links.
+    /// A paragraph set in a `<div>` (nothing block-level inside) with a linked name or two is
+    /// story, as a `<p>` is; a short line of little but a link is still furniture.
+    @Test func divParagraphsWithLinksAreStory() throws {
+        let linked = "<div>The minister, <a href=\"/p/1\">Anna Schmidt</a>, met the <a href=\"/o/2\">Federal Audit Office</a> on Monday, and "
+            + "<a href=\"/t/3\">the committee</a> will report in June.</div>"
+        let promo = "<div><a href=\"/mba\">Learn more about the programme</a> here</div>"
+        let html = "<html><body><article>" + storyParagraphs(3) + linked + promo + storyParagraphs(3) + "</article></body></html>"
+        let text = try extract(html).text
+        #expect(text.contains("met the Federal Audit Office on Monday, and the committee will report in June."), "\(text)")
+        #expect(!text.contains("Learn more about the programme"), "\(text)")
+    }
+
     @Test func linkedCellValuesAreData() throws {
         let rows = ["Farm Heroes Super Saga", "Google Maps", "Netflix"].map { name in
             "<tr><td><div><a href=\"https://play.example/\(name.count)\">\(name)</a></div></td><td><div>Download size before and after the change, measured on the same phone</div></td><td><div>12.5 MB, 38% smaller</div></td></tr>"

@@ -10,7 +10,7 @@ import Foundation
 public struct ReadabilityExtractor: ArticleExtractor {
     /// Bumped when extraction changes what it reads from the same page; stories stored by an
     /// older version are re-read before they are compared (see `CheckRunner`).
-    public let version = "readability/8"
+    public let version = "readability/9"
 
     public init() {}
 
