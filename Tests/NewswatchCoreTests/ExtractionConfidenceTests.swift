@@ -92,6 +92,19 @@ struct ExtractionConfidenceTests {
         #expect(!article.text.contains("Section 7 of the site"), "\(article.text)")
     }
 
+    /// A caption full of commas outscores four plain paragraphs, and the line rules then drop
+    /// it as a caption: the story is not left empty, the densest run of prose is taken.
+    @Test func aContainerEmptiedByTheLineRulesFallsBackToTheProseRun() throws {
+        let caption = "<div><div><p>In this Dec. 12, 2006, file photo, made available by NASA, astronaut Robert L. Curbeam Jr., left, and European "
+            + "Space Agency astronaut Christer Fuglesang, right, work on the station, in orbit, over Houston, Texas, on Tuesday, as seen here, on a screen.</p></div><span>0</span></div>"
+        let story = (1...4).map { "<p>Story paragraph \($0) says the agency studied how hibernation would change the design of a crewed mission to Mars and found it could shrink the craft.</p>" }
+        let html = "<html><body><h1>Snooze cruise</h1>" + caption + "<div><div><div>" + story.joined() + "</div></div></div></body></html>"
+        let article = try ReadabilityExtractor().extract(ExtractionInput(html: Data(html.utf8)))
+        #expect(article.text.contains("Story paragraph 1 says") && article.text.contains("Story paragraph 4 says"), "\(article.text)")
+        #expect(!article.text.contains("file photo"), "\(article.text)")
+        #expect(article.extraction?.method == .paragraphs)
+    }
+
     /// The second method finds the longest run of prose among other blocks.
     /// A story wrapped whole in links (each paragraph inside `<a>`) reads as no prose at all:
     /// the last resort takes the linked paragraphs, marked uncertain, rather than nothing.

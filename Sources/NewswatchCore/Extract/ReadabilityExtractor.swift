@@ -43,6 +43,8 @@ public struct ReadabilityExtractor: ArticleExtractor {
         var linkedDataBody: String?
         var sections: Set<String> = []
         var lastResort: [TextBlock] = []
+        /// Every block the first reading collected, for `proseRunAfterLineRules`.
+        var pageBlocks: [TextBlock] = []
         if input.select == nil && input.remove.isEmpty {
             // Prepared once: checked against the last fingerprint, and parsed only if that fails.
             let page = PreparedPage(input.html, encoding: input.charset)
@@ -56,6 +58,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                 return retry.story!
             }
             (quality, report, lastResort) = (story.quality, story.report, story.lastResort)
+            pageBlocks = reader.story!.blocks
             // Where the story sits tells its headline from a site's name in an <h1>.
             let storyBytes = story.container.flatMap { container -> Range<Int>? in
                 let start = Int(story.tree[container.first].start), end = Int(story.tree[container.last].end)
@@ -89,6 +92,7 @@ public struct ReadabilityExtractor: ArticleExtractor {
                     return retry.story!
                 }
                 (blocks, quality, report, lastResort) = (story.blocks, story.quality, story.report, story.lastResort)
+                pageBlocks = reader.story!.blocks
             }
         }
         article.blocks = Self.storyLines(blocks, title: article.title, byline: article.byline, sections: sections, keepAll: input.select != nil, report: &report)
@@ -96,6 +100,11 @@ public struct ReadabilityExtractor: ArticleExtractor {
             article.blocks = Self.storyLines(stated, title: article.title, byline: article.byline, sections: sections, keepAll: false, report: &report)
             quality = ExtractionQuality(method: .linkedData, confidence: LinkedDataBody.confidence)
             report?.notes.append("the page's structured data (JSON-LD articleBody) states a story several times longer than the page shows; took that")
+            fingerprint = nil
+        }
+        if !pageBlocks.isEmpty, let run = Self.proseRunAfterLineRules(pageBlocks, found: blocks, kept: article.blocks, article: article, sections: sections, report: &report) {
+            article.blocks = run.blocks
+            quality = run.quality
             fingerprint = nil
         }
         if article.blocks.isEmpty, !lastResort.isEmpty {
@@ -120,6 +129,27 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// A heading such as "Comments" ends the story; a link reading "Leave a comment" does not
     /// (newsletter platforms put that button mid-post). Under `select:` (`keepAll`) every
     /// block is the user's choice and stays, but for a repeated headline.
+    /// The container's text passed the bar, but the line rules then took most of it away (a
+    /// lone caption outscored four short paragraphs, and went as a caption): when less than
+    /// `minimumStoryCharacters` is left, under half of what the container held, and the page
+    /// has a longer run of prose, that run is the story (the second method), after the same
+    /// line rules. A short story the rules left alone (a video's two-line summary) stays.
+    private static func proseRunAfterLineRules(_ pageBlocks: [TextBlock], found: [TextBlock], kept story: [Article.Block], article: Article,
+                                               sections: Set<String>, report: inout ExtractionReport?) -> (blocks: [Article.Block], quality: ExtractionQuality)? {
+        let storyLength = story.reduce(0) { $0 + $1.text.count }
+        guard storyLength < minimumStoryCharacters, storyLength * 2 < found.reduce(0, { $0 + $1.characters }) else { return nil }
+        let run = ParagraphRun.densest(in: pageBlocks)
+        guard run.reduce(0, { $0 + $1.characters }) >= ParagraphRun.minimumCharacters else { return nil }
+        var ignored: ExtractionReport? = nil
+        let lines = storyLines(run, title: article.title, byline: article.byline, sections: sections, keepAll: false, report: &ignored)
+        let runLength = lines.reduce(0) { $0 + $1.text.count }
+        guard runLength > storyLength, runLength >= ParagraphRun.minimumCharacters else { return nil }
+        let quality = ExtractionQuality(method: .paragraphs, confidence: min(0.45, confidence(characters: runLength, ranked: [], method: .paragraphs)))
+        report?.quality = quality
+        report?.notes.append("the line rules left \(storyLength) characters of the container's story; took the densest run of prose paragraphs instead (\(lines.count) blocks, \(runLength) characters)")
+        return (lines, quality)
+    }
+
     private static func storyLines(_ blocks: [TextBlock], title: String?, byline: String?, sections: Set<String>, keepAll: Bool,
                                    report: inout ExtractionReport?) -> [Article.Block] {
         let explaining = report != nil
