@@ -355,6 +355,7 @@ struct ExtractionTests {
             + "<p>Liken Sie uns auf Facebook</p><p>Like us on Facebook</p>"
             + "<p>0 Kommentare</p><p>Kommentare (0)</p><p>Schreibe einen Kommentar:</p><p>To view or add a comment, sign in</p>"
             + "<p>Para comentar debes registrarte y completar los datos generales.</p><p>Post Comment (+)</p>"
+            + "<p>Hinterlasse jetzt einen Kommentar</p><p>Kommentieren</p><p>Dodaj komentarz</p><p>Pingback: Die besten Links der Woche – Ein anderes Blog</p>"
             + "<p>Previous article</p><p>In this article:</p><p>↑ Back to Top</p><p>Show Caption</p><p>1 Share</p><p>1,693 views</p>"
             + "<p>SMS Facebook Twitter Email</p><p>Add as a Reliable and Trusted News Source</p>"
             + "<p>Posted by David at December 16, 2025 11:15 AM</p><p>By: Jane Roe, Dec 17, 2025</p>"

@@ -505,7 +505,7 @@ enum BoilerplateLines {
         guard commentMarkBytes.contains(where: { contains(bytes, $0) }) else { return false }
         return commentPrompt.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
-    private static let commentMarkBytes = ["omment", "oment"].map { Array($0.utf8) }
+    private static let commentMarkBytes = ["omment", "oment", "комментари", "ingback", "rackback"].map { Array($0.utf8) }
     private static let commentWords = #"(?:comments?|kommentare?|comentarios?|commentaires?|commenti|comentários|responses|replies)"#
     private static let commentPrompt = try! NSRegularExpression(pattern: "^(?:"
         // Counters: "0 Kommentare", "Kommentare (0)", "Kommentare insgesamt: 0".
@@ -516,6 +516,10 @@ enum BoilerplateLines {
         + #"|schreib(?:e|en sie) (?:einen|den ersten|ihren) kommentar\b.{0,20}|kommentar (?:erstellen|schreiben|verfassen|abgeben|hinzufügen)\b.{0,20}|kommentarfunktion\b.{0,40}"#
         + #"|(?:write|post|add|leave|submit) (?:a |your |the first )?comment\b.{0,30}"#
         + #"|(?:to (?:view or )?(?:add|post|leave) a comment|you must be logged in to post a comment|log in to (?:post a )?comment|sign in to comment|by posting a comment|be the first to comment|comment via:?)\b.{0,160}"#
+        + #"|hinterlasse (?:jetzt |gerne |doch )?(?:einen|deinen|ihren) kommentar\b.{0,30}|kommentieren\b.{0,20}"#
+        + #"|(?:dodaj|napisz) komentarz\b.{0,30}|(?:оставить|добавить|написать) комментарий\b.{0,30}"#
+        // A pingback or trackback in the comment list: another blog's post linking here.
+        + #"|(?:pingback|trackback)(?: von| from| by| de| di)?:?\s.{0,200}"#
         + #"|para comentar\b.{0,80}|(?:deja|dejar|escribe|escribir|añade|agrega) (?:un|tu|su) comentario\b.{0,30}"#
         + #"|(?:laisser|laissez|écrire|ajouter) un commentaire\b.{0,30}|(?:lascia|scrivi|aggiungi) un commento\b.{0,30}|(?:deixe|deixar|escreva) (?:um |seu )?comentário\b.{0,30}"#
         + ")$")
