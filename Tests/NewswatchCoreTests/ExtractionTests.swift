@@ -922,5 +922,11 @@ struct ExtractionTests {
         #expect(strip("<!-- <script>inside a comment</script> --><p>text after the comment</p>") == nil)
         #expect(strip("<p>text</p><script>an unterminated script runs to the end") == nil)
         #expect(strip("<div title=\"<script>\">quoted</div><script>x</script>") == "<div title=\"<script>\">quoted</div><script></script>")
+        // Inside <!-- a script's own <script>...</script> (old ad code writing a tag) does not
+        // end it, as the HTML standard's script-data states say; after --> the next one does.
+        #expect(strip("<script><!--\ndocument.write('<script src=\"a.js\"></script>');\nvar p = '<p>no</p>';\n//--></script><p>story</p>")
+                == "<script></script><p>story</p>")
+        #expect(strip("<script><!-- x --> y</script><p>a</p><script>z</script>") == "<script></script><p>a</p><script></script>")
+        #expect(strip("<script><!-- <script> never closed -->") == nil)
     }
 }

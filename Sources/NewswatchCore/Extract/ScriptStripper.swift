@@ -39,6 +39,63 @@ enum ScriptStripper {
             return nil
         }
 
+        /// Where a script that opens an HTML comment before its first `</script` ends, by the
+        /// HTML standard's script-data states: inside `<!--`, a `<script` starts a nested
+        /// script whose `</script` does not end the outer one (old ad code writes
+        /// `document.write('<script ...></script>')` inside `<!-- ... -->`); `-->` ends the
+        /// escape. `.notEscaped` when no comment opens before `firstClose`, which ends it.
+        func escapedScriptEnd(from start: Int, firstClose: Int) -> ScriptEnd {
+            guard let comment = findSequence(Self.commentOpen, from: start, before: firstClose) else { return .notEscaped }
+            var at = comment + 4
+            var doubleEscaped = false
+            while let hit = find2(0x3C, 0x2D, from: at) {
+                if byte(hit) == 0x2D {
+                    if hit + 2 < n, byte(hit + 1) == 0x2D, byte(hit + 2) == 0x3E {
+                        // "-->": back to plain script data, where the next </script ends it.
+                        guard let close = findLower(Array("</script".utf8), from: hit + 3) else { return .never }
+                        let reopened = escapedScriptEnd(from: hit + 3, firstClose: close)
+                        if case .notEscaped = reopened { return .endsAt(close) }
+                        return reopened
+                    }
+                    at = hit + 1
+                    continue
+                }
+                if tagFollows("/script", at: hit) {
+                    if !doubleEscaped { return .endsAt(hit) }
+                    doubleEscaped = false
+                } else if tagFollows("script", at: hit) {
+                    doubleEscaped = true
+                }
+                at = hit + 1
+            }
+            return .never
+        }
+        /// Whether `<` at `lt` opens the tag `name` (ASCII lower-case), followed by a space, '/' or '>'.
+        func tagFollows(_ name: StaticString, at lt: Int) -> Bool {
+            let length = name.utf8CodeUnitCount
+            guard lt + 1 + length < n, matchesLower(base + lt + 1, name) else { return false }
+            let after = byte(lt + 1 + length)
+            return isSpace(after) || after == 0x2F || after == 0x3E
+        }
+        func findSequence(_ needle: [UInt8], from start: Int, before limit: Int) -> Int? {
+            var at = start
+            while let hit = find(needle[0], from: at), hit + needle.count <= limit {
+                if (1..<needle.count).allSatisfy({ byte(hit + $0) == needle[$0] }) { return hit }
+                at = hit + 1
+            }
+            return nil
+        }
+        /// The first of two bytes from `start`.
+        func find2(_ a: UInt8, _ b: UInt8, from start: Int) -> Int? {
+            var k = start
+            while k < n {
+                let c = byte(k)
+                if c == a || c == b { return k }
+                k += 1
+            }
+            return nil
+        }
+
         scan: while let lt = find(0x3C /* < */, from: i) {
             guard lt + 1 < n else { break }
             let next = byte(lt + 1)
@@ -92,7 +149,14 @@ enum ScriptStripper {
             i = j + 1
             guard isScript || isStyle, byte(j - 1) != 0x2F /* <script/> is empty */ else { continue }
             let needle: [UInt8] = isScript ? Array("</script".utf8) : Array("</style".utf8)
-            guard let end = findLower(needle, from: j + 1) else { break }
+            guard var end = findLower(needle, from: j + 1) else { break }
+            if isScript {
+                switch escapedScriptEnd(from: j + 1, firstClose: end) {
+                case .notEscaped: break
+                case .endsAt(let close): end = close
+                case .never: break scan
+                }
+            }
             let keep = isScript && containsLower(base + lt, j - lt, "ld+json")
             if !keep && end > j + 1 {
                 if output.isEmpty { output.reserveCapacity(n / 2) }
@@ -105,6 +169,11 @@ enum ScriptStripper {
         output.append(UnsafeBufferPointer(start: base + copiedUpTo, count: n - copiedUpTo))
         return output
     }
+
+    private static let commentOpen = Array("<!--".utf8)
+
+    /// Where a script whose text opens an HTML comment ends.
+    private enum ScriptEnd { case notEscaped, endsAt(Int), never }
 
     @inline(__always) private static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 32 : c }
     @inline(__always) private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
