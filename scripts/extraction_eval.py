@@ -10,6 +10,13 @@ for trafilatura-eval). Pages are split into 5 folds by a hash of their site (hos
 site's pages never sit in two folds: rules are tuned looking at folds 0-3 only, and fold 4 is
 the held-out figure reported next to them (a rule that only helps the sites that suggested it
 shows up as a gap between the two). Empty articles are counted: there should be none.
+
+`--perturb KIND` runs the same pages rewritten the way other sites write them, a check on
+rules that lean on one site's habits (the truths stay valid: only markup changes):
+hashed-classes (class and id values replaced by hashes, as CSS-module builds name them),
+div-paragraphs (every <p> a <div>), br-paragraphs (paragraphs split by <br><br>),
+no-html5-tags (article, main, aside, nav, header, footer, section, figure, time as <div>),
+nul-bytes (five NUL bytes at random places in each page).
 """
 import argparse, hashlib, importlib.util, json, os, re, subprocess, sys, tempfile
 from pathlib import Path
@@ -32,6 +39,40 @@ def fold_of(url, page_id):
         host = page_id
     host = re.sub(r"^www\d?\.", "", host.lower())
     return int(hashlib.sha1(host.encode()).hexdigest(), 16) % FOLDS
+
+
+def _hash_attribute(match):
+    value = match.group(2).strip(b"\"'").decode("latin-1")
+    hashed = " ".join("c" + hashlib.md5(token.encode()).hexdigest()[:6] for token in value.split())
+    return match.group(1) + b'"' + hashed.encode() + b'"'
+
+
+PERTURBATIONS = {
+    "hashed-classes": lambda b, seed: re.sub(rb"(\s(?:class|id)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", _hash_attribute, b, flags=re.I),
+    "div-paragraphs": lambda b, seed: re.sub(rb"<(/?)p(\s|>)", rb"<\1div\2", b, flags=re.I),
+    "br-paragraphs": lambda b, seed: re.sub(rb"</p\s*>", b"<br><br>", re.sub(rb"<p(\s[^>]*)?>", b"", b, flags=re.I), flags=re.I),
+    "no-html5-tags": lambda b, seed: re.sub(rb"<(/?)(article|main|aside|nav|header|footer|section|figure|figcaption|time)(?=[\s>/])", rb"<\1div", b, flags=re.I),
+    "nul-bytes": lambda b, seed: _insert_nuls(b, seed),
+}
+
+
+def _insert_nuls(page, seed):
+    import random
+    generator, data = random.Random(seed), bytearray(page)
+    for _ in range(5):
+        data.insert(generator.randrange(len(data) + 1), 0)
+    return bytes(data)
+
+
+def perturbed_copy(html_dir, kind, out_dir):
+    """The set's pages rewritten by PERTURBATIONS[kind], gzipped as the originals are."""
+    import gzip
+    out_dir.mkdir(parents=True)
+    for page in sorted(html_dir.iterdir()):
+        raw = gzip.decompress(page.read_bytes()) if page.name.endswith(".gz") else page.read_bytes()
+        seed = int(hashlib.sha1(page.name.encode()).hexdigest(), 16)
+        (out_dir / page.name).write_bytes(gzip.compress(PERTURBATIONS[kind](raw, seed), 1) if page.name.endswith(".gz") else PERTURBATIONS[kind](raw, seed))
+    return out_dir
 
 
 def predict(bench, html_dir, out_dir):
@@ -92,6 +133,7 @@ def main():
     parser.add_argument("--bench", default=str(root / ".build" / "release" / "newswatch-bench"))
     parser.add_argument("--worst", action="append", default=[], help="SET:N worst pages of the tuning folds, e.g. wceb-news:10")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--perturb", choices=sorted(PERTURBATIONS), help="run on the pages rewritten this way (see above)")
     args = parser.parse_args()
     shared = Path(args.shared)
     scorer = load_scorer(shared)
@@ -100,7 +142,10 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for name in ["scrapinghub", "mozilla", "wceb-news", "trafilatura-eval"]:
             out = Path(scratch) / name
-            predict(args.bench, shared / name / "html", out)
+            html = shared / name / "html"
+            if args.perturb:
+                html = perturbed_copy(html, args.perturb, Path(scratch) / f"{name}-{args.perturb}")
+            predict(args.bench, html, out)
             if name == "trafilatura-eval":
                 rows = snippet_set(shared / name / "cases.json", out)
                 summary = snippet_summary

@@ -191,6 +191,12 @@ struct ExtractionTests {
         #expect(viaHTTP.contains("Zürich, Genève und Köln\u{FFFD},"), "\(viaHTTP)")
         let legacy = try extractor.extract(ExtractionInput(html: page("", [0x63, 0x61, 0x66, 0xE9, 0x20, 0x63, 0x72, 0xE8, 0x6D, 0x65]))).text
         #expect(legacy.contains("café crème"), "\(legacy)")
+        // A page labelled GB2312 that is UTF-8 (common) with one character cut short: still
+        // UTF-8 with one U+FFFD, not the whole page read as GBK.
+        let chinese = Array("据新华社报道，市议会周二投票批准了新一年的预算，其中包括道路维修、新图书馆分馆以及扩大城市东部地区的公交服务的资金。".utf8)
+        let mislabelled = page("<meta charset=\"gb2312\">", chinese + [0xE5, 0xBF] + chinese)
+        let read = try extractor.extract(ExtractionInput(html: mislabelled)).text
+        #expect(read.contains("的资金。\u{FFFD}据新华社报道"), "\(read)")
     }
 
     /// A stray NUL (a broken CMS, a bad proxy) is dropped as browsers drop it; libxml2 stopped

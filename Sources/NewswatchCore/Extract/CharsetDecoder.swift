@@ -48,7 +48,9 @@ public enum CharsetDecoder {
             // A UTF-16 label on bytes that are not UTF-16 (no BOM, ASCII-compatible markup) is wrong.
             return convert(data, from: "windows-1252")
         }
-        if declared == "utf-8" || (declared == nil && mostlyUTF8(data)) { return replacingInvalidUTF8(data) }
+        if declared == "utf-8" || (declared == nil && mostlyUTF8(data)) || (declared != nil && mostlyUTF8(data, invalidPerValid: 1.0 / 50)) {
+            return replacingInvalidUTF8(data)
+        }
         return convert(data, from: declared ?? "windows-1252")
     }
 
@@ -87,8 +89,11 @@ public enum CharsetDecoder {
 
     /// At least three valid multi-byte sequences, and three for each invalid byte: a UTF-8
     /// page with a few damaged bytes, not a legacy-encoded one (whose non-ASCII bytes almost
-    /// never form valid UTF-8: an accented letter is followed by ASCII).
-    static func mostlyUTF8(_ data: Data) -> Bool {
+    /// never form valid UTF-8: an accented letter is followed by ASCII). A page that a legacy
+    /// label calls GB2312 or Shift_JIS but is UTF-8 with one broken sequence (a truncated
+    /// character, a stray byte) must clear a stricter bar, fifty valid sequences for each
+    /// invalid one: double-byte legacy text forms valid pairs by chance, but never that many.
+    static func mostlyUTF8(_ data: Data, invalidPerValid: Double = 1.0 / 3) -> Bool {
         data.withUnsafeBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
             var valid = 0, invalid = 0, i = 0
@@ -104,7 +109,7 @@ public enum CharsetDecoder {
                     i += 1
                 }
             }
-            return valid >= 3 && invalid * 3 <= valid
+            return valid >= 3 && Double(invalid) <= Double(valid) * invalidPerValid
         }
     }
 
