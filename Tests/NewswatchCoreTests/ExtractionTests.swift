@@ -124,6 +124,19 @@ struct ExtractionTests {
         #expect(article.text.contains("Paragraph 6 of the story") && !article.text.contains("Excerpt 2"), "\(article.blocks.map(\.text))")
     }
 
+    /// The reverse: a sidebar the template puts first ends with a "Latest News" heading right
+    /// before the story's container (the sidebar's class hashed, so nothing names it). A long
+    /// story with few links is not a list of teasers, however its heading reads.
+    @Test func aLongStoryAfterASidebarsLatestHeadingIsTheStory() throws {
+        let story = (1...14).map { "<p>Paragraph \($0) of the review: the app teaches with short daily lessons, spaced repetition, and a chatbot that corrects mistakes.</p>" }.joined()
+        let picks = (1...4).map { "<p>Weekly pick \($0), with commas, notes, and links, for every learner who wants to go further, faster.</p>" }.joined()
+        let sidebar = "<div class=\"c8f3a1e\">" + picks + "<h4>Latest News</h4></div>"
+        let html = "<html><body><aside-wrap><div>" + sidebar + "</div></aside-wrap><main><div class=\"c2b7d90\">" + story + "</div></main></body></html>"
+        let article = try extract(html)
+        #expect(article.text.contains("Paragraph 1 of the review") && article.text.contains("Paragraph 14 of the review"), "\(article.blocks.map(\.text))")
+        #expect(!article.text.contains("Weekly pick 2"), "\(article.blocks.map(\.text))")
+    }
+
     /// A report split over many deeply nested sections, ending in a long list of citations
     /// (commas everywhere): list items count half, so the sections, not the list, are the story.
     @Test func aListOfCitationsDoesNotOutscoreASectionedReport() throws {
