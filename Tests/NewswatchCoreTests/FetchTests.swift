@@ -106,7 +106,7 @@ struct FetchTests {
     }
 
     /// With a per-host delay the server sees one request per delay at most (arrival times are
-    /// taken by the server); without one, the same requests arrive together.
+    /// taken by the server); without one, the same requests mostly arrive together.
     @Test func perHostDelaySpacesRequestsToOneHost() async throws {
         func arrivals(delay: TimeInterval) async throws -> [Double] {
             let local = try TestServer()
@@ -126,7 +126,10 @@ struct FetchTests {
         #expect(gaps.allSatisfy { $0 >= 0.25 }, "requests closer than the delay: \(gaps)")
         let free = try await arrivals(delay: 0)
         #expect(free.count == 5)
-        #expect((free.last ?? 0) - (free.first ?? 0) < 0.25 * 4, "without a delay the requests were spaced anyway: \(free)")
+        // Most arrive together. Not all: on a loaded machine one pause between the two batches
+        // (a second, once in CI) is the machine's, not a delay's, and says nothing of pacing.
+        let freeGaps = zip(free.dropFirst(), free).map { $0 - $1 }
+        #expect(freeGaps.filter { $0 < 0.25 }.count >= 3, "without a delay the requests were spaced anyway: \(freeGaps)")
     }
 
     /// Connections are kept warm across batches, but a watch with block_private_networks
