@@ -502,10 +502,10 @@ enum BoilerplateLines {
     /// note, never story text. Anchored at the line's start: a story's sentence about
     /// comments ("Let us know in the comments") is the author's and stays.
     static func isCommentPrompt(_ lower: String, bytes: [UInt8]) -> Bool {
-        guard commentMarkBytes.contains(where: { contains(bytes, $0) }) else { return false }
+        guard commentMarks.firstContained(in: bytes) != nil else { return false }
         return commentPrompt.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
-    private static let commentMarkBytes = ["omment", "oment", "комментари", "ingback", "rackback"].map { Array($0.utf8) }
+    private static let commentMarks = NeedleSet(["omment", "oment", "комментари", "ingback", "rackback"].map { Array($0.utf8) })
     private static let commentWords = #"(?:comments?|kommentare?|comentarios?|commentaires?|commenti|comentários|responses|replies)"#
     private static let commentPrompt = try! NSRegularExpression(pattern: "^(?:"
         // Counters: "0 Kommentare", "Kommentare (0)", "Kommentare insgesamt: 0".

@@ -36,22 +36,25 @@ public enum CharsetDecoder {
         case .ascii:
             // ASCII reads the same in every label but one: ISO-2022-JP is seven-bit, its
             // kanji shifted in by escape sequences (ESC $ B), so only its label tells.
-            if data.contains(0x1B), (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize)) == "iso-2022-jp" {
+            if data.contains(0x1B), declaredLabel(data, httpCharset: httpCharset) == "iso-2022-jp" {
                 return convert(data, from: "iso-2022-jp")
             }
             return Decoded(utf8: data, charset: "utf-8")
         case .validUTF8: return Decoded(utf8: data, charset: "utf-8")
         case .invalid: break
         }
-        let declared = (httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize))
+        let declared = declaredLabel(data, httpCharset: httpCharset)
         if declared == "utf-16le" || declared == "utf-16be" || declared == "utf-16" {
             // A UTF-16 label on bytes that are not UTF-16 (no BOM, ASCII-compatible markup) is wrong.
             return convert(data, from: "windows-1252")
         }
-        if declared == "utf-8" || (declared == nil && mostlyUTF8(data)) || (declared != nil && mostlyUTF8(data, invalidPerValid: 1.0 / 50)) {
-            return replacingInvalidUTF8(data)
-        }
+        if declared == "utf-8" || mostlyUTF8(data, invalidPerValid: declared == nil ? 1.0 / 3 : 1.0 / 50) { return replacingInvalidUTF8(data) }
         return convert(data, from: declared ?? "windows-1252")
+    }
+
+    /// The encoding the page declares: the HTTP charset, else a `<meta>` found by the prescan.
+    private static func declaredLabel(_ data: Data, httpCharset: String?) -> String? {
+        httpCharset.flatMap(normalize) ?? sniffMeta(data).flatMap(normalize)
     }
 
     /// UTF-16 saved without a byte-order mark, told by its markup: ASCII characters are
@@ -93,7 +96,7 @@ public enum CharsetDecoder {
     /// label calls GB2312 or Shift_JIS but is UTF-8 with one broken sequence (a truncated
     /// character, a stray byte) must clear a stricter bar, fifty valid sequences for each
     /// invalid one: double-byte legacy text forms valid pairs by chance, but never that many.
-    static func mostlyUTF8(_ data: Data, invalidPerValid: Double = 1.0 / 3) -> Bool {
+    static func mostlyUTF8(_ data: Data, invalidPerValid: Double) -> Bool {
         data.withUnsafeBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
             var valid = 0, invalid = 0, i = 0

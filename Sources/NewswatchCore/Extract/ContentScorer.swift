@@ -454,8 +454,6 @@ struct ContentScorer {
         return previous.characters <= 40 && BoilerplateLines.endsStory(previous.text)
     }
 
-    /// The best candidate once the teaser list, everything in it and every element around it
-    /// are out of the running (an element around it would bring the list back).
     /// Never passed over as a teaser list: an element with under 10% link text holding four
     /// times the text of the best element outside it. That is the story after a sidebar's
     /// "Latest posts" heading the template puts first (named so only by its class, which
@@ -466,6 +464,8 @@ struct ContentScorer {
     static let passedOverLinkDensity = 0.1
     static let passedOverTextRatio = 4
 
+    /// The best candidate once the teaser list, everything in it and every element around it
+    /// are out of the running (an element around it would bring the list back).
     private mutating func bestOutside(teasers: PageTree.NodeID) -> PageTree.NodeID? {
         let saved = (stats, ranked)
         for i in stats.indices {

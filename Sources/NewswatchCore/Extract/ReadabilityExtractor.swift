@@ -124,11 +124,6 @@ public struct ReadabilityExtractor: ArticleExtractor {
         return .article(article, article.blocks.isEmpty ? nil : fingerprint)
     }
 
-    /// The story's lines from the container's blocks: the headline and byline are fields of
-    /// their own; datelines, teasers and what follows an end-of-story heading are furniture.
-    /// A heading such as "Comments" ends the story; a link reading "Leave a comment" does not
-    /// (newsletter platforms put that button mid-post). Under `select:` (`keepAll`) every
-    /// block is the user's choice and stays, but for a repeated headline.
     /// The container's text passed the bar, but the line rules then took most of it away (a
     /// lone caption outscored four short paragraphs, and went as a caption): when less than
     /// `minimumStoryCharacters` is left, under half of what the container held, and the page
@@ -136,13 +131,15 @@ public struct ReadabilityExtractor: ArticleExtractor {
     /// line rules. A short story the rules left alone (a video's two-line summary) stays.
     private static func proseRunAfterLineRules(_ pageBlocks: [TextBlock], found: [TextBlock], kept story: [Article.Block], article: Article,
                                                sections: Set<String>, report: inout ExtractionReport?) -> (blocks: [Article.Block], quality: ExtractionQuality)? {
-        let storyLength = story.reduce(0) { $0 + $1.text.count }
-        guard storyLength < minimumStoryCharacters, storyLength * 2 < found.reduce(0, { $0 + $1.characters }) else { return nil }
+        // In UTF-8 bytes, as `FoundStory.characters` and the bars are counted.
+        func length(_ lines: [Article.Block]) -> Int { lines.reduce(0) { $0 + $1.text.utf8.count } }
+        let storyLength = length(story)
+        guard storyLength < minimumStoryCharacters, storyLength * 2 < FoundStory.characters(of: found) else { return nil }
         let run = ParagraphRun.densest(in: pageBlocks)
-        guard run.reduce(0, { $0 + $1.characters }) >= ParagraphRun.minimumCharacters else { return nil }
+        guard FoundStory.characters(of: run) >= ParagraphRun.minimumCharacters else { return nil }
         var ignored: ExtractionReport? = nil
         let lines = storyLines(run, title: article.title, byline: article.byline, sections: sections, keepAll: false, report: &ignored)
-        let runLength = lines.reduce(0) { $0 + $1.text.count }
+        let runLength = length(lines)
         guard runLength > storyLength, runLength >= ParagraphRun.minimumCharacters else { return nil }
         let quality = ExtractionQuality(method: .paragraphs, confidence: min(0.45, confidence(characters: runLength, ranked: [], method: .paragraphs)))
         report?.quality = quality
@@ -150,6 +147,11 @@ public struct ReadabilityExtractor: ArticleExtractor {
         return (lines, quality)
     }
 
+    /// The story's lines from the container's blocks: the headline and byline are fields of
+    /// their own; datelines, teasers and what follows an end-of-story heading are furniture.
+    /// A heading such as "Comments" ends the story; a link reading "Leave a comment" does not
+    /// (newsletter platforms put that button mid-post). Under `select:` (`keepAll`) every
+    /// block is the user's choice and stays, but for a repeated headline.
     private static func storyLines(_ blocks: [TextBlock], title: String?, byline: String?, sections: Set<String>, keepAll: Bool,
                                    report: inout ExtractionReport?) -> [Article.Block] {
         let explaining = report != nil

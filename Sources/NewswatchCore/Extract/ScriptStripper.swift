@@ -52,7 +52,7 @@ enum ScriptStripper {
                 if byte(hit) == 0x2D {
                     if hit + 2 < n, byte(hit + 1) == 0x2D, byte(hit + 2) == 0x3E {
                         // "-->": back to plain script data, where the next </script ends it.
-                        guard let close = findLower(Array("</script".utf8), from: hit + 3) else { return .never }
+                        guard let close = findLower(Self.scriptClose, from: hit + 3) else { return .never }
                         let reopened = escapedScriptEnd(from: hit + 3, firstClose: close)
                         if case .notEscaped = reopened { return .endsAt(close) }
                         return reopened
@@ -148,7 +148,7 @@ enum ScriptStripper {
             guard j < n else { break }
             i = j + 1
             guard isScript || isStyle, byte(j - 1) != 0x2F /* <script/> is empty */ else { continue }
-            let needle: [UInt8] = isScript ? Array("</script".utf8) : Array("</style".utf8)
+            let needle = isScript ? Self.scriptClose : Self.styleClose
             guard var end = findLower(needle, from: j + 1) else { break }
             if isScript {
                 switch escapedScriptEnd(from: j + 1, firstClose: end) {
@@ -171,6 +171,8 @@ enum ScriptStripper {
     }
 
     private static let commentOpen = Array("<!--".utf8)
+    private static let scriptClose = Array("</script".utf8)
+    private static let styleClose = Array("</style".utf8)
 
     /// Where a script whose text opens an HTML comment ends.
     private enum ScriptEnd { case notEscaped, endsAt(Int), never }
